@@ -1,0 +1,102 @@
+package io.coxswain.schemas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns the validator's errors into problems with a pointer, a category and a message in Kubernetes's manner. */
+final class ErrorTranslator {
+
+    private ErrorTranslator() {
+    }
+
+    static ValidationProblem translate(SchemaCatalog catalog, Error error) {
+        String at = error.getInstanceLocation().toString();
+        JsonNode value = error.getInstanceNode();
+        JsonNode keywordValue = error.getSchemaNode();
+        String keyword = error.getKeyword() == null ? "" : error.getKeyword();
+        return switch (keyword) {
+            case "type" -> new ValidationProblem(at, "must be " + expected(keywordValue) + ", not " + JsonTypes.describe(value),
+                    ProblemCategory.TYPE);
+            case "required" -> new ValidationProblem(FieldPath.child(at, error.getProperty()),
+                    "required field \"" + error.getProperty() + "\" is missing", ProblemCategory.REQUIRED);
+            case "additionalProperties", "unevaluatedProperties" -> new ValidationProblem(FieldPath.child(at, error.getProperty()),
+                    "unknown field \"" + FieldPath.fromPointer(FieldPath.child(at, error.getProperty())) + "\"",
+                    ProblemCategory.UNKNOWN_FIELD);
+            case "enum", "const" -> new ValidationProblem(at, "unsupported value " + JsonTypes.describe(value) + ": must be "
+                    + oneOf(keywordValue), ProblemCategory.ENUM);
+            case "pattern" -> new ValidationProblem(at, JsonTypes.describe(value) + " is not valid: "
+                    + ruleOf(catalog, error), ProblemCategory.PATTERN);
+            case "format" -> new ValidationProblem(at, JsonTypes.describe(value) + " is not a valid " + keywordValue.asText(),
+                    ProblemCategory.FORMAT);
+            case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems",
+                    "maxItems", "minProperties", "maxProperties", "multipleOf" ->
+                    new ValidationProblem(at, JsonTypes.describe(value) + " is out of range: " + bound(keyword, keywordValue),
+                            ProblemCategory.RANGE);
+            default -> new ValidationProblem(at, stripLocation(error.getMessage(), at), ProblemCategory.INVALID);
+        };
+    }
+
+    private static String expected(JsonNode type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (type.isArray()) {
+            List<String> names = new ArrayList<>();
+            type.forEach(t -> names.add(t.asText()));
+            return String.join(" or ", names);
+        }
+        return type.asText();
+    }
+
+    private static String oneOf(JsonNode allowed) {
+        if (allowed == null) {
+            return "one of the allowed values";
+        }
+        if (!allowed.isArray()) {
+            return allowed.toString();
+        }
+        List<String> shown = new ArrayList<>();
+        allowed.forEach(v -> shown.add(v.toString()));
+        return (shown.size() == 1 ? "" : "one of ") + String.join(", ", shown);
+    }
+
+    /** The description of the schema that holds the failed pattern: it says the rule in words. */
+    private static String ruleOf(SchemaCatalog catalog, Error error) {
+        String location = String.valueOf(error.getSchemaLocation());
+        int hash = location.indexOf('#');
+        if (location.startsWith(SchemaCatalog.ID_BASE) && hash > 0) {
+            String file = location.substring(SchemaCatalog.ID_BASE.length(), hash);
+            String pointer = location.substring(hash + 1);
+            int last = pointer.lastIndexOf('/');
+            if (last >= 0 && catalog.files().containsKey(file)) {
+                String description = catalog.file(file).at(pointer.substring(0, last)).path("description").asText("");
+                if (!description.isEmpty()) {
+                    return description;
+                }
+            }
+        }
+        return "must match " + error.getSchemaNode();
+    }
+
+    private static String bound(String keyword, JsonNode limit) {
+        return switch (keyword) {
+            case "minimum" -> "must be at least " + limit;
+            case "maximum" -> "must be at most " + limit;
+            case "exclusiveMinimum" -> "must be more than " + limit;
+            case "exclusiveMaximum" -> "must be less than " + limit;
+            case "minLength" -> "must be at least " + limit + " characters long";
+            case "maxLength" -> "must be at most " + limit + " characters long";
+            case "minItems" -> "must have at least " + limit + " items";
+            case "maxItems" -> "must have at most " + limit + " items";
+            default -> keyword + " " + limit;
+        };
+    }
+
+    private static String stripLocation(String message, String at) {
+        String prefix = at + ": ";
+        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : String.valueOf(message);
+    }
+}
