@@ -1,0 +1,66 @@
+package io.coxswain.tests.kubectl;
+
+import io.coxswain.schemas.KindSchema;
+import io.coxswain.schemas.SchemaCatalog;
+import io.coxswain.schemas.SchemaNavigator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Real kubectl walks the OpenAPI documents generated from our schemas and prints our own descriptions. */
+class KubectlExplainTest {
+
+    private static OpenApiStandIn server;
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = new OpenApiStandIn(SchemaCatalog.standard());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @ParameterizedTest(name = "kubectl explain {0}")
+    @CsvSource({
+            "pod.spec, v1, Pod, spec",
+            "pod.spec.containers.livenessProbe.httpGet, v1, Pod, spec.containers[0].livenessProbe.httpGet",
+            "service.spec.ports.targetPort, v1, Service, spec.ports[0].targetPort",
+            "deployment.spec.template.spec.containers, apps/v1, Deployment, spec.template.spec.containers",
+            "deployment.spec.strategy.rollingUpdate.maxSurge, apps/v1, Deployment, spec.strategy.rollingUpdate.maxSurge",
+            "cronjob.spec.concurrencyPolicy, batch/v1, CronJob, spec.concurrencyPolicy",
+            "job.spec.podFailurePolicy.rules, batch/v1, Job, spec.podFailurePolicy.rules",
+            "lease.spec.holderIdentity, coordination.k8s.io/v1, Lease, spec.holderIdentity",
+    })
+    void explainPrintsOurDescription(String field, String apiVersion, String kind, String path) throws Exception {
+        KindSchema schema = SchemaCatalog.standard().find(apiVersion, kind).orElseThrow();
+        String description = new SchemaNavigator(SchemaCatalog.standard()).at(schema, path).orElseThrow().description();
+        Process kubectl = new ProcessBuilder(List.of("kubectl", "--server=" + server.url(), "--cache-dir=" + home.resolve("cache"),
+                "explain", field))
+                .redirectErrorStream(true)
+                .directory(home.toFile())
+                .start();
+        kubectl.getOutputStream().close();
+        String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        System.out.printf("kubectl explain %s -> exit %d, %d lines:%n", field, kubectl.exitValue(), out.lines().count());
+        out.lines().limit(12).forEach(line -> System.out.println("  | " + line));
+        assertThat(kubectl.exitValue()).as(out).isZero();
+        assertThat(out).contains("KIND:       " + kind);
+        // kubectl re-wraps text; compare with white space folded.
+        assertThat(out.replaceAll("\\s+", " ")).contains(description.replaceAll("\\s+", " "));
+    }
+}
