@@ -5,6 +5,8 @@ import com.networknt.schema.Error;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns the validator's errors into problems with a pointer, a category and a message in Kubernetes's manner. */
 final class ErrorTranslator {
@@ -29,6 +31,11 @@ final class ErrorTranslator {
                     + oneOf(keywordValue), ProblemCategory.ENUM);
             case "pattern" -> new ValidationProblem(at, JsonTypes.describe(value) + " is not valid: "
                     + ruleOf(catalog, error), ProblemCategory.PATTERN);
+            case "propertyNames" -> {
+                String key = error.getProperty() != null ? error.getProperty() : keyFromMessage(error.getMessage());
+                yield new ValidationProblem(key == null ? at : FieldPath.child(at, key),
+                        "key \"" + key + "\" is not valid: " + ruleOf(catalog, error), ProblemCategory.PATTERN);
+            }
             case "format" -> new ValidationProblem(at, JsonTypes.describe(value) + " is not a valid " + keywordValue.asText(),
                     ProblemCategory.FORMAT);
             case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems",
@@ -63,17 +70,29 @@ final class ErrorTranslator {
         return (shown.size() == 1 ? "" : "one of ") + String.join(", ", shown);
     }
 
-    /** The description of the schema that holds the failed pattern: it says the rule in words. */
+    private static final Pattern PROPERTY_IN_MESSAGE = Pattern.compile("property '(.*)' name");
+
+    private static String keyFromMessage(String message) {
+        Matcher m = PROPERTY_IN_MESSAGE.matcher(String.valueOf(message));
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * The description of the schema that failed: it says the rule in words. For a pattern that is the
+     * schema holding it; for propertyNames, the schema the keyword refers to.
+     */
     private static String ruleOf(SchemaCatalog catalog, Error error) {
         String location = String.valueOf(error.getSchemaLocation());
         int hash = location.indexOf('#');
         if (location.startsWith(SchemaCatalog.ID_BASE) && hash > 0) {
             String file = location.substring(SchemaCatalog.ID_BASE.length(), hash);
             String pointer = location.substring(hash + 1);
-            int last = pointer.lastIndexOf('/');
-            if (last >= 0 && catalog.files().containsKey(file)) {
-                String description = catalog.file(file).at(pointer.substring(0, last)).path("description").asText("");
-                if (!description.isEmpty()) {
+            if (pointer.endsWith("/pattern")) {
+                pointer = pointer.substring(0, pointer.length() - "/pattern".length());
+            }
+            if (catalog.files().containsKey(file) && catalog.file(file).at(pointer).isObject()) {
+                String description = catalog.deref(new SchemaNode(file, catalog.file(file).at(pointer))).description();
+                if (description != null && !description.isEmpty()) {
                     return description;
                 }
             }

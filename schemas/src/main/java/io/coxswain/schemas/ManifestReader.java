@@ -14,14 +14,11 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads a YAML stream of manifests (documents separated by {@code ---}) into Jackson trees, the way
@@ -60,9 +57,6 @@ public final class ManifestReader {
     public static final int MAX_ALIASES = 100;
     public static final int MAX_CODE_POINTS = 16 * 1024 * 1024;
 
-    private static final Set<String> TRUE = Set.of("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON");
-    private static final Set<String> FALSE = Set.of("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF");
-    private static final Pattern OCTAL = Pattern.compile("^[-+]?0[0-7]+$");
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
     private int nodes;
@@ -70,21 +64,27 @@ public final class ManifestReader {
     private ManifestReader() {
     }
 
-    /** Reads every non-empty document. */
+    /** Reads every non-empty document; each keeps its index among all the documents of the stream. */
     public static List<Document> read(String yaml) {
         LoadSettings settings = LoadSettings.builder()
                 .setLabel("manifest")
                 .setAllowRecursiveKeys(false)
                 .setMaxAliasesForCollections(MAX_ALIASES)
                 .setCodePointLimit(MAX_CODE_POINTS)
-                .setSchema(new CoreSchema())
+                .setSchema(new KubernetesYamlResolver.Schema())
                 .build();
         ManifestReader reader = new ManifestReader();
         List<Document> out = new ArrayList<>();
         try {
+            int index = 0;
             for (Node root : new Compose(settings).composeAllFromString(yaml)) {
                 int line = root.getStartMark().map(m -> m.getLine() + 1).orElse(0);
-                out.add(new Document(out.size(), line, reader.convert(root, 0)));
+                JsonNode content = reader.convert(root, 0);
+                // An empty document keeps its place in the count, so indexes match the file's '---' sections.
+                if (!content.isNull()) {
+                    out.add(new Document(index, line, content));
+                }
+                index++;
             }
         } catch (ManifestReadException e) {
             throw e;
@@ -121,7 +121,8 @@ public final class ManifestReader {
                 if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
                     throw error(tuple.getKeyNode(), "a mapping key must be a plain value, not a mapping or a list");
                 }
-                String key = keyNode.getValue();
+                JsonNode keyValue = scalar(keyNode);
+                String key = keyValue.isTextual() ? keyValue.asText() : keyValue.toString();
                 if (object.has(key)) {
                     throw error(keyNode, "duplicate key \"" + key + "\"");
                 }
@@ -142,40 +143,30 @@ public final class ManifestReader {
     private static JsonNode scalar(ScalarNode scalar) {
         String text = scalar.getValue();
         Tag tag = scalar.getTag();
-        if (!scalar.isPlain()) {
-            return NODES.textNode(text);
-        }
         if (Tag.NULL.equals(tag)) {
             return NODES.nullNode();
         }
-        if (Tag.BOOL.equals(tag) || TRUE.contains(text) || FALSE.contains(text)) {
-            return NODES.booleanNode(TRUE.contains(text));
+        if (Tag.BOOL.equals(tag)) {
+            if (!KubernetesYamlResolver.TRUE.contains(text) && !KubernetesYamlResolver.FALSE.contains(text)) {
+                throw error(scalar, "\"" + text + "\" is not a boolean");
+            }
+            return NODES.booleanNode(KubernetesYamlResolver.TRUE.contains(text));
         }
         if (Tag.INT.equals(tag)) {
-            return integer(text);
+            return KubernetesYamlResolver.parseInteger(text).map(ManifestReader::integer)
+                    .orElseThrow(() -> error(scalar, "\"" + text + "\" is not an integer"));
         }
         if (Tag.FLOAT.equals(tag)) {
-            try {
-                return NODES.numberNode(new BigDecimal(text.replace("_", "")));
-            } catch (NumberFormatException e) {
-                return NODES.numberNode(Double.parseDouble(text.replace(".inf", "Infinity").replace(".nan", "NaN")));
-            }
+            BigDecimal value = KubernetesYamlResolver.parseDecimal(text).orElseThrow(() -> error(scalar,
+                    "\"" + text + "\" cannot be a value here: JSON, and so Kubernetes, has no infinity or NaN"));
+            // Go's JSON encoder writes 8.0 as 8, which then decodes into an integer field.
+            return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0
+                    ? integer(value.toBigIntegerExact()) : NODES.numberNode(value);
         }
         return NODES.textNode(text);
     }
 
-    private static JsonNode integer(String text) {
-        String digits = text.replace("_", "");
-        BigInteger value;
-        if (digits.startsWith("0x") || digits.startsWith("0X")) {
-            value = new BigInteger(digits.substring(2), 16);
-        } else if (digits.startsWith("0o")) {
-            value = new BigInteger(digits.substring(2), 8);
-        } else if (OCTAL.matcher(digits).matches()) {
-            value = new BigInteger(digits, 8);
-        } else {
-            value = new BigInteger(digits);
-        }
+    private static JsonNode integer(BigInteger value) {
         return value.bitLength() < 63 ? NODES.numberNode(value.longValue()) : NODES.numberNode(value);
     }
 

@@ -26,7 +26,11 @@ final class SemanticChecks {
     static void check(GroupVersionKind gvk, JsonNode manifest, List<ValidationProblem> out) {
         switch (gvk.kind()) {
             case "Pod" -> podSpec(manifest.path("spec"), "/spec", out);
-            case "ReplicaSet", "Deployment" -> workload(manifest.path("spec"), "/spec", true, out);
+            case "ReplicaSet", "Deployment" -> {
+                workload(manifest.path("spec"), "/spec", true, out);
+                restartAlways(manifest.path("spec").path("template").path("spec").path("restartPolicy"),
+                        "/spec/template/spec/restartPolicy", out);
+            }
             case "Job" -> job(manifest.path("spec"), "/spec", out);
             case "CronJob" -> job(manifest.path("spec").path("jobTemplate").path("spec"), "/spec/jobTemplate/spec", out);
             case "Service" -> service(manifest.path("spec"), "/spec", out);
@@ -47,6 +51,14 @@ final class SemanticChecks {
         } else if (!policy.asText().equals("OnFailure") && !policy.asText().equals("Never")) {
             out.add(new ValidationProblem(where, "unsupported value \"" + policy.asText() + "\" for a Job: must be OnFailure or Never",
                     ProblemCategory.ENUM));
+        }
+    }
+
+    /** ReplicaSets and Deployments replace pods rather than let them end, so their pods must restart always. */
+    private static void restartAlways(JsonNode policy, String at, List<ValidationProblem> out) {
+        if (policy.isTextual() && !policy.asText().equals("Always")) {
+            out.add(new ValidationProblem(at, "unsupported value \"" + policy.asText()
+                    + "\": the pods of a ReplicaSet or Deployment must have restartPolicy Always", ProblemCategory.ENUM));
         }
     }
 
@@ -74,9 +86,16 @@ final class SemanticChecks {
         Set<String> names = new HashSet<>();
         for (String list : CONTAINER_LISTS) {
             JsonNode containers = spec.path(list);
+            if (!containers.isArray()) {
+                continue;
+            }
             for (int i = 0; i < containers.size(); i++) {
                 JsonNode c = containers.path(i);
                 String cat = at + "/" + list + "/" + i;
+                if (!c.path("image").isTextual() || c.path("image").asText().isBlank()) {
+                    out.add(new ValidationProblem(cat + "/image", "required field \"image\" is missing: every container needs an image",
+                            ProblemCategory.REQUIRED));
+                }
                 String name = c.path("name").asText(null);
                 if (name != null && !names.add(name)) {
                     out.add(new ValidationProblem(cat + "/name", "container name \"" + name + "\" is used twice in this pod",
@@ -148,6 +167,12 @@ final class SemanticChecks {
 
     private static void service(JsonNode spec, String at, List<ValidationProblem> out) {
         JsonNode ports = spec.path("ports");
+        boolean headless = "None".equals(spec.path("clusterIP").asText());
+        boolean external = "ExternalName".equals(spec.path("type").asText());
+        if (ports.isEmpty() && !headless && !external) {
+            out.add(new ValidationProblem(at + "/ports", "required field \"ports\" is missing: only a headless (clusterIP: None) "
+                    + "or ExternalName Service may have none", ProblemCategory.REQUIRED));
+        }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < ports.size(); i++) {
             JsonNode port = ports.path(i);
