@@ -113,6 +113,8 @@ class CorpusValidationTest {
         Path other = corpus().resolve("other-kinds");
         int documents = 0;
         int unknown = 0;
+        int supported = 0;
+        List<String> supportedProblems = new ArrayList<>();
         for (Path file : yamlFiles(other)) {
             for (ManifestReader.Document doc : ManifestReader.read(Files.readString(file))) {
                 if (doc.content().isNull() || doc.content().isEmpty()) {
@@ -124,11 +126,17 @@ class CorpusValidationTest {
                     unknown++;
                     assertThat(report.problems()).singleElement()
                             .extracting(ValidationProblem::category).isEqualTo(ProblemCategory.UNKNOWN_KIND);
+                } else {
+                    supported++;
+                    report.problems().forEach(p -> supportedProblems.add(other.relativize(file) + " " + p));
                 }
             }
         }
-        System.out.printf("corpus/other-kinds: %d documents, %d reported as unknown kinds%n", documents, unknown);
+        System.out.printf("corpus/other-kinds: %d documents, %d reported as unknown kinds, %d of supported kinds with %d problems%n",
+                documents, unknown, supported, supportedProblems.size());
+        supportedProblems.forEach(p -> System.out.println("  " + p));
         assertThat(unknown).isPositive();
+        assertThat(supportedProblems).as("documents of supported kinds beside the others").isEmpty();
     }
 
     @Test
