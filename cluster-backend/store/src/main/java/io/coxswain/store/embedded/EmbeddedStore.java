@@ -3,6 +3,7 @@ package io.coxswain.store.embedded;
 import io.coxswain.store.CompactedException;
 import io.coxswain.store.ConflictException;
 import io.coxswain.store.ContinueToken;
+import io.coxswain.store.InvalidKeyException;
 import io.coxswain.store.KeyExistsException;
 import io.coxswain.store.KeyNotFoundException;
 import io.coxswain.store.KeyValue;
@@ -115,7 +116,7 @@ public final class EmbeddedStore implements Store {
         log.load((revision, kv, deleted) -> {
             KeyValue prev = index.latest(kv.key());
             index.put(kv.key(), revision, deleted ? null : kv);
-            if (revision > compacted) {
+            if (revision >= compacted) {
                 recent.add(new WatchEvent(deleted ? WatchEvent.Type.DELETE : WatchEvent.Type.PUT, kv, prev));
             }
             last[0] = Math.max(last[0], revision);
@@ -143,15 +144,21 @@ public final class EmbeddedStore implements Store {
     public CompletableFuture<ListResult> list(String prefix, int limit, String continueToken) {
         try {
             Keys.checkPrefix(prefix);
+            if (limit < 0) {
+                throw new InvalidKeyException("limit must not be negative, not " + limit);
+            }
             long revision = currentRevision;
             String start = prefix;
             if (continueToken != null && !continueToken.isEmpty()) {
                 ContinueToken token = ContinueToken.decode(continueToken, prefix);
                 revision = token.revision();
                 start = token.startKey();
+                if (revision > currentRevision) {
+                    throw new InvalidKeyException("continue token names revision " + revision + ", which is in the future");
+                }
             }
-            if (revision <= compactRevision) {
-                throw new CompactedException(revision, compactRevision + 1);
+            if (revision < compactRevision) {
+                throw new CompactedException(revision, compactRevision);
             }
             MvccIndex.Page page = index.range(prefix, start, revision, limit);
             String next = null;
@@ -160,8 +167,8 @@ public final class EmbeddedStore implements Store {
                 next = new ContinueToken(revision, lastKey + "\0").encode();
             }
             // A compaction racing this read may have dropped versions it used; then the page is not trustworthy.
-            if (revision <= compactRevision) {
-                throw new CompactedException(revision, compactRevision + 1);
+            if (revision < compactRevision) {
+                throw new CompactedException(revision, compactRevision);
             }
             return CompletableFuture.completedFuture(new ListResult(page.items(), revision, next, page.remaining()));
         } catch (StoreException e) {
@@ -209,6 +216,9 @@ public final class EmbeddedStore implements Store {
 
     @Override
     public CompletableFuture<Void> compact(long revision) {
+        if (revision <= 0) {
+            return CompletableFuture.failedFuture(new InvalidKeyException("compaction revision must be positive, not " + revision));
+        }
         CompletableFuture<KeyValue> done = new CompletableFuture<>();
         enqueue(new Request(Op.COMPACT, null, null, revision, done), done);
         return done.thenApply(kv -> null);
@@ -343,16 +353,23 @@ public final class EmbeddedStore implements Store {
         };
     }
 
+    /** As etcd: revisions before the target become unreadable; the target itself stays. */
     private void runCompaction(Request r) {
-        long target = Math.min(r.expected(), currentRevision);
+        long target = r.expected();
         try {
-            if (target > compactRevision) {
-                log.compact(target, currentRevision);
-                compactRevision = target;
-                hub.compacted(target);
-                index.compact(target);
+            if (target > currentRevision) {
+                throw new InvalidKeyException("cannot compact to revision " + target + ", which is in the future");
             }
+            if (target <= compactRevision) {
+                throw new CompactedException(target, compactRevision);
+            }
+            log.compact(target, currentRevision);
+            compactRevision = target;
+            hub.compacted(target);
+            index.compact(target);
             completions.execute(() -> r.result().complete(null));
+        } catch (StoreException e) {
+            r.result().completeExceptionally(e);
         } catch (SQLException e) {
             r.result().completeExceptionally(new StoreUnavailableException("compaction failed: " + e.getMessage(), e));
         }
@@ -360,9 +377,9 @@ public final class EmbeddedStore implements Store {
 
     /** Drops versions that no watch can start from any more, so memory follows the history window. */
     private void compactBeyondHistory() {
-        long oldest = hub.oldestWatchable();
-        if (oldest - 1 > compactRevision) {
-            compact(oldest - 1);
+        long oldest = Math.min(hub.oldestWatchable(), currentRevision);
+        if (oldest > compactRevision) {
+            compact(oldest);
         }
     }
 

@@ -54,8 +54,9 @@ final class EventHistory {
         return out;
     }
 
-    void dropThrough(long revision) {
-        while (!events.isEmpty() && events.peekFirst().event().revision() <= revision) {
+    /** Forgets events older than {@code revision}; the event at it stays, as etcd keeps it. */
+    void dropBefore(long revision) {
+        while (!events.isEmpty() && events.peekFirst().event().revision() < revision) {
             events.pollFirst();
         }
     }

@@ -42,7 +42,7 @@ final class KeyHistory {
 
     /**
      * Drops what no read at or after {@code revision} can see: versions older than the one live at that
-     * revision. Returns null when nothing is left (the key was deleted at or before it).
+     * revision, and that one too when it is a deletion. Returns null when nothing is left.
      */
     KeyHistory compactedTo(long revision) {
         int i = Arrays.binarySearch(revisions, revision);

@@ -117,12 +117,12 @@ final class SqliteLog implements AutoCloseable {
     }
 
     /**
-     * Deletes rows no read at or after {@code revision} needs: for each key, everything older than its last
-     * row at or before the revision, and that row too when it is a deletion.
+     * Deletes rows no read or watch at or after {@code revision} needs: rows older than it that are
+     * deletions, or that a later row of the same key at or before the revision supersedes.
      */
     void compact(long revision, long currentRevision) throws SQLException {
         try (PreparedStatement delete = db.prepareStatement("""
-                DELETE FROM log WHERE revision <= ?1 AND (deleted = 1 OR revision NOT IN
+                DELETE FROM log WHERE revision < ?1 AND (deleted = 1 OR revision NOT IN
                   (SELECT MAX(revision) FROM log WHERE revision <= ?1 GROUP BY key))""");
              PreparedStatement meta = db.prepareStatement("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)")) {
             delete.setLong(1, revision);

@@ -52,13 +52,13 @@ final class WatcherHub {
 
     synchronized void compacted(long revision) {
         compactRevision = Math.max(compactRevision, revision);
-        history.dropThrough(revision);
+        history.dropBefore(revision);
     }
 
-    /** The oldest revision a watch may start from. */
+    /** The oldest revision a watch may start from: the compaction's, or the start of the history kept. */
     synchronized long oldestWatchable() {
         long oldest = history.oldestRevision();
-        return Math.max(compactRevision + 1, oldest == 0 ? currentRevision + 1 : oldest);
+        return Math.max(compactRevision, oldest == 0 ? currentRevision + 1 : oldest);
     }
 
     synchronized Watch register(String prefix, long fromRevision, WatchListener listener) {
