@@ -78,8 +78,8 @@ public final class EmbeddedStore implements Store {
             throw new IOException("data directory " + dataDir + " is in use by another process");
         }
         log = new SqliteLog(dataDir.resolve(DB_FILE));
-        watchPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                daemonThreads("store-watch"));
+        // Grows with demand: a listener that blocks keeps its thread, and must not hold up the others.
+        watchPool = Executors.newCachedThreadPool(daemonThreads("store-watch"));
         completions = Executors.newFixedThreadPool(2, daemonThreads("store-complete"));
         hub = new WatcherHub(new EventHistory(options.historyMinEvents(), options.historyMaxEvents(),
                 options.historyMinAge().toMillis()), watchPool, options.watcherBuffer());

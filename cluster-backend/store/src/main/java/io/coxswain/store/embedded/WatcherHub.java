@@ -43,7 +43,7 @@ final class WatcherHub {
             for (Map.Entry<String, CopyOnWriteArrayList<Watcher>> e : byPrefix.entrySet()) {
                 if (key.startsWith(e.getKey())) {
                     for (Watcher w : e.getValue()) {
-                        w.offer(event, true);
+                        w.offer(event);
                     }
                 }
             }
@@ -68,11 +68,7 @@ final class WatcherHub {
             watcher.fail(new CompactedException(from, oldestWatchable()));
             return watcher;
         }
-        for (WatchEvent e : history.since(from)) {
-            if (e.kv().key().startsWith(prefix)) {
-                watcher.offer(e, false);
-            }
-        }
+        watcher.replay(history.since(from).stream().filter(e -> e.kv().key().startsWith(prefix)).toList());
         byPrefix.computeIfAbsent(prefix, p -> new CopyOnWriteArrayList<>()).add(watcher);
         return watcher;
     }

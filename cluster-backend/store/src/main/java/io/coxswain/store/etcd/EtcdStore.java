@@ -13,6 +13,7 @@ import io.coxswain.store.Store;
 import io.coxswain.store.StoreException;
 import io.coxswain.store.ValueTooLargeException;
 import io.coxswain.store.Watch;
+import io.coxswain.store.WatchDelivery;
 import io.coxswain.store.WatchListener;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -50,6 +51,8 @@ import java.util.function.Supplier;
  * a key's create or mod revision, so etcd itself settles races; etcd's revision is the store's revision.
  */
 public final class EtcdStore implements Store {
+    /** Events a watcher may fall behind before it must resume; etcd itself buffers more behind it. */
+    static final int MAX_BUFFERED_EVENTS = 100_000;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
     /** Lists of many large objects exceed gRPC's 4 MiB default; kube-apiserver lifts the limit too. */
     private static final int MAX_INBOUND_BYTES = 512 * 1024 * 1024;
@@ -171,7 +174,7 @@ public final class EtcdStore implements Store {
             throw new InvalidKeyException("a watch cannot start at revision " + fromRevision);
         }
         EtcdWatch watch = new EtcdWatch(client.getWatchClient(), bytes(prefix), bytes(Keys.prefixEnd(prefix)),
-                new WatchDelivery(listener, deliveries), scheduler, watches::remove);
+                new WatchDelivery(listener, deliveries, MAX_BUFFERED_EVENTS), scheduler, watches::remove);
         watches.add(watch);
         if (fromRevision > 0) {
             watch.start(fromRevision);

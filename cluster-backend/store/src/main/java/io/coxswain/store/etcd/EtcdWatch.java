@@ -3,6 +3,7 @@ package io.coxswain.store.etcd;
 import io.coxswain.store.CompactedException;
 import io.coxswain.store.KeyValue;
 import io.coxswain.store.Watch;
+import io.coxswain.store.WatchDelivery;
 import io.coxswain.store.WatchEvent;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.options.WatchOption;
@@ -125,7 +126,7 @@ final class EtcdWatch implements Watch {
                         next = event.revision() + 1;
                     }
                 }
-                if (!events.isEmpty() && !delivery.offer(events)) {
+                if (!events.isEmpty() && !delivery.offer(events, true)) {
                     closed = true; // overflowed: the delivery reports it
                     retire(false);
                 }

@@ -1,9 +1,5 @@
-package io.coxswain.store.etcd;
+package io.coxswain.store;
 
-import io.coxswain.store.StoreException;
-import io.coxswain.store.WatchEvent;
-import io.coxswain.store.WatchListener;
-import io.coxswain.store.WatchOverflowException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,48 +9,62 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Hands one watch's events to its listener in order, one at a time, on a pool thread: never on gRPC's event
- * loop, so a slow or blocking listener cannot stall the client. Ends with at most one error.
+ * Hands one watch's events to its listener in order, one at a time, on a pool thread, so that neither the
+ * commit thread nor gRPC's event loop ever waits for a listener. The queue is bounded: when it is full the
+ * delivery takes no more events, hands over the ones it holds, then a {@link WatchOverflowException} that
+ * names the revision to resume from. It ends with at most one error.
  */
-final class WatchDelivery {
+public final class WatchDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(WatchDelivery.class);
-    static final int MAX_BUFFERED = 100_000;
 
     private final WatchListener listener;
     private final Executor executor;
+    private final int capacity;
     private final ArrayDeque<WatchEvent> pending = new ArrayDeque<>();
     private StoreException error;
     private boolean draining;
     private boolean stopped;
-    private long resumeFrom;
+    private long lastQueued;
 
-    WatchDelivery(WatchListener listener, Executor executor) {
+    /** @param executor should grow with demand: a listener that blocks keeps its thread */
+    public WatchDelivery(WatchListener listener, Executor executor, int capacity) {
         this.listener = listener;
         this.executor = executor;
+        this.capacity = capacity;
     }
 
-    synchronized void startingAt(long revision) {
-        resumeFrom = revision;
+    /** Where an overflow before the first event tells the listener to resume. */
+    public synchronized void startingAt(long revision) {
+        lastQueued = revision - 1;
     }
 
-    /** Queues events; false when the listener has fallen too far behind and the watch failed instead. */
-    synchronized boolean offer(List<WatchEvent> events) {
+    /**
+     * Queues events in order; false once the delivery takes no more (stopped, failed or full).
+     *
+     * @param bounded false for a watch's starting backlog, which the history already bounds
+     */
+    public synchronized boolean offer(List<WatchEvent> events, boolean bounded) {
         if (stopped || error != null) {
             return false;
         }
-        if (pending.size() + events.size() > MAX_BUFFERED) {
-            int buffered = pending.size();
-            pending.clear();
-            fail(new WatchOverflowException(buffered, resumeFrom));
+        if (bounded && pending.size() + events.size() > capacity) {
+            fail(new WatchOverflowException(pending.size(), lastQueued + 1));
             return false;
         }
         pending.addAll(events);
+        if (!events.isEmpty()) {
+            lastQueued = events.get(events.size() - 1).revision();
+        }
         kick();
         return true;
     }
 
+    public boolean offer(WatchEvent event) {
+        return offer(List.of(event), true);
+    }
+
     /** Ends the watch with an error, after the events already queued. */
-    synchronized void fail(StoreException e) {
+    public synchronized void fail(StoreException e) {
         if (!stopped && error == null) {
             error = e;
             kick();
@@ -62,9 +72,13 @@ final class WatchDelivery {
     }
 
     /** Stops delivery: nothing more reaches the listener once the event in hand (if any) returns. */
-    synchronized void stop() {
+    public synchronized void stop() {
         stopped = true;
         pending.clear();
+    }
+
+    public synchronized boolean isStopped() {
+        return stopped;
     }
 
     private void kick() {
@@ -84,12 +98,10 @@ final class WatchDelivery {
             StoreException failure = null;
             synchronized (this) {
                 event = stopped ? null : pending.poll();
-                if (event != null) {
-                    resumeFrom = event.revision() + 1;
-                } else if (!stopped && error != null) {
+                if (event == null && !stopped && error != null) {
                     failure = error;
                     stopped = true;
-                } else {
+                } else if (event == null) {
                     draining = false;
                     return;
                 }
