@@ -1,6 +1,7 @@
 package io.coxswain.store.embedded;
 
 import io.coxswain.store.CompactedException;
+import io.coxswain.store.DeliveryPool;
 import io.coxswain.store.ConflictException;
 import io.coxswain.store.ContinueToken;
 import io.coxswain.store.InvalidKeyException;
@@ -36,7 +37,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The default store: one data directory, an in-memory MVCC index for reads and watches, and a durable log
@@ -55,7 +55,7 @@ public final class EmbeddedStore implements Store {
     private final WatcherHub hub;
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final Thread committer;
-    private final ExecutorService watchPool;
+    private final DeliveryPool watchPool;
     private final ExecutorService completions;
     private final ScheduledExecutorService compactor;
     private volatile long currentRevision;
@@ -78,16 +78,15 @@ public final class EmbeddedStore implements Store {
             throw new IOException("data directory " + dataDir + " is in use by another process");
         }
         log = new SqliteLog(dataDir.resolve(DB_FILE));
-        // Grows with demand: a listener that blocks keeps its thread, and must not hold up the others.
-        watchPool = Executors.newCachedThreadPool(daemonThreads("store-watch"));
-        completions = Executors.newFixedThreadPool(2, daemonThreads("store-complete"));
+        watchPool = new DeliveryPool("store-watch");
+        completions = Executors.newFixedThreadPool(2, DeliveryPool.daemonThreads("store-complete"));
         hub = new WatcherHub(new EventHistory(options.historyMinEvents(), options.historyMaxEvents(),
                 options.historyMinAge().toMillis()), watchPool, options.watcherBuffer());
         recover();
         committer = new Thread(this::commitLoop, "store-commit");
         committer.setDaemon(true);
         committer.start();
-        compactor = Executors.newSingleThreadScheduledExecutor(daemonThreads("store-compact"));
+        compactor = Executors.newSingleThreadScheduledExecutor(DeliveryPool.daemonThreads("store-compact"));
         if (!options.autoCompactEvery().isZero()) {
             long every = options.autoCompactEvery().toMillis();
             compactor.scheduleWithFixedDelay(this::compactBeyondHistory, every, every, TimeUnit.MILLISECONDS);
@@ -399,7 +398,7 @@ public final class EmbeddedStore implements Store {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        watchPool.shutdown();
+        watchPool.close();
         completions.shutdown();
         try {
             completions.awaitTermination(5, TimeUnit.SECONDS);
@@ -411,14 +410,5 @@ public final class EmbeddedStore implements Store {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -1,6 +1,7 @@
 package io.coxswain.store.etcd;
 
 import io.coxswain.store.CompactedException;
+import io.coxswain.store.DeliveryPool;
 import io.coxswain.store.ConflictException;
 import io.coxswain.store.ContinueToken;
 import io.coxswain.store.InvalidKeyException;
@@ -40,9 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -61,8 +60,9 @@ public final class EtcdStore implements Store {
     private final Client client;
     private final KV kv;
     private final Duration requestTimeout;
-    private final ExecutorService deliveries = Executors.newCachedThreadPool(daemon("etcd-store-watch-"));
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("etcd-store-timer-"));
+    private final DeliveryPool deliveries = new DeliveryPool("etcd-store-watch");
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            DeliveryPool.daemonThreads("etcd-store-timer"));
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
 
     /** @param endpoints client URLs of the cluster's members, such as {@code http://127.0.0.1:2379} */
@@ -211,7 +211,7 @@ public final class EtcdStore implements Store {
     public void close() {
         List.copyOf(watches).forEach(EtcdWatch::close);
         scheduler.shutdownNow();
-        deliveries.shutdown();
+        deliveries.close();
         client.close();
     }
 
@@ -301,14 +301,5 @@ public final class EtcdStore implements Store {
 
     static KeyValue deleted(io.etcd.jetcd.KeyValue tombstone, KeyValue prev) {
         return deleted(tombstone.getKey().toString(StandardCharsets.UTF_8), tombstone.getModRevision(), prev);
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
