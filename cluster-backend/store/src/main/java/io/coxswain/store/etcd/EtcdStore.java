@@ -180,13 +180,14 @@ public final class EtcdStore implements Store {
             watch.start(fromRevision);
         } else {
             // "After now" means after the revision at the call, not after whenever etcd registers the watch.
-            currentRevision().whenComplete((now, error) -> {
+            // Start it from our own thread: calling into jetcd from its event loop's callback can stall.
+            currentRevision().whenCompleteAsync((now, error) -> {
                 if (error != null) {
                     watch.failToStart(error);
                 } else {
                     watch.start(now + 1);
                 }
-            });
+            }, scheduler);
         }
         return watch;
     }
