@@ -8,7 +8,9 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import com.networknt.schema.path.PathType;
 
 import java.util.ArrayList;
@@ -41,8 +43,11 @@ public final class ManifestValidator {
                 .pathType(PathType.JSON_POINTER)
                 .formatAssertionsEnabled(true)
                 .build();
-        this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-                builder -> builder.schemas(sources).schemaRegistryConfig(config));
+        // Kubernetes's x- extensions are annotations, not assertions; saying so keeps the validator from warning.
+        Dialect dialect = Dialect.builder(Dialects.getDraft202012())
+                .unknownKeywordFactory((name, context) -> new AnnotationKeyword(name))
+                .build();
+        this.registry = SchemaRegistry.withDialect(dialect, builder -> builder.schemas(sources).schemaRegistryConfig(config));
     }
 
     public static ManifestValidator standard() {

@@ -1,0 +1,105 @@
+package io.coxswain.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coxswain.api.FieldSelector;
+import io.coxswain.api.LabelSelector;
+import io.coxswain.apiserver.admission.FieldValidation;
+import io.coxswain.apiserver.admission.SchemaAdmission;
+import io.coxswain.apiserver.admission.ServiceAllocator;
+import io.coxswain.apiserver.http.Json;
+import io.coxswain.apiserver.http.Metrics;
+import io.coxswain.apiserver.http.Router;
+import io.coxswain.apiserver.registry.ListOptions;
+import io.coxswain.apiserver.registry.ObjectService;
+import io.coxswain.apiserver.registry.ObjectStore;
+import io.coxswain.apiserver.registry.ResourceInfo;
+import io.coxswain.apiserver.registry.ResourceRegistry;
+import io.coxswain.apiserver.registry.WriteOptions;
+import io.coxswain.schemas.ManifestValidator;
+import io.coxswain.schemas.SchemaCatalog;
+import io.coxswain.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The apiserver verticle: it seeds what every cluster has (the system namespaces and the {@code kubernetes}
+ * Service), then serves the Kubernetes REST API over HTTP on the configured address.
+ */
+public final class ApiServer extends VerticleBase {
+
+    private static final WriteOptions SYSTEM = new WriteOptions(false, FieldValidation.STRICT, "coxswain-apiserver");
+
+    private final ApiServerOptions options;
+    private final Store store;
+    private final Metrics metrics = new Metrics();
+    private HttpServer server;
+    private ObjectService service;
+
+    public ApiServer(ApiServerOptions options, Store store) {
+        this.options = options;
+        this.store = store;
+    }
+
+    @Override
+    public Future<?> start() {
+        ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
+        ServiceAllocator allocator = new ServiceAllocator(options.serviceCidr());
+        service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
+                Clock.systemUTC());
+        return Future.fromCompletionStage(restoreAllocations(registry, allocator).thenCompose(v -> seed(registry, allocator)), context)
+                .compose(v -> {
+                    String address = options.host() + ":" + options.port();
+                    io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
+                            options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address);
+                    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
+                            .setCompressionSupported(true));
+                    return server.requestHandler(router).listen();
+                });
+    }
+
+    /** The port it listens on; the chosen one when the options said 0. */
+    public int port() {
+        return server.actualPort();
+    }
+
+    private CompletableFuture<Void> restoreAllocations(ResourceRegistry registry, ServiceAllocator allocator) {
+        ResourceInfo services = registry.find("v1", "services").orElseThrow();
+        ListOptions all = new ListOptions(LabelSelector.everything(), FieldSelector.everything(), 0, null);
+        return service.list(services, null, all).thenAccept(list -> list.path("items").forEach(allocator::restore));
+    }
+
+    private CompletableFuture<Void> seed(ResourceRegistry registry, ServiceAllocator allocator) {
+        ResourceInfo namespaces = registry.find("v1", "namespaces").orElseThrow();
+        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+        for (String name : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+            ObjectNode ns = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
+            ns.putObject("metadata").put("name", name);
+            chain = chain.thenCompose(v -> createIfMissing(namespaces, null, ns));
+        }
+        ResourceInfo services = registry.find("v1", "services").orElseThrow();
+        ObjectNode kubernetes = Json.object().put("apiVersion", "v1").put("kind", "Service");
+        kubernetes.putObject("metadata").put("name", "kubernetes").putObject("labels").put("component", "apiserver")
+                .put("provider", "kubernetes");
+        ObjectNode spec = kubernetes.putObject("spec").put("clusterIP", allocator.firstAddress());
+        spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP").put("targetPort", options.port());
+        return chain.thenCompose(v -> createIfMissing(services, "default", kubernetes)).thenApply(v -> null);
+    }
+
+    private CompletableFuture<Object> createIfMissing(ResourceInfo r, String namespace, ObjectNode object) {
+        return service.get(r, namespace, object.path("metadata").path("name").asText())
+                .handle((existing, error) -> error)
+                .thenCompose(missing -> missing == null ? CompletableFuture.completedFuture(null)
+                        : service.create(r, namespace, object, SYSTEM).thenApply(w -> (Object) w));
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

@@ -1,0 +1,50 @@
+package io.coxswain.apiserver.admission;
+
+import static io.coxswain.apiserver.admission.Nodes.object;
+import static io.coxswain.apiserver.admission.Nodes.setIfNull;
+import static io.coxswain.apiserver.admission.Nodes.setIfZero;
+import static io.coxswain.apiserver.admission.Nodes.text;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** apps/v1 ReplicaSet and Deployment: {@code SetDefaults_ReplicaSet}, {@code SetDefaults_Deployment}, create-time. */
+final class WorkloadDefaults {
+
+    private WorkloadDefaults() {
+    }
+
+    static void replicaSet(ObjectNode replicaSet, boolean create) {
+        ObjectNode spec = object(replicaSet, "spec");
+        setIfNull(spec, "replicas", 1);
+        PodDefaults.template(object(spec, "template"));
+        if (create) {
+            prepareForCreate(replicaSet);
+            // ReplicaSetStatus.replicas is a plain int32, so an empty status is written with replicas: 0.
+            object(replicaSet, "status").put("replicas", 0);
+        }
+    }
+
+    static void deployment(ObjectNode deployment, boolean create) {
+        ObjectNode spec = object(deployment, "spec");
+        setIfNull(spec, "replicas", 1);
+        ObjectNode strategy = object(spec, "strategy");
+        setIfZero(strategy, "type", "RollingUpdate");
+        if (text(strategy, "type").equals("RollingUpdate")) {
+            ObjectNode rollingUpdate = object(strategy, "rollingUpdate");
+            setIfNull(rollingUpdate, "maxUnavailable", "25%");
+            setIfNull(rollingUpdate, "maxSurge", "25%");
+        }
+        setIfNull(spec, "revisionHistoryLimit", 10);
+        setIfNull(spec, "progressDeadlineSeconds", 600);
+        PodDefaults.template(object(spec, "template"));
+        if (create) {
+            prepareForCreate(deployment);
+        }
+    }
+
+    /** The controller strategies' PrepareForCreate: an empty status and generation 1. */
+    static void prepareForCreate(ObjectNode object) {
+        object.putObject("status");
+        object(object, "metadata").put("generation", 1);
+    }
+}

@@ -1,0 +1,83 @@
+package io.coxswain.apiserver.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coxswain.api.ApiException;
+import io.coxswain.schemas.ManifestReader;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Request bodies in and response bodies out, with the limits that keep bad input harmless. */
+public final class Json {
+
+    /** Deeper than any real object; deep enough to refuse a nesting bomb before it costs anything. */
+    public static final int MAX_DEPTH = 100;
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build());
+
+    private Json() {
+    }
+
+    /** Parses a body as JSON, or as YAML when the content type says so. */
+    public static JsonNode parse(Buffer body, String contentType) {
+        if (body == null || body.length() == 0) {
+            throw ApiException.badRequest("the request body is empty");
+        }
+        String type = contentType == null ? "application/json" : contentType.split(";")[0].trim();
+        if (type.equals("application/yaml") || type.equals("application/apply-patch+yaml") && !looksLikeJson(body)) {
+            try {
+                List<ManifestReader.Document> docs = ManifestReader.read(body.toString());
+                if (docs.size() != 1) {
+                    throw ApiException.badRequest("the YAML body must hold exactly one document, not " + docs.size());
+                }
+                return docs.get(0).content();
+            } catch (ManifestReader.ManifestReadException e) {
+                throw ApiException.badRequest("error parsing YAML body: " + e.getMessage());
+            }
+        }
+        try {
+            return MAPPER.readTree(body.getBytes());
+        } catch (IOException e) {
+            throw ApiException.badRequest("error decoding JSON body: " + firstLine(e.getMessage()));
+        }
+    }
+
+    public static ObjectNode parseObject(Buffer body, String contentType) {
+        JsonNode node = parse(body, contentType);
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the request body must be a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    private static boolean looksLikeJson(Buffer body) {
+        String s = body.toString().stripLeading();
+        return s.startsWith("{");
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    public static Buffer write(JsonNode node) {
+        try {
+            return Buffer.buffer(MAPPER.writeValueAsBytes(node));
+        } catch (JsonProcessingException e) {
+            throw ApiException.internal(e.getMessage());
+        }
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+}

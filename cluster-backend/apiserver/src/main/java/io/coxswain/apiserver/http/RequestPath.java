@@ -1,0 +1,45 @@
+package io.coxswain.apiserver.http;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A resource URL taken apart: {@code /api/v1/namespaces/default/pods/web/status} is apiVersion v1,
+ * namespace default, resource pods, name web, subresource status.
+ */
+public record RequestPath(String apiVersion, String namespace, String resource, String name, String subresource) {
+
+    /** Null when the path is not a resource path (discovery, for instance). */
+    public static RequestPath parse(String path) {
+        List<String> s = Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).toList();
+        int rest;
+        String apiVersion;
+        if (s.size() >= 3 && s.get(0).equals("api")) {
+            apiVersion = s.get(1);
+            rest = 2;
+        } else if (s.size() >= 4 && s.get(0).equals("apis")) {
+            apiVersion = s.get(1) + "/" + s.get(2);
+            rest = 3;
+        } else {
+            return null;
+        }
+        List<String> r = s.subList(rest, s.size());
+        boolean namespaceSub = r.size() == 3 && r.get(0).equals("namespaces") && (r.get(2).equals("status") || r.get(2).equals("finalize"));
+        if (r.size() >= 3 && r.get(0).equals("namespaces") && !namespaceSub) {
+            return new RequestPath(apiVersion, r.get(1), r.get(2), at(r, 3), at(r, 4)).checked(r.size() <= 5);
+        }
+        return new RequestPath(apiVersion, null, r.get(0), at(r, 1), at(r, 2)).checked(r.size() <= 3);
+    }
+
+    private static String at(List<String> parts, int i) {
+        return i < parts.size() ? parts.get(i) : null;
+    }
+
+    private RequestPath checked(boolean ok) {
+        return ok ? this : null;
+    }
+
+    public boolean isCollection() {
+        return name == null;
+    }
+}

@@ -1,0 +1,217 @@
+package io.coxswain.apiserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coxswain.api.ApiException;
+import io.coxswain.api.FieldSelector;
+import io.coxswain.api.LabelSelector;
+import io.coxswain.apiserver.admission.FieldValidation;
+import io.coxswain.apiserver.registry.DeleteOptions;
+import io.coxswain.apiserver.registry.ListOptions;
+import io.coxswain.apiserver.registry.ObjectService;
+import io.coxswain.apiserver.registry.ResourceInfo;
+import io.coxswain.apiserver.registry.WriteOptions;
+import io.coxswain.apiserver.registry.WriteResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Serves every resource URL: works out the resource and verb, enforces the in-flight limits, calls the
+ * object service and renders the answer (JSON, a Table, or a Status error). Watches go to {@link WatchHandler}.
+ */
+final class ResourceHandler {
+
+    private final ObjectService service;
+    private final Subresources subresources;
+    private final Patches patches;
+    private final WatchHandler watches;
+    private final Tables tables;
+    private final Metrics metrics;
+    private final int maxReadInflight;
+    private final int maxMutatingInflight;
+
+    ResourceHandler(ObjectService service, WatchHandler watches, Tables tables, Metrics metrics, int maxReadInflight,
+                    int maxMutatingInflight) {
+        this.service = service;
+        this.subresources = new Subresources(service);
+        this.patches = new Patches(service);
+        this.watches = watches;
+        this.tables = tables;
+        this.metrics = metrics;
+        this.maxReadInflight = maxReadInflight;
+        this.maxMutatingInflight = maxMutatingInflight;
+    }
+
+    void handle(RoutingContext ctx) {
+        long started = System.nanoTime();
+        HttpServerRequest request = ctx.request();
+        RequestPath path = RequestPath.parse(request.path());
+        if (path == null) {
+            Responses.error(ctx, new ApiException(404, "NotFound", "the server could not find the requested resource"));
+            return;
+        }
+        ResourceInfo resource = service.registry().find(path.apiVersion(), path.resource()).orElse(null);
+        if (resource == null) {
+            Responses.error(ctx, new ApiException(404, "NotFound", "the server could not find the requested resource"));
+            return;
+        }
+        QueryParams query = new QueryParams(request.params());
+        String verb = verb(request.method(), path, query);
+        if (verb.equals("watch")) {
+            try {
+                watches.serve(ctx, resource, path.namespace(), query, selection(resource, query), tables.wanted(request));
+            } catch (ApiException e) {
+                Responses.error(ctx, e);
+            }
+            return;
+        }
+        boolean mutating = !verb.equals("get") && !verb.equals("list");
+        var inflight = mutating ? metrics.mutatingInflight : metrics.readInflight;
+        if (inflight.incrementAndGet() > (mutating ? maxMutatingInflight : maxReadInflight)) {
+            inflight.decrementAndGet();
+            Responses.error(ctx, ApiException.tooManyRequests(1));
+            metrics.record(verb.toUpperCase(), resource.plural(), 429, System.nanoTime() - started);
+            return;
+        }
+        Context context = ctx.vertx().getOrCreateContext();
+        CompletableFuture<Reply> reply;
+        try {
+            reply = dispatch(ctx, verb, resource, path, query);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        Future.fromCompletionStage(reply, context).onComplete(result -> {
+            inflight.decrementAndGet();
+            int code;
+            if (result.succeeded()) {
+                Reply r = result.result();
+                JsonNode body = tables.wanted(request) && (verb.equals("get") || verb.equals("list")) && path.subresource() == null
+                        ? tables.render(resource, r.body(), verb.equals("list"), !"None".equals(query.get("includeObject")))
+                        : r.body();
+                Responses.json(ctx, r.code(), body, r.warnings());
+                code = r.code();
+            } else {
+                code = Responses.error(ctx, result.cause());
+            }
+            metrics.record(verb.toUpperCase(), resource.plural(), code, System.nanoTime() - started);
+        });
+    }
+
+    private static String verb(HttpMethod method, RequestPath path, QueryParams query) {
+        if (method == HttpMethod.GET) {
+            if (path.isCollection()) {
+                return query.flag("watch") ? "watch" : "list";
+            }
+            return "get";
+        }
+        if (method == HttpMethod.POST) {
+            return "create";
+        }
+        if (method == HttpMethod.PUT) {
+            return "update";
+        }
+        if (method == HttpMethod.PATCH) {
+            return "patch";
+        }
+        if (method == HttpMethod.DELETE) {
+            return path.isCollection() ? "deletecollection" : "delete";
+        }
+        throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    }
+
+    private CompletableFuture<Reply> dispatch(RoutingContext ctx, String verb, ResourceInfo r, RequestPath path, QueryParams query) {
+        String ns = path.namespace();
+        if (r.namespaced() && ns == null && !verb.equals("list") && !verb.equals("create")) {
+            throw ApiException.badRequest("the namespace of the object is required for " + r.plural());
+        }
+        if (!r.verbs().contains(verb) && !(verb.equals("create") && path.subresource() != null)) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        if (path.subresource() != null) {
+            return subresources.serve(ctx, verb, r, path, query);
+        }
+        String contentType = ctx.request().getHeader("Content-Type");
+        return switch (verb) {
+            case "get" -> service.get(r, ns, path.name()).thenApply(Reply::ok);
+            case "list" -> service.list(r, ns, listOptions(r, query)).thenApply(Reply::ok);
+            case "create" -> {
+                if (r.plural().equals("bindings")) {
+                    yield subresources.bindFromCollection(ctx, r, ns, query);
+                }
+                yield service.create(r, ns, Json.parseObject(ctx.body().buffer(), contentType), writeOptions(ctx, query))
+                        .thenApply(ResourceHandler::reply);
+            }
+            case "update" -> service.update(r, ns, path.name(), Json.parseObject(ctx.body().buffer(), contentType),
+                    writeOptions(ctx, query), false).thenApply(ResourceHandler::reply);
+            case "patch" -> patches.patch(r, ns, path.name(), contentType, ctx.body().buffer(), writeOptions(ctx, query),
+                    query.flag("force"), false).thenApply(ResourceHandler::reply);
+            case "delete" -> service.delete(r, ns, path.name(), deleteOptions(ctx, query)).thenApply(ResourceHandler::reply);
+            case "deletecollection" -> service.deleteCollection(r, ns, selection(r, query), deleteOptions(ctx, query))
+                    .thenApply(Reply::ok);
+            default -> throw ApiException.methodNotAllowed("unsupported verb " + verb);
+        };
+    }
+
+    static Reply reply(WriteResult w) {
+        return new Reply(w.code(), w.object(), w.warnings());
+    }
+
+    static ListOptions selection(ResourceInfo r, QueryParams query) {
+        return new ListOptions(LabelSelector.parse(query.get("labelSelector")),
+                FieldSelector.parse(query.get("fieldSelector"), r.fieldSelectors()), 0, null);
+    }
+
+    static ListOptions listOptions(ResourceInfo r, QueryParams query) {
+        ListOptions s = selection(r, query);
+        int limit = query.integer("limit", 0);
+        if (limit < 0) {
+            throw ApiException.badRequest("limit must not be negative");
+        }
+        return new ListOptions(s.labels(), s.fields(), limit, query.get("continue"));
+    }
+
+    static WriteOptions writeOptions(RoutingContext ctx, QueryParams query) {
+        String manager = query.get("fieldManager");
+        if (manager == null || manager.isEmpty()) {
+            String agent = ctx.request().getHeader("User-Agent");
+            manager = agent == null || agent.isEmpty() ? "unknown" : agent.split("/")[0];
+        }
+        if (manager.length() > 128) {
+            throw ApiException.badRequest("fieldManager must be at most 128 characters");
+        }
+        return new WriteOptions(query.dryRun(), FieldValidation.parse(query.get("fieldValidation")), manager);
+    }
+
+    static DeleteOptions deleteOptions(RoutingContext ctx, QueryParams query) {
+        Long grace = query.optionalLong("gracePeriodSeconds");
+        String policy = query.get("propagationPolicy");
+        String uid = null;
+        String rv = null;
+        boolean dryRun = query.dryRun();
+        var body = ctx.body().buffer();
+        if (body != null && body.length() > 0) {
+            ObjectNode options = Json.parseObject(body, "application/json");
+            if (options.has("gracePeriodSeconds") && !options.get("gracePeriodSeconds").isNull()) {
+                grace = options.get("gracePeriodSeconds").asLong();
+            }
+            if (options.hasNonNull("propagationPolicy")) {
+                policy = options.get("propagationPolicy").asText();
+            } else if (options.path("orphanDependents").asBoolean(false)) {
+                policy = "Orphan";
+            }
+            uid = options.path("preconditions").path("uid").asText(null);
+            rv = options.path("preconditions").path("resourceVersion").asText(null);
+            dryRun = dryRun || options.path("dryRun").toString().contains("All");
+        }
+        if (policy != null && !List.of("Background", "Foreground", "Orphan").contains(policy)) {
+            throw ApiException.badRequest("propagationPolicy must be Background, Foreground or Orphan, not \"" + policy + "\"");
+        }
+        return new DeleteOptions(grace, policy, uid, rv, dryRun);
+    }
+}

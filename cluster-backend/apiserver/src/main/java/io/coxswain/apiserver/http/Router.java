@@ -1,0 +1,93 @@
+package io.coxswain.apiserver.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coxswain.api.ApiException;
+import io.coxswain.apiserver.registry.ObjectService;
+import io.coxswain.schemas.SchemaCatalog;
+import io.coxswain.schemas.openapi.OpenApiDocuments;
+import io.coxswain.schemas.openapi.OpenApiGenerator;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.time.Clock;
+import java.util.List;
+
+/** Every URL the apiserver serves, on one Vert.x router. */
+public final class Router {
+
+    private Router() {
+    }
+
+    public static io.vertx.ext.web.Router create(Vertx vertx, ObjectService service, Metrics metrics, int maxBodyBytes,
+                                                 int maxReadInflight, int maxMutatingInflight, long bookmarkMillis,
+                                                 String serverAddress) {
+        io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+        Tables tables = new Tables(Clock.systemUTC());
+        Discovery discovery = new Discovery(service.registry());
+        OpenApiDocuments openapi = new OpenApiGenerator(SchemaCatalog.standard()).generate();
+        String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(openapi.index())) + "\"";
+        ResourceHandler resources = new ResourceHandler(service, new WatchHandler(service, tables, metrics, bookmarkMillis), tables,
+                metrics, maxReadInflight, maxMutatingInflight);
+
+        router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false));
+        router.get("/version").handler(ctx -> Responses.json(ctx, 200, version(), List.of()));
+        for (String probe : List.of("/healthz", "/readyz", "/livez")) {
+            router.get(probe).handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
+        }
+        router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(metrics.render()));
+        router.get("/api").handler(ctx -> Responses.json(ctx, 200, discovery.apiVersions(serverAddress), List.of()));
+        router.get("/apis").handler(ctx -> Responses.json(ctx, 200, discovery.groups(), List.of()));
+        router.get("/api/:version").handler(ctx -> groupVersion(ctx, discovery, ctx.pathParam("version")));
+        router.get("/apis/:group/:version").handler(ctx ->
+                groupVersion(ctx, discovery, ctx.pathParam("group") + "/" + ctx.pathParam("version")));
+        router.get("/openapi/v3").handler(ctx -> {
+            if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+                ctx.response().setStatusCode(304).putHeader("ETag", etag).end();
+                return;
+            }
+            ctx.response().putHeader("Content-Type", "application/json").putHeader("ETag", etag).end(Buffer.buffer(openapi.index()));
+        });
+        router.getWithRegex("/openapi/v3/(.+)").handler(ctx -> {
+            byte[] doc = openapi.documents().get(ctx.pathParam("param0"));
+            if (doc == null) {
+                Responses.error(ctx, new ApiException(404, "NotFound", "the server could not find the requested resource"));
+                return;
+            }
+            String hash = openapi.hashes().get(ctx.pathParam("param0"));
+            ctx.response().putHeader("Content-Type", "application/json").putHeader("ETag", "\"" + hash + "\"")
+                    .putHeader("Cache-Control", "public, immutable").end(Buffer.buffer(doc));
+        });
+        router.routeWithRegex("/apis?/.+").handler(resources::handle);
+        router.route().last().handler(ctx -> Responses.error(ctx,
+                new ApiException(404, "NotFound", "the server could not find the requested resource")));
+        router.route().failureHandler(ctx -> {
+            int code = ctx.statusCode();
+            Throwable failure = ctx.failure();
+            if (code == 413) {
+                Responses.error(ctx, ApiException.tooLarge("Request entity too large: limit is " + maxBodyBytes + " bytes"));
+            } else if (failure != null) {
+                Responses.error(ctx, failure);
+            } else {
+                Responses.error(ctx, new ApiException(code <= 0 ? 500 : code, "BadRequest", "the request could not be served"));
+            }
+        });
+        return router;
+    }
+
+    private static void groupVersion(RoutingContext ctx, Discovery discovery, String apiVersion) {
+        ObjectNode list = discovery.resources(apiVersion);
+        if (list == null) {
+            Responses.error(ctx, new ApiException(404, "NotFound", "the server could not find the requested resource"));
+        } else {
+            Responses.json(ctx, 200, list, List.of());
+        }
+    }
+
+    private static ObjectNode version() {
+        return Json.object().put("major", "1").put("minor", "32").put("gitVersion", "v1.32.4")
+                .put("gitCommit", "coxswain").put("gitTreeState", "clean").put("buildDate", "2026-11-25T00:00:00Z")
+                .put("goVersion", "java" + Runtime.version().feature()).put("compiler", "coxswain").put("platform", "linux/amd64");
+    }
+}

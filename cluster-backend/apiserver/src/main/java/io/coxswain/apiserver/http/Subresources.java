@@ -1,0 +1,150 @@
+package io.coxswain.apiserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coxswain.api.ApiException;
+import io.coxswain.api.LabelSelector;
+import io.coxswain.apiserver.admission.FieldValidation;
+import io.coxswain.apiserver.registry.DeleteOptions;
+import io.coxswain.apiserver.registry.ObjectService;
+import io.coxswain.apiserver.registry.ResourceInfo;
+import io.coxswain.apiserver.registry.WriteOptions;
+import io.coxswain.apiserver.patch.MergePatch;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** status, scale, binding, eviction and log: the parts of a resource with their own URL. */
+final class Subresources {
+
+    private final ObjectService service;
+    private final Patches patches;
+
+    Subresources(ObjectService service) {
+        this.service = service;
+        this.patches = new Patches(service);
+    }
+
+    CompletableFuture<Reply> serve(RoutingContext ctx, String verb, ResourceInfo r, RequestPath path, QueryParams query) {
+        String sub = path.subresource();
+        if (!r.subresources().contains(sub)) {
+            throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+        }
+        String ns = path.namespace();
+        String name = path.name();
+        String contentType = ctx.request().getHeader("Content-Type");
+        WriteOptions write = verb.equals("get") ? null : ResourceHandler.writeOptions(ctx, query);
+        return switch (sub + ":" + verb) {
+            case "status:get" -> service.get(r, ns, name).thenApply(Reply::ok);
+            case "status:update", "finalize:update" -> service.update(r, ns, name, Json.parseObject(ctx.body().buffer(), contentType),
+                    write, true).thenApply(ResourceHandler::reply);
+            case "status:patch" -> patches.patch(r, ns, name, contentType, ctx.body().buffer(), write, query.flag("force"), true)
+                    .thenApply(ResourceHandler::reply);
+            case "scale:get" -> service.get(r, ns, name).thenApply(o -> Reply.ok(scaleOf(o)));
+            case "scale:update" -> setReplicas(r, ns, name, write, Json.parseObject(ctx.body().buffer(), contentType));
+            case "scale:patch" -> service.get(r, ns, name).thenCompose(o -> setReplicas(r, ns, name, write,
+                    (ObjectNode) MergePatch.apply(scaleOf(o), Json.parse(ctx.body().buffer(), contentType))));
+            case "binding:create" -> bind(r, ns, name, Json.parseObject(ctx.body().buffer(), contentType), write);
+            case "eviction:create" -> service.delete(r, ns, name, new DeleteOptions(null, null, null, null, write.dryRun()))
+                    .thenApply(w -> new Reply(201, success(), List.of()));
+            case "log:get" -> service.get(r, ns, name).thenApply(pod -> {
+                String node = pod.path("spec").path("nodeName").asText("");
+                if (node.isEmpty()) {
+                    throw ApiException.badRequest("pod " + name + " does not have a host assigned");
+                }
+                throw new ApiException(503, "ServiceUnavailable", "no kubelet serves logs for node " + node + " yet");
+            });
+            default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        };
+    }
+
+    /** A Binding posted to the collection (the older form the scheduler may use): its name is the pod's. */
+    CompletableFuture<Reply> bindFromCollection(RoutingContext ctx, ResourceInfo bindings, String ns, QueryParams query) {
+        ObjectNode binding = Json.parseObject(ctx.body().buffer(), ctx.request().getHeader("Content-Type"));
+        ResourceInfo pods = service.registry().find("v1", "pods").orElseThrow();
+        return bind(pods, ns, binding.path("metadata").path("name").asText(), binding, ResourceHandler.writeOptions(ctx, query));
+    }
+
+    private CompletableFuture<Reply> bind(ResourceInfo pods, String ns, String name, ObjectNode binding, WriteOptions write) {
+        JsonNode target = binding.path("target");
+        String node = target.path("name").asText("");
+        if (node.isEmpty()) {
+            throw ApiException.invalid("Binding", name, List.of(new ApiException.Cause("FieldValueRequired", "Required value", "target.name")));
+        }
+        if (!target.path("kind").asText("Node").equals("Node") && !target.path("kind").asText().isEmpty()) {
+            throw ApiException.invalid("Binding", name, List.of(new ApiException.Cause("FieldValueNotSupported",
+                    "Unsupported value: \"" + target.path("kind").asText() + "\": supported values: \"Node\"", "target.kind")));
+        }
+        return service.replace(pods, ns, name, new WriteOptions(write.dryRun(), FieldValidation.IGNORE, write.fieldManager()), pod -> {
+            String current = pod.path("spec").path("nodeName").asText("");
+            if (!current.isEmpty()) {
+                throw ApiException.conflict("pods/binding", name, "pod " + name + " is already assigned to node \"" + current + "\"");
+            }
+            if (pod.path("metadata").has("deletionTimestamp")) {
+                throw ApiException.conflict("pods/binding", name, "pod " + name + " is being deleted, cannot be assigned to a host");
+            }
+            ((ObjectNode) pod.with("spec")).put("nodeName", node);
+            ObjectNode status = pod.with("status");
+            var conditions = status.withArray("conditions");
+            conditions.addObject().put("type", "PodScheduled").put("status", "True")
+                    .put("lastTransitionTime", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            return pod;
+        }).thenApply(w -> new Reply(201, success(), List.of()));
+    }
+
+    private CompletableFuture<Reply> setReplicas(ResourceInfo r, String ns, String name, WriteOptions write, ObjectNode scale) {
+        JsonNode replicas = scale.path("spec").path("replicas");
+        if (!replicas.isIntegralNumber() || replicas.asInt() < 0) {
+            throw ApiException.invalid("Scale", name, List.of(new ApiException.Cause("FieldValueInvalid",
+                    "Invalid value: " + replicas + ": must be greater than or equal to 0", "spec.replicas")));
+        }
+        String expected = scale.path("metadata").path("resourceVersion").asText("");
+        return service.replace(r, ns, name, write, o -> {
+            if (!expected.isEmpty() && !expected.equals(o.path("metadata").path("resourceVersion").asText())) {
+                throw ApiException.conflict(r.plural(), name, "the object has been modified; please apply your changes to the latest version and try again");
+            }
+            ((ObjectNode) o.with("spec")).put("replicas", replicas.asInt());
+            return o;
+        }).thenApply(w -> Reply.ok(scaleOf(w.object())));
+    }
+
+    static ObjectNode scaleOf(JsonNode object) {
+        ObjectNode scale = Json.object().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+        ObjectNode meta = scale.putObject("metadata");
+        for (String f : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+            if (object.path("metadata").has(f)) {
+                meta.set(f, object.path("metadata").get(f));
+            }
+        }
+        scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
+        ObjectNode status = scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0));
+        JsonNode selector = object.path("spec").path("selector");
+        if (!selector.isMissingNode()) {
+            status.put("selector", selectorString(selector));
+        }
+        return scale;
+    }
+
+    private static String selectorString(JsonNode selector) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (LabelSelector.Requirement req : LabelSelector.fromObject(selector).requirements()) {
+            switch (req.operator()) {
+                case EQUALS -> parts.add(req.key() + "=" + req.values().iterator().next());
+                case IN -> parts.add(req.key() + " in (" + String.join(",", req.values()) + ")");
+                case NOT_IN -> parts.add(req.key() + " notin (" + String.join(",", req.values()) + ")");
+                case EXISTS -> parts.add(req.key());
+                case DOES_NOT_EXIST -> parts.add("!" + req.key());
+                default -> { }
+            }
+        }
+        return String.join(",", parts);
+    }
+
+    private static ObjectNode success() {
+        ObjectNode status = Json.object().put("kind", "Status").put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Success").put("code", 201);
+        return status;
+    }
+}

@@ -1,0 +1,138 @@
+package io.coxswain.apiserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coxswain.api.ApiException;
+import io.coxswain.apiserver.registry.ListOptions;
+import io.coxswain.apiserver.registry.ObjectService;
+import io.coxswain.apiserver.registry.ResourceInfo;
+import io.coxswain.apiserver.watch.WatchStream;
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Serves {@code ?watch=true}: a chunked stream of JSON events. Without a resourceVersion (or with "0") it
+ * first sends the current objects as ADDED, as kube-apiserver does; with sendInitialEvents it ends them with
+ * a bookmark marked {@code k8s.io/initial-events-end}. Bookmarks follow when asked for, and the stream ends
+ * after timeoutSeconds or when the client goes.
+ */
+final class WatchHandler {
+
+    private final ObjectService service;
+    private final Tables tables;
+    private final Metrics metrics;
+    private final long bookmarkMillis;
+
+    WatchHandler(ObjectService service, Tables tables, Metrics metrics, long bookmarkMillis) {
+        this.service = service;
+        this.tables = tables;
+        this.metrics = metrics;
+        this.bookmarkMillis = bookmarkMillis;
+    }
+
+    void serve(RoutingContext ctx, ResourceInfo r, String namespace, QueryParams query, ListOptions selection, boolean asTable) {
+        String rv = query.get("resourceVersion");
+        boolean bookmarks = query.flag("allowWatchBookmarks");
+        boolean initialEvents = query.flag("sendInitialEvents");
+        if (query.get("sendInitialEvents") != null && !query.get("sendInitialEvents").isEmpty()) {
+            String match = query.get("resourceVersionMatch");
+            if (initialEvents && (!"NotOlderThan".equals(match) || !bookmarks)) {
+                throw ApiException.invalid("ListOptions", "", java.util.List.of(new ApiException.Cause("FieldValueForbidden",
+                        "sendInitialEvents requires resourceVersionMatch=NotOlderThan and allowWatchBookmarks=true",
+                        "sendInitialEvents")));
+            }
+        }
+        long startRevision;
+        if (rv != null && !rv.isEmpty() && !rv.equals("0") && !initialEvents) {
+            try {
+                startRevision = Long.parseLong(rv) + 1;
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("resourceVersion must be a number, not \"" + rv + "\"");
+            }
+        } else {
+            startRevision = 0;
+        }
+        int timeout = query.integer("timeoutSeconds", 1800 + ThreadLocalRandom.current().nextInt(1800));
+        Context context = ctx.vertx().getOrCreateContext();
+        HttpServerResponse response = ctx.response();
+        response.setChunked(true).putHeader("Content-Type", "application/json").setStatusCode(200);
+        metrics.watches.incrementAndGet();
+        AtomicBoolean ended = new AtomicBoolean();
+        boolean[] firstRow = {true};
+        WatchStream[] stream = new WatchStream[1];
+        long[] timers = new long[2];
+        Runnable finish = () -> {
+            if (ended.compareAndSet(false, true)) {
+                metrics.watches.decrementAndGet();
+                if (stream[0] != null) {
+                    stream[0].close();
+                }
+                ctx.vertx().cancelTimer(timers[0]);
+                ctx.vertx().cancelTimer(timers[1]);
+                if (!response.ended() && !response.closed()) {
+                    response.end();
+                }
+            }
+        };
+        WatchStream.Sink sink = new WatchStream.Sink() {
+            @Override
+            public void event(String type, JsonNode object) {
+                context.runOnContext(v -> write(type, object));
+            }
+
+            @Override
+            public void end() {
+                context.runOnContext(v -> finish.run());
+            }
+
+            private void write(String type, JsonNode object) {
+                if (ended.get() || response.closed()) {
+                    return;
+                }
+                JsonNode shown = object;
+                if (asTable && !type.equals("ERROR") && !type.equals("BOOKMARK")) {
+                    shown = tables.watchRow(r, object, firstRow[0]);
+                    firstRow[0] = false;
+                }
+                ObjectNode event = Json.object().put("type", type);
+                event.set("object", shown);
+                response.write(Json.write(event).appendString("\n"));
+                if (response.writeQueueFull()) {
+                    // A client this far behind is dropped; it will list and watch again, as with kube-apiserver.
+                    finish.run();
+                }
+            }
+        };
+        stream[0] = new WatchStream(r, selection, sink, o -> o);
+        response.closeHandler(v -> finish.run());
+        timers[0] = ctx.vertx().setTimer(timeout * 1000L, id -> finish.run());
+        if (bookmarks) {
+            timers[1] = ctx.vertx().setPeriodic(bookmarkMillis, id -> sink.event("BOOKMARK", stream[0].bookmark(false)));
+        }
+        if (startRevision > 0) {
+            stream[0].start(service.store(), namespace, startRevision);
+            return;
+        }
+        // No resourceVersion: the current state first, then everything after it.
+        service.list(r, namespace, selection).whenComplete((list, error) -> context.runOnContext(v -> {
+            if (error != null) {
+                ApiException api = error.getCause() instanceof ApiException e ? e : ApiException.internal(String.valueOf(error.getMessage()));
+                sink.event("ERROR", api.toStatus());
+                sink.end();
+                return;
+            }
+            long revision = Long.parseLong(list.path("metadata").path("resourceVersion").asText("0"));
+            for (JsonNode item : list.path("items")) {
+                sink.event("ADDED", item);
+            }
+            stream[0].start(service.store(), namespace, revision + 1);
+            if (initialEvents) {
+                sink.event("BOOKMARK", stream[0].bookmark(true));
+            }
+        }));
+    }
+}

@@ -1,0 +1,52 @@
+package io.coxswain.apiserver.registry;
+
+import io.coxswain.schemas.GroupVersionKind;
+import io.coxswain.schemas.KindSchema;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One REST resource as discovery and the handlers see it.
+ *
+ * @param subresources  such as {@code status}, {@code scale}, {@code binding}
+ * @param fieldSelectors field paths accepted in a fieldSelector besides metadata.name and metadata.namespace
+ */
+public record ResourceInfo(KindSchema schema, String plural, String singular, boolean namespaced, List<String> shortNames,
+                           List<String> categories, List<String> verbs, Set<String> subresources,
+                           Set<String> fieldSelectors) {
+
+    public GroupVersionKind gvk() {
+        return schema.gvk();
+    }
+
+    public String kind() {
+        return schema.gvk().kind();
+    }
+
+    /** The prefix under which the store keeps this resource's objects; the trailing '/' isolates it. */
+    public String keyPrefix() {
+        return "/registry/" + plural + "/";
+    }
+
+    public String key(String namespace, String name) {
+        return namespaced ? keyPrefix() + namespace + "/" + name : keyPrefix() + name;
+    }
+
+    public String listPrefix(String namespace) {
+        return namespaced && namespace != null ? keyPrefix() + namespace + "/" : keyPrefix();
+    }
+
+    public boolean creatable() {
+        return verbs.contains("create");
+    }
+
+    /** Objects of kinds whose spec is the desired state get a generation counter. */
+    public boolean hasSpec() {
+        return schema.root().path("properties").has("spec");
+    }
+
+    public boolean hasStatus() {
+        return subresources.contains("status");
+    }
+}

@@ -1,0 +1,53 @@
+package io.coxswain.launcher;
+
+import io.coxswain.apiserver.ApiServer;
+import io.coxswain.apiserver.ApiServerOptions;
+import io.coxswain.store.Store;
+import io.vertx.core.Vertx;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code coxswain apiserver}: the store and the Kubernetes API, nothing else. */
+@Command(name = "apiserver", mixinStandardHelpOptions = true, description = "Serve the Kubernetes API over a store.")
+final class ApiServerCommand implements Callable<Integer> {
+
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    ListenOption listen;
+
+    @Override
+    public Integer call() throws Exception {
+        Running running = start(store, listen);
+        System.out.println("apiserver listening on http://" + listen.host() + ":" + running.apiServer().port());
+        running.awaitShutdown();
+        return 0;
+    }
+
+    /** Starts the store and the apiserver, and stops both on JVM shutdown. */
+    static Running start(StoreOptions storeOptions, ListenOption listen) throws Exception {
+        long started = System.nanoTime();
+        Store store = storeOptions.open();
+        Vertx vertx = Vertx.vertx();
+        ApiServer apiServer = new ApiServer(ApiServerOptions.defaults().withListen(listen.host(), listen.port()), store);
+        vertx.deployVerticle(apiServer).await();
+        Running running = new Running(vertx, store, apiServer, (System.nanoTime() - started) / 1_000_000);
+        Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "coxswain-shutdown"));
+        return running;
+    }
+
+    record Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis) {
+        void stop() {
+            vertx.close().await();
+            store.close();
+        }
+
+        void awaitShutdown() throws InterruptedException {
+            new CountDownLatch(1).await();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.coxswain.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar coxswain.jar [all-in-one|apiserver] …}; all-in-one is the default. */
+@Command(name = "coxswain", mixinStandardHelpOptions = true, version = "coxswain 0.1.0",
+        description = "An editor-first Kubernetes: the control plane and node agents in one jar.",
+        subcommands = {AllInOneCommand.class, ApiServerCommand.class})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(new AllInOneCommand()).execute();
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}
