@@ -68,8 +68,7 @@ class WorkloadDefaultsTest {
                       labels: {app: web}
                     spec:
                 """ + DEFAULTED_NGINX_SPEC.indent(4) + """
-                status:
-                  replicas: 0
+                status: {}
                 """);
     }
 
@@ -100,7 +99,8 @@ class WorkloadDefaultsTest {
                     metadata: {creationTimestamp: null, labels: {app: web}}
                     spec:
                 """ + DEFAULTED_NGINX_SPEC.indent(4) + """
-                status: {}
+                status:
+                  replicas: 0
                 """);
     }
 
