@@ -88,9 +88,9 @@ final class Patches {
                 ObjectNode created = (ObjectNode) ServerSideApply.apply(null, applied, write.fieldManager(), force, schema,
                         apiVersion, Instant.now());
                 ((ObjectNode) created.with("metadata")).put("name", name);
-                return service.create(r, ns, created, write);
+                return service.create(r, ns, created, write.asApply());
             }
-            return service.replace(r, ns, name, write, current -> (ObjectNode) ServerSideApply.apply(current, applied,
+            return service.replace(r, ns, name, write.asApply(), current -> (ObjectNode) ServerSideApply.apply(current, applied,
                     write.fieldManager(), force, schema, apiVersion, Instant.now()));
         });
     }

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coxswain.api.ApiException;
 import io.coxswain.apiserver.admission.Defaulter;
 import io.coxswain.apiserver.admission.SchemaAdmission;
+import io.coxswain.apiserver.patch.ManagedFields;
+import io.coxswain.schemas.SchemaCatalog;
+import io.coxswain.schemas.SchemaNavigator;
 import io.coxswain.apiserver.admission.ServiceAllocator;
 
 import java.security.SecureRandom;
@@ -40,6 +43,7 @@ public final class ObjectService {
     private final ServiceAllocator services;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final SchemaNavigator navigator = new SchemaNavigator(SchemaCatalog.standard());
 
     public ObjectService(ResourceRegistry registry, ObjectStore store, SchemaAdmission admission, ServiceAllocator services,
                          Clock clock) {
@@ -129,17 +133,18 @@ public final class ObjectService {
             // Also resets status and sets generation 1, as PrepareForCreate does; the Job's selector needs the uid.
             Defaulter.apply(r.gvk(), body, Defaulter.Operation.CREATE);
             List<String> warnings = admission.admit(r, body, options.fieldValidation());
+            ObjectNode owned = recordOwnership(r, null, body, options);
             return requireLiveNamespace(r, ns).thenCompose(ok -> {
                 if (r.plural().equals("services")) {
-                    services.allocate(body);
+                    services.allocate(owned);
                 }
                 if (options.dryRun()) {
-                    return CompletableFuture.completedFuture(new WriteResult(body, 201, warnings));
+                    return CompletableFuture.completedFuture(new WriteResult(owned, 201, warnings));
                 }
-                return store.create(r, ns, name, body)
+                return store.create(r, ns, name, owned)
                         .whenComplete((stored, error) -> {
                             if (error != null && r.plural().equals("services")) {
-                                services.release(body);
+                                services.release(owned);
                             }
                         })
                         .thenApply(stored -> new WriteResult(stored.object(), 201, warnings));
@@ -215,14 +220,16 @@ public final class ObjectService {
         ObjectNode[] dryRunResult = new ObjectNode[1];
         boolean[] finished = new boolean[1];
         CompletableFuture<StoredObject> stored = store.guaranteedUpdate(r, namespace, name, current -> {
-            ObjectNode next = change.apply(current.object().deepCopy());
-            keepServerFields(r, current.object(), next);
+            ObjectNode changed = change.apply(current.object().deepCopy());
+            keepServerFields(r, current.object(), changed);
+            ObjectNode next = changed;
             Defaulter.apply(r.gvk(), next, Defaulter.Operation.UPDATE);
             warnings.clear();
             warnings.addAll(admission.admit(r, next, options.fieldValidation()));
             if (r.plural().equals("services")) {
                 keepServiceAllocations(current.object(), next);
             }
+            next = recordOwnership(r, current.object(), next, options);
             boolean deleting = next.path("metadata").has("deletionTimestamp");
             if (deleting && next.path("metadata").path("finalizers").isEmpty()) {
                 finished[0] = true;
@@ -243,6 +250,15 @@ public final class ObjectService {
                     }
                     return CompletableFuture.completedFuture(new WriteResult(dryRunResult[0], 200, List.copyOf(warnings)));
                 });
+    }
+
+    /** Gives the request's field manager the fields it set, as an Update entry in managedFields. */
+    private ObjectNode recordOwnership(ResourceInfo r, ObjectNode before, ObjectNode after, WriteOptions options) {
+        if (options.apply() || options.fieldManager() == null) {
+            return after;
+        }
+        return (ObjectNode) ManagedFields.recordUpdate(before, after, options.fieldManager(), r.gvk().apiVersion(),
+                navigator.root(r.schema()), Instant.now(clock));
     }
 
     /** Signals, through the update pipeline, that there is nothing to store. */
