@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coxswain.api.ApiException;
 import io.coxswain.apiserver.registry.ResourceInfo;
-import io.coxswain.schemas.FieldPath;
 import io.coxswain.schemas.ManifestValidator;
 import io.coxswain.schemas.ProblemCategory;
 import io.coxswain.schemas.ValidationProblem;
@@ -83,10 +82,5 @@ public final class SchemaAdmission {
         } else if (parent instanceof ArrayNode a && token.chars().allMatch(Character::isDigit)) {
             a.remove(Integer.parseInt(token));
         }
-    }
-
-    /** For callers that name fields in messages. */
-    static String field(String pointer) {
-        return FieldPath.fromPointer(pointer);
     }
 }

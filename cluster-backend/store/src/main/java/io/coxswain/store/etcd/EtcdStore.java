@@ -64,6 +64,8 @@ public final class EtcdStore implements Store {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             DeliveryPool.daemonThreads("etcd-store-timer"));
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+    /** The latest "now" read for a from-zero watch; later requests wait for it (see watch). */
+    private volatile CompletableFuture<?> pendingNow = CompletableFuture.completedFuture(null);
 
     /** @param endpoints client URLs of the cluster's members, such as {@code http://127.0.0.1:2379} */
     public EtcdStore(List<String> endpoints) {
@@ -180,8 +182,13 @@ public final class EtcdStore implements Store {
             watch.start(fromRevision);
         } else {
             // "After now" means after the revision at the call, not after whenever etcd registers the watch.
-            // Start it from our own thread: calling into jetcd from its event loop's callback can stall.
-            currentRevision().whenCompleteAsync((now, error) -> {
+            // The read completes after we return, and etcd may order it after a write the caller sends
+            // meanwhile (jetcd sends requests from its own pool, and a linearizable read sees whatever
+            // committed before it ran): the watch then starts past that write and never reports it. So
+            // this store's later requests wait for the read; a write sent after it gets a later revision.
+            CompletableFuture<Long> read = currentRevision();
+            pendingNow = read;
+            read.whenCompleteAsync((now, error) -> {
                 if (error != null) {
                     watch.failToStart(error);
                 } else {
@@ -223,7 +230,10 @@ public final class EtcdStore implements Store {
                                              Function<R, T> result) {
         try {
             validate.run();
-            return request.get().orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((r, error) -> {
+            CompletableFuture<?> gate = pendingNow;
+            CompletableFuture<R> sent = gate.isDone() ? request.get()
+                    : gate.handle((r, e) -> null).thenCompose(ignored -> request.get());
+            return sent.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((r, error) -> {
                 if (error != null) {
                     // etcd does not say how far history goes; withCompaction fills that in where it can happen.
                     throw EtcdErrors.isCompacted(error) ? new CompactedException(0, 0) : EtcdErrors.map(what, error);
