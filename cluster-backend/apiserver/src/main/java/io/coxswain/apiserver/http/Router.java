@@ -31,7 +31,15 @@ public final class Router {
         ResourceHandler resources = new ResourceHandler(service, new WatchHandler(service, tables, metrics, bookmarkMillis), tables,
                 metrics, maxReadInflight, maxMutatingInflight);
 
-        router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false));
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
+        // A WebSocket watch must reach the upgrade with its request unread.
+        router.route().handler(ctx -> {
+            if (ctx.request().canUpgradeToWebSocket()) {
+                ctx.next();
+            } else {
+                bodies.handle(ctx);
+            }
+        });
         router.get("/version").handler(ctx -> Responses.json(ctx, 200, version(), List.of()));
         for (String probe : List.of("/healthz", "/readyz", "/livez")) {
             router.get(probe).handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));

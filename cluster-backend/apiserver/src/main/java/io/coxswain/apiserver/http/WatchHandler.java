@@ -8,9 +8,12 @@ import io.coxswain.apiserver.registry.ObjectService;
 import io.coxswain.apiserver.registry.ResourceInfo;
 import io.coxswain.apiserver.watch.WatchStream;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -57,9 +60,88 @@ final class WatchHandler {
             startRevision = 0;
         }
         int timeout = query.integer("timeoutSeconds", 1800 + ThreadLocalRandom.current().nextInt(1800));
-        Context context = ctx.vertx().getOrCreateContext();
+        if (ctx.request().canUpgradeToWebSocket()) {
+            // As kube-apiserver does for a WebSocket request, each event goes in a text message (fabric8 watches this way).
+            long start = startRevision;
+            ctx.request().toWebSocket().onComplete(upgrade -> {
+                if (upgrade.failed()) {
+                    if (!ctx.response().ended()) {
+                        Responses.error(ctx, ApiException.badRequest("websocket upgrade failed: " + upgrade.cause().getMessage()));
+                    }
+                    return;
+                }
+                ServerWebSocket ws = upgrade.result();
+                run(ctx, new Out() {
+                    public void write(Buffer line) {
+                        ws.writeTextMessage(line.toString(StandardCharsets.UTF_8));
+                    }
+
+                    public boolean full() {
+                        return ws.writeQueueFull();
+                    }
+
+                    public boolean closed() {
+                        return ws.isClosed();
+                    }
+
+                    public void end() {
+                        if (!ws.isClosed()) {
+                            ws.close();
+                        }
+                    }
+
+                    public void onClose(Runnable action) {
+                        ws.closeHandler(v -> action.run());
+                    }
+                }, r, namespace, selection, asTable, start, timeout, bookmarks, initialEvents);
+            });
+            return;
+        }
         HttpServerResponse response = ctx.response();
         response.setChunked(true).putHeader("Content-Type", "application/json").setStatusCode(200);
+        // Send the head now, as kube-apiserver flushes it at once: clients wait for it before they count the watch as open.
+        response.writeHead();
+        run(ctx, new Out() {
+            public void write(Buffer line) {
+                response.write(line.appendString("\n"));
+            }
+
+            public boolean full() {
+                return response.writeQueueFull();
+            }
+
+            public boolean closed() {
+                return response.closed();
+            }
+
+            public void end() {
+                if (!response.ended() && !response.closed()) {
+                    response.end();
+                }
+            }
+
+            public void onClose(Runnable action) {
+                response.closeHandler(v -> action.run());
+            }
+        }, r, namespace, selection, asTable, startRevision, timeout, bookmarks, initialEvents);
+    }
+
+    /** Where the events of one watch go: the chunked body of the response, or a WebSocket. */
+    private interface Out {
+        void write(Buffer event);
+
+        boolean full();
+
+        boolean closed();
+
+        void end();
+
+        void onClose(Runnable action);
+    }
+
+    private void run(RoutingContext ctx, Out out, ResourceInfo r, String namespace, ListOptions selection, boolean asTable,
+                     long startRevision, int timeout, boolean bookmarks, boolean initialEvents) {
+        Context context = ctx.vertx().getOrCreateContext();
         metrics.watches.incrementAndGet();
         AtomicBoolean ended = new AtomicBoolean();
         boolean[] firstRow = {true};
@@ -73,9 +155,7 @@ final class WatchHandler {
                 }
                 ctx.vertx().cancelTimer(timers[0]);
                 ctx.vertx().cancelTimer(timers[1]);
-                if (!response.ended() && !response.closed()) {
-                    response.end();
-                }
+                out.end();
             }
         };
         WatchStream.Sink sink = new WatchStream.Sink() {
@@ -90,7 +170,7 @@ final class WatchHandler {
             }
 
             private void write(String type, JsonNode object) {
-                if (ended.get() || response.closed()) {
+                if (ended.get() || out.closed()) {
                     return;
                 }
                 JsonNode shown = object;
@@ -100,15 +180,15 @@ final class WatchHandler {
                 }
                 ObjectNode event = Json.object().put("type", type);
                 event.set("object", shown);
-                response.write(Json.write(event).appendString("\n"));
-                if (response.writeQueueFull()) {
+                out.write(Json.write(event));
+                if (out.full()) {
                     // A client this far behind is dropped; it will list and watch again, as with kube-apiserver.
                     finish.run();
                 }
             }
         };
         stream[0] = new WatchStream(r, selection, sink, o -> o);
-        response.closeHandler(v -> finish.run());
+        out.onClose(finish);
         timers[0] = ctx.vertx().setTimer(timeout * 1000L, id -> finish.run());
         if (bookmarks) {
             timers[1] = ctx.vertx().setPeriodic(bookmarkMillis, id -> sink.event("BOOKMARK", stream[0].bookmark(false)));
