@@ -1,0 +1,384 @@
+package io.coxswain.tests.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coxswain.store.EtcdServer;
+import io.coxswain.tests.cluster.TestCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The apiserver's figures over loopback HTTP/1.1, embedded store and etcd side by side in one run: Pod
+ * creates from closed-loop clients (2,000 from one client, 5,000 from 50, after a warm-up), lists of 10,000
+ * Pods as JSON and as a Table, and watch fan-out to 1,000 watch streams (one connection each). Budgets (DESIGN.md): a single-object write p99 of at most 10 ms at 50 clients; the
+ * Kubernetes SLO for a mutating call is p99 at most 1 s. It prints; it asserts only that every request
+ * succeeded and every event arrived.
+ */
+class ApiServerBenchmark {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String BENCH = "/api/v1/namespaces/bench/pods";
+    private static final String FANOUT = "/api/v1/namespaces/fanout/pods";
+    private static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io";
+    private static final int WARMUP_CREATES = 500;
+    private static final int SERIAL_CREATES = 2_000;
+    private static final int CONCURRENT_CREATES = 5_000;
+    private static final int CLIENTS = 50;
+    private static final int LISTED = 10_000;
+    private static final int LIST_SAMPLES = 3;
+    private static final int WATCHERS = 1_000;
+    private static final int WATCHED_WRITES = 100;
+    private static final String WATCHED_PREFIX = "wfan-";
+
+    /** A realistic Pod: labels and annotations, two containers with args, ports, env, resources, probes, a volume. */
+    private static final String POD = """
+            {"apiVersion":"v1","kind":"Pod",
+             "metadata":{"name":"%s","labels":{"app":"checkout","tier":"backend","release":"stable","team":"payments",
+               "app.kubernetes.io/version":"2.14.3"},
+               "annotations":{"prometheus.io/scrape":"true","prometheus.io/port":"9090"}},
+             "spec":{
+               "containers":[
+                 {"name":"app","image":"registry.example.com/payments/checkout:2.14.3","imagePullPolicy":"IfNotPresent",
+                  "args":["--port=8080","--metrics-port=9090","--log-level=info"],
+                  "ports":[{"name":"http","containerPort":8080,"protocol":"TCP"},{"name":"metrics","containerPort":9090,"protocol":"TCP"}],
+                  "env":[{"name":"DATABASE_URL","value":"postgres://checkout@db.payments.svc.cluster.local:5432/checkout"},
+                         {"name":"CACHE_HOST","value":"redis.payments.svc.cluster.local"},
+                         {"name":"LOG_FORMAT","value":"json"},
+                         {"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}},
+                         {"name":"POD_IP","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}}],
+                  "resources":{"requests":{"cpu":"250m","memory":"256Mi"},"limits":{"cpu":"1","memory":"512Mi"}},
+                  "livenessProbe":{"httpGet":{"path":"/healthz","port":"http"},"initialDelaySeconds":10,"periodSeconds":10,
+                                   "timeoutSeconds":2,"failureThreshold":3},
+                  "readinessProbe":{"httpGet":{"path":"/ready","port":8080},"periodSeconds":5,"successThreshold":1,"failureThreshold":3},
+                  "volumeMounts":[{"name":"config","mountPath":"/etc/checkout","readOnly":true}]},
+                 {"name":"proxy","image":"registry.example.com/mesh/envoy:1.31.2",
+                  "args":["--config-path","/etc/envoy/envoy.yaml","--service-cluster","checkout"],
+                  "ports":[{"name":"proxy","containerPort":15001,"protocol":"TCP"}],
+                  "env":[{"name":"ENVOY_UID","value":"1337"},{"name":"NODE_NAME","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}}],
+                  "resources":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"500m","memory":"128Mi"}},
+                  "readinessProbe":{"tcpSocket":{"port":15001},"periodSeconds":10},
+                  "startupProbe":{"exec":{"command":["/bin/sh","-c","test -f /tmp/ready"]},"failureThreshold":30,"periodSeconds":2}}],
+               "volumes":[{"name":"config","configMap":{"name":"checkout-config"}}],
+               "restartPolicy":"Always","terminationGracePeriodSeconds":30,
+               "nodeSelector":{"kubernetes.io/os":"linux"},
+               "tolerations":[{"key":"dedicated","operator":"Equal","value":"payments","effect":"NoSchedule"}]}}
+            """.replaceAll("\\s*\n\\s*", "");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void embeddedAndEtcdSideBySide() throws Exception {
+        Map<String, Map<String, String>> table = new LinkedHashMap<>();
+        try (TestCluster cluster = TestCluster.embedded(dir.resolve("embedded"))) {
+            table.put("embedded", measure(cluster));
+        }
+        try (EtcdServer etcd = EtcdServer.start(); TestCluster cluster = TestCluster.etcd(dir.resolve("etcd"), etcd.endpoints())) {
+            table.put("etcd 3.4 (1 member)", measure(cluster));
+        }
+        print(table);
+    }
+
+    private static Map<String, String> measure(TestCluster cluster) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        for (String ns : List.of("warmup", "bench", "fanout")) {
+            HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(cluster.url() + "/api/v1/namespaces"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}"))
+                    .build());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        }
+        Map<String, String> row = new LinkedHashMap<>();
+        creates(http, cluster, "/api/v1/namespaces/warmup/pods", "warm-", CLIENTS, WARMUP_CREATES); // JIT, pools, connections
+        row.putAll(creates(http, cluster, BENCH, "serial-", 1, SERIAL_CREATES));
+        row.putAll(creates(http, cluster, BENCH, "concurrent-", CLIENTS, CONCURRENT_CREATES));
+        creates(http, cluster, BENCH, "fill-", CLIENTS, LISTED - SERIAL_CREATES - CONCURRENT_CREATES); // up to 10,000 to list
+        row.putAll(lists(http, cluster, "JSON", "application/json"));
+        row.putAll(lists(http, cluster, "Table", TABLE));
+        row.putAll(watchFanOut(http, cluster));
+        return row;
+    }
+
+    /** Closed-loop clients: each posts a Pod and waits for the answer before posting the next. */
+    private static Map<String, String> creates(HttpClient http, TestCluster cluster, String path, String prefix, int clients, int total)
+            throws Exception {
+        long[] latencies = new long[total];
+        AtomicInteger next = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        URI uri = URI.create(cluster.url() + path);
+        List<Thread> threads = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            Thread t = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < total) {
+                    HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(30))
+                            .POST(HttpRequest.BodyPublishers.ofString(pod(String.format("%s%05d", prefix, i)))).build();
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = send(http, request);
+                        latencies[i] = System.nanoTime() - t0;
+                        if (r.statusCode() != 201) {
+                            failures.add(r.statusCode() + " " + r.body());
+                        }
+                    } catch (IOException e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress(String.format("%,d creates by %d clients in %.1f s", total, clients, seconds));
+        assertThat(failures).as("every create succeeded").isEmpty();
+        Arrays.sort(latencies);
+        String label = clients == 1 ? "1 client" : clients + " clients";
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("creates/s, " + label, String.format("%,.0f", total / seconds));
+        out.put("create p50, " + label, ms(latencies[total / 2]));
+        out.put("create p99, " + label, ms(latencies[(int) (total * 0.99)]));
+        if (clients == CLIENTS) {
+            out.put("  p99 within the 10 ms budget?", latencies[(int) (total * 0.99)] <= 10_000_000L ? "yes" : "NO");
+        }
+        return out;
+    }
+
+    /** A full list of the namespace's 10,000 Pods, no limit; the time until the whole body has arrived. */
+    private static Map<String, String> lists(HttpClient http, TestCluster cluster, String label, String accept) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.url() + BENCH)).header("Accept", accept)
+                .timeout(Duration.ofSeconds(120)).GET().build();
+        long[] samples = new long[LIST_SAMPLES];
+        byte[] body = null;
+        for (int i = 0; i < samples.length; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            samples[i] = System.nanoTime() - t0;
+            progress("list " + label + " sample " + i + ": " + ms(samples[i]));
+            assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+            body = r.body();
+        }
+        JsonNode last = MAPPER.readTree(body);
+        if (label.equals("Table")) {
+            assertThat(last.path("kind").asText()).isEqualTo("Table");
+            assertThat(last.path("rows")).hasSize(LISTED);
+        } else {
+            assertThat(last.path("kind").asText()).isEqualTo("PodList");
+            assertThat(last.path("items")).hasSize(LISTED);
+        }
+        Arrays.sort(samples);
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("list 10,000 pods " + label + " p50 of " + LIST_SAMPLES, ms(samples[samples.length / 2]));
+        out.put("list 10,000 pods " + label + " max of " + LIST_SAMPLES, ms(samples[samples.length - 1]));
+        out.put("list 10,000 pods " + label + " body", String.format("%.1f MB", body.length / 1e6));
+        return out;
+    }
+
+    /**
+     * 1,000 watch streams (one HTTP connection each) on a namespace, then Pod creates one at a time: the time
+     * from issuing each create until every watcher has read its event.
+     */
+    private static Map<String, String> watchFanOut(HttpClient http, TestCluster cluster) throws Exception {
+        HttpResponse<String> listed = send(http, HttpRequest.newBuilder(URI.create(cluster.url() + FANOUT)).GET().build());
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        String rv = MAPPER.readTree(listed.body()).path("metadata").path("resourceVersion").asText();
+        // Write 0 is a warm-up: once every watcher has it, every stream is open and registered.
+        int writes = WATCHED_WRITES + 1;
+        AtomicLongArray first = new AtomicLongArray(writes);
+        AtomicLongArray last = new AtomicLongArray(writes);
+        CountDownLatch[] delivered = new CountDownLatch[writes];
+        for (int i = 0; i < writes; i++) {
+            first.set(i, Long.MAX_VALUE);
+            delivered[i] = new CountDownLatch(WATCHERS);
+        }
+        AtomicLong events = new AtomicLong();
+        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        ExecutorService readers = Executors.newFixedThreadPool(4);
+        HttpClient watchClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(readers)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        List<Watcher> watchers = new ArrayList<>();
+        URI watchUri = URI.create(cluster.url() + FANOUT + "?watch=true&timeoutSeconds=900&resourceVersion=" + rv);
+        try {
+            for (int w = 0; w < WATCHERS; w++) {
+                Watcher watcher = new Watcher(first, last, delivered, events, problems);
+                watchers.add(watcher);
+                watchClient.sendAsync(HttpRequest.newBuilder(watchUri).GET().build(), HttpResponse.BodyHandlers.fromLineSubscriber(watcher))
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                problems.add("watch failed: " + e);
+                            } else if (r.statusCode() != 200) {
+                                problems.add("watch answered " + r.statusCode());
+                            }
+                        });
+            }
+            long opened = System.nanoTime();
+            long[] started = new long[writes];
+            for (int i = 0; i < writes; i++) {
+                HttpRequest create = HttpRequest.newBuilder(URI.create(cluster.url() + FANOUT)).header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(pod(String.format("%s%04d", WATCHED_PREFIX, i))))
+                        .build();
+                started[i] = System.nanoTime();
+                HttpResponse<String> r = send(http, create);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+                boolean all = delivered[i].await(i == 0 ? 120 : 30, TimeUnit.SECONDS);
+                assertThat(all).as("all %d watchers got event %d (%d missing; problems: %s)", WATCHERS, i, delivered[i].getCount(), problems)
+                        .isTrue();
+                if (i == 0) {
+                    progress(String.format("%,d watch streams open and delivering after %.1f s", WATCHERS, (System.nanoTime() - opened) / 1e9));
+                }
+            }
+            progress(String.format("%,d watched creates delivered", WATCHED_WRITES));
+            assertThat(problems).isEmpty();
+            assertThat(events.get()).as("events delivered").isEqualTo((long) WATCHERS * writes);
+            long[] toAll = new long[WATCHED_WRITES];
+            long[] toFirst = new long[WATCHED_WRITES];
+            for (int i = 1; i < writes; i++) {
+                toAll[i - 1] = last.get(i) - started[i];
+                toFirst[i - 1] = first.get(i) - started[i];
+            }
+            Arrays.sort(toAll);
+            Arrays.sort(toFirst);
+            Map<String, String> out = new LinkedHashMap<>();
+            out.put("watch: create → first of 1,000 watchers p50", ms(toFirst[WATCHED_WRITES / 2]));
+            out.put("watch: create → all 1,000 watchers p50", ms(toAll[WATCHED_WRITES / 2]));
+            out.put("watch: create → all 1,000 watchers p99", ms(toAll[(int) (WATCHED_WRITES * 0.99)]));
+            out.put("watch events delivered", String.format("%,d", events.get()));
+            return out;
+        } finally {
+            watchers.forEach(Watcher::cancel);
+            readers.shutdownNow();
+        }
+    }
+
+    /** One watch stream's reader: notes when each watched Pod's ADDED event arrives. */
+    private static final class Watcher implements Flow.Subscriber<String> {
+        private static final String MARK = "\"name\":\"" + WATCHED_PREFIX;
+        private final AtomicLongArray first;
+        private final AtomicLongArray last;
+        private final CountDownLatch[] delivered;
+        private final AtomicLong events;
+        private final ConcurrentLinkedQueue<String> problems;
+        private volatile Flow.Subscription subscription;
+        private volatile boolean cancelled;
+
+        Watcher(AtomicLongArray first, AtomicLongArray last, CountDownLatch[] delivered, AtomicLong events,
+                ConcurrentLinkedQueue<String> problems) {
+            this.first = first;
+            this.last = last;
+            this.delivered = delivered;
+            this.events = events;
+            this.problems = problems;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            long now = System.nanoTime();
+            int at = line.indexOf(MARK);
+            if (!line.startsWith("{\"type\":\"ADDED\"") || at < 0) {
+                problems.add("unexpected event: " + line.substring(0, Math.min(200, line.length())));
+                return;
+            }
+            int from = at + MARK.length();
+            int index = Integer.parseInt(line.substring(from, from + 4));
+            first.accumulateAndGet(index, now, Math::min);
+            last.accumulateAndGet(index, now, Math::max);
+            events.incrementAndGet();
+            delivered[index].countDown();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (!cancelled) {
+                problems.add("watch stream failed: " + t);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (!cancelled) {
+                problems.add("watch stream ended early");
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            if (subscription != null) {
+                subscription.cancel();
+            }
+        }
+    }
+
+    private static void progress(String message) {
+        System.err.printf("[ApiServerBenchmark %tT] %s%n", System.currentTimeMillis(), message);
+    }
+
+    private static String pod(String name) {
+        return POD.formatted(name);
+    }
+
+    private static HttpResponse<String> send(HttpClient http, HttpRequest request) throws IOException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static String ms(long nanos) {
+        return String.format("%.2f ms", nanos / 1e6);
+    }
+
+    private static void print(Map<String, Map<String, String>> table) {
+        List<String> stores = new ArrayList<>(table.keySet());
+        StringBuilder out = new StringBuilder(String.format("%nAPI server benchmark (%d cores; loopback HTTP/1.1; Pod bodies of %,d bytes)%n",
+                Runtime.getRuntime().availableProcessors(), pod("serial-00000").getBytes(StandardCharsets.UTF_8).length));
+        out.append(String.format("| %-46s |", "measure"));
+        stores.forEach(s -> out.append(String.format(" %-20s |", s)));
+        out.append('\n').append("|").append("-".repeat(48)).append("|");
+        stores.forEach(s -> out.append("-".repeat(22)).append("|"));
+        out.append('\n');
+        for (String measure : table.get(stores.get(0)).keySet()) {
+            out.append(String.format("| %-46s |", measure));
+            stores.forEach(s -> out.append(String.format(" %-20s |", table.get(s).get(measure))));
+            out.append('\n');
+        }
+        out.append("Budgets: DESIGN.md, single-object write p99 <= 10 ms at 50 clients; Kubernetes SLO, mutating call p99 <= 1 s.\n");
+        System.out.println(out);
+    }
+}
