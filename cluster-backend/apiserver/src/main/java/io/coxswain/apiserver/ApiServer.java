@@ -39,6 +39,9 @@ public final class ApiServer extends VerticleBase {
     private final Store store;
     private final Metrics metrics = new Metrics();
     private HttpServer server;
+    /** Request work (decoding, admission, encoding) runs here, one thread per core, off the event loop. */
+    private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), io.coxswain.store.DeliveryPool.daemonThreads("apiserver-work"));
     private ObjectService service;
 
     public ApiServer(ApiServerOptions options, Store store) {
@@ -56,7 +59,7 @@ public final class ApiServer extends VerticleBase {
                 .compose(v -> {
                     String address = options.host() + ":" + options.port();
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
-                            options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address);
+                            options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers);
                     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
                             .setCompressionSupported(true));
                     return server.requestHandler(router).listen();
@@ -100,6 +103,7 @@ public final class ApiServer extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        workers.shutdown();
         return server == null ? Future.succeededFuture() : server.close();
     }
 }

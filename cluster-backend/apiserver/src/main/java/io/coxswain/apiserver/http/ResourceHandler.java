@@ -35,9 +35,13 @@ final class ResourceHandler {
     private final Metrics metrics;
     private final int maxReadInflight;
     private final int maxMutatingInflight;
+    private final java.util.concurrent.Executor workers;
+
+    private record Rendered(int code, io.vertx.core.buffer.Buffer body, List<String> warnings) {
+    }
 
     ResourceHandler(ObjectService service, WatchHandler watches, Tables tables, Metrics metrics, int maxReadInflight,
-                    int maxMutatingInflight) {
+                    int maxMutatingInflight, java.util.concurrent.Executor workers) {
         this.service = service;
         this.subresources = new Subresources(service);
         this.patches = new Patches(service);
@@ -46,6 +50,7 @@ final class ResourceHandler {
         this.metrics = metrics;
         this.maxReadInflight = maxReadInflight;
         this.maxMutatingInflight = maxMutatingInflight;
+        this.workers = workers;
     }
 
     void handle(RoutingContext ctx) {
@@ -80,21 +85,21 @@ final class ResourceHandler {
             return;
         }
         Context context = ctx.vertx().getOrCreateContext();
-        CompletableFuture<Reply> reply;
-        try {
-            reply = dispatch(ctx, verb, resource, path, query);
-        } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
-        Future.fromCompletionStage(reply, context).onComplete(result -> {
+        boolean table = tables.wanted(request) && (verb.equals("get") || verb.equals("list")) && path.subresource() == null;
+        boolean includeObject = !"None".equals(query.get("includeObject"));
+        // Decoding, admission, patching and encoding are CPU work: they run on the workers, never on the event loop.
+        CompletableFuture<Rendered> rendered = CompletableFuture
+                .supplyAsync(() -> dispatch(ctx, verb, resource, path, query), workers)
+                .thenCompose(f -> f)
+                .thenApply(r -> new Rendered(r.code(),
+                        Json.write(table ? tables.render(resource, r.body(), verb.equals("list"), includeObject) : r.body()),
+                        r.warnings()));
+        Future.fromCompletionStage(rendered, context).onComplete(result -> {
             inflight.decrementAndGet();
             int code;
             if (result.succeeded()) {
-                Reply r = result.result();
-                JsonNode body = tables.wanted(request) && (verb.equals("get") || verb.equals("list")) && path.subresource() == null
-                        ? tables.render(resource, r.body(), verb.equals("list"), !"None".equals(query.get("includeObject")))
-                        : r.body();
-                Responses.json(ctx, r.code(), body, r.warnings());
+                Rendered r = result.result();
+                Responses.bytes(ctx, r.code(), r.body(), r.warnings());
                 code = r.code();
             } else {
                 code = Responses.error(ctx, result.cause());

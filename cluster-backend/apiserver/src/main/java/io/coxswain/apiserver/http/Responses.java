@@ -20,6 +20,11 @@ final class Responses {
     }
 
     static void json(RoutingContext ctx, int code, JsonNode body, List<String> warnings) {
+        bytes(ctx, code, Json.write(body), warnings);
+    }
+
+    /** Writes a body already encoded, off the event loop, as JSON. */
+    static void bytes(RoutingContext ctx, int code, io.vertx.core.buffer.Buffer body, List<String> warnings) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
@@ -28,7 +33,7 @@ final class Responses {
         for (String warning : warnings) {
             response.headers().add("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
         }
-        response.end(Json.write(body));
+        response.end(body);
     }
 
     /** @return the HTTP code sent */

@@ -6,7 +6,9 @@ import io.coxswain.api.ApiException;
 import io.coxswain.apiserver.registry.ListOptions;
 import io.coxswain.apiserver.registry.ObjectService;
 import io.coxswain.apiserver.registry.ResourceInfo;
+import io.coxswain.apiserver.watch.SharedDecoding;
 import io.coxswain.apiserver.watch.WatchStream;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -24,6 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * after timeoutSeconds or when the client goes.
  */
 final class WatchHandler {
+
+    /** Every watcher of an event without a Table sends the same line; it is built once. */
+    private static final SharedDecoding<JsonNode, byte[]> LINES = new SharedDecoding<>(1024);
 
     private final ObjectService service;
     private final Tables tables;
@@ -159,9 +164,17 @@ final class WatchHandler {
             }
         };
         WatchStream.Sink sink = new WatchStream.Sink() {
+            // Rendered on the thread that delivers the event, so the event loop only writes bytes.
             @Override
             public void event(String type, JsonNode object) {
-                context.runOnContext(v -> write(type, object));
+                byte[] line;
+                if (asTable && !type.equals("ERROR") && !type.equals("BOOKMARK")) {
+                    line = serialize(type, tables.watchRow(r, object, firstRow[0]));
+                    firstRow[0] = false;
+                } else {
+                    line = LINES.get(object, type, o -> serialize(type, o));
+                }
+                context.runOnContext(v -> write(line));
             }
 
             @Override
@@ -169,18 +182,11 @@ final class WatchHandler {
                 context.runOnContext(v -> finish.run());
             }
 
-            private void write(String type, JsonNode object) {
+            private void write(byte[] line) {
                 if (ended.get() || out.closed()) {
                     return;
                 }
-                JsonNode shown = object;
-                if (asTable && !type.equals("ERROR") && !type.equals("BOOKMARK")) {
-                    shown = tables.watchRow(r, object, firstRow[0]);
-                    firstRow[0] = false;
-                }
-                ObjectNode event = Json.object().put("type", type);
-                event.set("object", shown);
-                out.write(Json.write(event));
+                out.write(Buffer.buffer(line));
                 if (out.full()) {
                     // A client this far behind is dropped; it will list and watch again, as with kube-apiserver.
                     finish.run();
@@ -214,5 +220,11 @@ final class WatchHandler {
                 sink.event("BOOKMARK", stream[0].bookmark(true));
             }
         }));
+    }
+
+    private static byte[] serialize(String type, JsonNode object) {
+        ObjectNode event = Json.object().put("type", type);
+        event.set("object", object);
+        return Json.write(event).getBytes();
     }
 }

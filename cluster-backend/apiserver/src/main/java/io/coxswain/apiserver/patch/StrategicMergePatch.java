@@ -175,7 +175,10 @@ public final class StrategicMergePatch {
         if (replace) {
             return NODES.arrayNode().addAll(rest);
         }
+        ArrayNode before = original.deepCopy();
+        boolean maps = false;
         for (JsonNode element : rest) {
+            maps |= element.isObject();
             if (!element.isObject()) {
                 // Primitive list with strategy merge: a union that keeps the original's order.
                 if (!containsValue(original, element)) {
@@ -198,7 +201,9 @@ public final class StrategicMergePatch {
                 }
             }
         }
-        return original;
+        // As strategicpatch's mergeSlice: the patched elements take the patch's order and come before the
+        // server-only ones unless the live list had those first (so a new element goes to the front).
+        return ElementOrder.apply(original, NODES.arrayNode().addAll(rest), before, maps ? mergeKey : null);
     }
 
     private static void deleteByKey(ArrayNode original, JsonNode element, String mergeKey, String at) {

@@ -316,9 +316,12 @@ public final class ObjectService {
         }
         meta.remove("selfLink");
         meta.put("resourceVersion", was.path("resourceVersion").asText());
-        if (r.hasSpec()) {
-            long generation = was.path("generation").asLong(1);
+        // Kinds that count generations got generation 1 on create (pods, in 1.32, do not count them).
+        if (was.has("generation")) {
+            long generation = was.get("generation").asLong();
             meta.put("generation", specChanged(current, next) ? generation + 1 : generation);
+        } else {
+            meta.remove("generation");
         }
     }
 

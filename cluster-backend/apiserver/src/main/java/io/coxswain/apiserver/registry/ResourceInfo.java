@@ -41,11 +41,6 @@ public record ResourceInfo(KindSchema schema, String plural, String singular, bo
         return verbs.contains("create");
     }
 
-    /** Objects of kinds whose spec is the desired state get a generation counter. */
-    public boolean hasSpec() {
-        return schema.root().path("properties").has("spec");
-    }
-
     public boolean hasStatus() {
         return subresources.contains("status");
     }

@@ -7,6 +7,7 @@ import io.coxswain.apiserver.registry.ListOptions;
 import io.coxswain.apiserver.registry.ObjectStore;
 import io.coxswain.apiserver.registry.ResourceInfo;
 import io.coxswain.store.CompactedException;
+import io.coxswain.store.KeyValue;
 import io.coxswain.store.StoreException;
 import io.coxswain.store.Watch;
 import io.coxswain.store.WatchEvent;
@@ -20,6 +21,8 @@ import java.util.function.UnaryOperator;
  * ERROR with 410 Expired when the start revision was compacted. Events go to a sink in order.
  */
 public final class WatchStream implements WatchListener {
+
+    private static final SharedDecoding<KeyValue, ObjectNode> DECODED = new SharedDecoding<>(1024);
 
     /** One event as the wire carries it: {@code {"type":…,"object":…}}. */
     public interface Sink {
@@ -55,9 +58,9 @@ public final class WatchStream implements WatchListener {
     @Override
     public void onEvent(WatchEvent event) {
         lastRevision = event.revision();
-        ObjectNode now = ObjectStore.decode(event.kv());
+        ObjectNode now = decode(event.kv());
         boolean nowMatches = event.type() == WatchEvent.Type.PUT && selection.matches(now);
-        boolean wasMatching = event.prevKv() != null && selection.matches(ObjectStore.decode(event.prevKv()));
+        boolean wasMatching = event.prevKv() != null && (!selection.selects() || selection.matches(decode(event.prevKv())));
         if (event.type() == WatchEvent.Type.DELETE) {
             if (wasMatching || event.prevKv() == null && selection.matches(now)) {
                 sink.event("DELETED", render.apply(now));
@@ -69,6 +72,11 @@ public final class WatchStream implements WatchListener {
         } else if (wasMatching) {
             sink.event("DELETED", render.apply(now));
         }
+    }
+
+    /** Shared by every watcher that gets the same event; never changed. */
+    private static ObjectNode decode(KeyValue kv) {
+        return DECODED.get(kv, null, ObjectStore::decode);
     }
 
     @Override

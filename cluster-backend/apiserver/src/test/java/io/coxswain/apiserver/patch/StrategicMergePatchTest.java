@@ -47,6 +47,14 @@ class StrategicMergePatchTest {
     }
 
     @Test
+    void patchedAndNewElementsWithoutSetElementOrder() {
+        // A patched live element keeps its live place relative to the server-only ones; the new one follows it.
+        JsonNode both = patch("{'spec':{'template':{'spec':{'containers':[{'name':'sidecar','image':'envoy:2'},{'name':'extra','image':'x'}]}}}}");
+        assertThat(names(containers(both))).containsExactly("app", "sidecar", "extra");
+        assertThat(containers(both).get(1).get("image").asText()).isEqualTo("envoy:2");
+    }
+
+    @Test
     void addingAnEnvVar() {
         JsonNode out = patch("{'spec':{'template':{'spec':{'$setElementOrder/containers':[{'name':'app'},{'name':'sidecar'}],"
                 + "'containers':[{'$setElementOrder/env':[{'name':'A'},{'name':'B'}],'env':[{'name':'B','value':'2'}],'name':'app'}]}}}}");
@@ -68,9 +76,11 @@ class StrategicMergePatchTest {
     }
 
     @Test
-    void newListElementsAreAppended() {
+    void newListElementsGoBeforeTheLiveOnes() {
+        // strategicpatch's mergeSlice orders the result by the patch, and mergeSortedSlice puts an element the
+        // live list lacks ahead of the server-only ones: kube-apiserver gives logger, app, sidecar.
         JsonNode out = patch("{'spec':{'template':{'spec':{'containers':[{'name':'logger','image':'fluent'}]}}}}");
-        assertThat(names(containers(out))).containsExactly("app", "sidecar", "logger");
+        assertThat(names(containers(out))).containsExactly("logger", "app", "sidecar");
     }
 
     @Test
