@@ -18,6 +18,10 @@ public record ApiServerOptions(String host, int port, String serviceCidr, int ma
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis);
     }
 
+    public ApiServerOptions withServiceCidr(String cidr) {
+        return new ApiServerOptions(host, port, cidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis);
+    }
+
     public ApiServerOptions withBookmarkMillis(long millis) {
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, millis);
     }

@@ -28,6 +28,7 @@ final class AllInOneCommand implements Callable<Integer> {
             store.dataDir = Path.of(System.getProperty("user.home"), ".coxswain");
             store.kind = "embedded";
             listen.listen = "127.0.0.1:6443";
+            listen.serviceRange = "10.96.0.0/16";
         }
         ApiServerCommand.Running running = ApiServerCommand.start(store, listen);
         String server = "http://" + listen.host() + ":" + running.apiServer().port();

@@ -33,7 +33,8 @@ final class ApiServerCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Store store = storeOptions.open();
         Vertx vertx = Vertx.vertx();
-        ApiServer apiServer = new ApiServer(ApiServerOptions.defaults().withListen(listen.host(), listen.port()), store);
+        ApiServer apiServer = new ApiServer(ApiServerOptions.defaults().withListen(listen.host(), listen.port())
+                .withServiceCidr(listen.serviceRange), store);
         vertx.deployVerticle(apiServer).await();
         Running running = new Running(vertx, store, apiServer, (System.nanoTime() - started) / 1_000_000);
         Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "coxswain-shutdown"));
