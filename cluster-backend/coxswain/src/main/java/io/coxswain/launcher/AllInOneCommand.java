@@ -1,11 +1,10 @@
 package io.coxswain.launcher;
 
+import io.coxswain.apiserver.Kubeconfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 
 /**
@@ -32,36 +31,10 @@ final class AllInOneCommand implements Callable<Integer> {
         }
         ApiServerCommand.Running running = ApiServerCommand.start(store, listen);
         String server = "http://" + listen.host() + ":" + running.apiServer().port();
-        Path kubeconfig = writeKubeconfig(store.dataDir, server);
+        Path kubeconfig = Kubeconfig.write(store.dataDir, server);
         System.out.println("coxswain all-in-one: API ready at " + server + " in " + running.startMillis() + " ms");
         System.out.println("kubeconfig: " + kubeconfig);
         running.awaitShutdown();
         return 0;
-    }
-
-    static Path writeKubeconfig(Path dataDir, String server) throws Exception {
-        Files.createDirectories(dataDir);
-        Path file = dataDir.resolve("kubeconfig");
-        String config = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: coxswain
-                  cluster:
-                    server: %s
-                contexts:
-                - name: coxswain
-                  context:
-                    cluster: coxswain
-                    user: coxswain
-                    namespace: default
-                current-context: coxswain
-                users:
-                - name: coxswain
-                  user: {}
-                """.formatted(server);
-        Files.writeString(file, config);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
     }
 }

@@ -1,5 +1,6 @@
 package io.coxswain.tests.apiserver;
 
+import io.coxswain.tests.bench.FigureTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coxswain.store.EtcdServer;
@@ -165,8 +166,8 @@ class ApiServerBenchmark {
         String label = clients == 1 ? "1 client" : clients + " clients";
         Map<String, String> out = new LinkedHashMap<>();
         out.put("creates/s, " + label, String.format("%,.0f", total / seconds));
-        out.put("create p50, " + label, ms(latencies[total / 2]));
-        out.put("create p99, " + label, ms(latencies[(int) (total * 0.99)]));
+        out.put("create p50, " + label, FigureTable.ms(latencies[total / 2]));
+        out.put("create p99, " + label, FigureTable.ms(latencies[(int) (total * 0.99)]));
         if (clients == CLIENTS) {
             out.put("  p99 within the 10 ms budget?", latencies[(int) (total * 0.99)] <= 10_000_000L ? "yes" : "NO");
         }
@@ -183,7 +184,7 @@ class ApiServerBenchmark {
             long t0 = System.nanoTime();
             HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             samples[i] = System.nanoTime() - t0;
-            progress("list " + label + " sample " + i + ": " + ms(samples[i]));
+            progress("list " + label + " sample " + i + ": " + FigureTable.ms(samples[i]));
             assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
             body = r.body();
         }
@@ -197,8 +198,8 @@ class ApiServerBenchmark {
         }
         Arrays.sort(samples);
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("list 10,000 pods " + label + " p50 of " + LIST_SAMPLES, ms(samples[samples.length / 2]));
-        out.put("list 10,000 pods " + label + " max of " + LIST_SAMPLES, ms(samples[samples.length - 1]));
+        out.put("list 10,000 pods " + label + " p50 of " + LIST_SAMPLES, FigureTable.ms(samples[samples.length / 2]));
+        out.put("list 10,000 pods " + label + " max of " + LIST_SAMPLES, FigureTable.ms(samples[samples.length - 1]));
         out.put("list 10,000 pods " + label + " body", String.format("%.1f MB", body.length / 1e6));
         return out;
     }
@@ -268,9 +269,9 @@ class ApiServerBenchmark {
             Arrays.sort(toAll);
             Arrays.sort(toFirst);
             Map<String, String> out = new LinkedHashMap<>();
-            out.put("watch: create → first of 1,000 watchers p50", ms(toFirst[WATCHED_WRITES / 2]));
-            out.put("watch: create → all 1,000 watchers p50", ms(toAll[WATCHED_WRITES / 2]));
-            out.put("watch: create → all 1,000 watchers p99", ms(toAll[(int) (WATCHED_WRITES * 0.99)]));
+            out.put("watch: create → first of 1,000 watchers p50", FigureTable.ms(toFirst[WATCHED_WRITES / 2]));
+            out.put("watch: create → all 1,000 watchers p50", FigureTable.ms(toAll[WATCHED_WRITES / 2]));
+            out.put("watch: create → all 1,000 watchers p99", FigureTable.ms(toAll[(int) (WATCHED_WRITES * 0.99)]));
             out.put("watch events delivered", String.format("%,d", events.get()));
             return out;
         } finally {
@@ -360,25 +361,8 @@ class ApiServerBenchmark {
         }
     }
 
-    private static String ms(long nanos) {
-        return String.format("%.2f ms", nanos / 1e6);
-    }
-
     private static void print(Map<String, Map<String, String>> table) {
-        List<String> stores = new ArrayList<>(table.keySet());
-        StringBuilder out = new StringBuilder(String.format("%nAPI server benchmark (%d cores; loopback HTTP/1.1; Pod bodies of %,d bytes)%n",
-                Runtime.getRuntime().availableProcessors(), pod("serial-00000").getBytes(StandardCharsets.UTF_8).length));
-        out.append(String.format("| %-46s |", "measure"));
-        stores.forEach(s -> out.append(String.format(" %-20s |", s)));
-        out.append('\n').append("|").append("-".repeat(48)).append("|");
-        stores.forEach(s -> out.append("-".repeat(22)).append("|"));
-        out.append('\n');
-        for (String measure : table.get(stores.get(0)).keySet()) {
-            out.append(String.format("| %-46s |", measure));
-            stores.forEach(s -> out.append(String.format(" %-20s |", table.get(s).get(measure))));
-            out.append('\n');
-        }
-        out.append("Budgets: DESIGN.md, single-object write p99 <= 10 ms at 50 clients; Kubernetes SLO, mutating call p99 <= 1 s.\n");
-        System.out.println(out);
+        FigureTable.print(String.format("API server benchmark (%d cores; loopback HTTP/1.1; Pod bodies of %,d bytes)", Runtime.getRuntime().availableProcessors(), pod("serial-00000").getBytes(StandardCharsets.UTF_8).length),
+                table, "Budgets: DESIGN.md, single-object write p99 <= 10 ms at 50 clients; Kubernetes SLO, mutating call p99 <= 1 s.");
     }
 }

@@ -2,13 +2,13 @@ package io.coxswain.tests.cluster;
 
 import io.coxswain.apiserver.ApiServer;
 import io.coxswain.apiserver.ApiServerOptions;
+import io.coxswain.apiserver.Kubeconfig;
 import io.coxswain.store.Store;
 import io.coxswain.store.embedded.EmbeddedStore;
 import io.coxswain.store.etcd.EtcdStore;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
@@ -57,26 +57,7 @@ public final class TestCluster implements AutoCloseable {
         vertx = Vertx.vertx();
         apiServer = new ApiServer(options, store);
         vertx.deployVerticle(apiServer).await();
-        Files.createDirectories(dataDir);
-        kubeconfig = dataDir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: coxswain
-                  cluster:
-                    server: %s
-                contexts:
-                - name: coxswain
-                  context:
-                    cluster: coxswain
-                    user: coxswain
-                    namespace: default
-                current-context: coxswain
-                users:
-                - name: coxswain
-                  user: {}
-                """.formatted(url()));
+        kubeconfig = Kubeconfig.write(dataDir, url());
     }
 
     public String url() {

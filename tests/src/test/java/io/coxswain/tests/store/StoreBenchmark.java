@@ -1,5 +1,6 @@
 package io.coxswain.tests.store;
 
+import io.coxswain.tests.bench.FigureTable;
 import io.coxswain.store.EtcdServer;
 import io.coxswain.store.ListResult;
 import io.coxswain.store.Store;
@@ -95,8 +96,8 @@ class StoreBenchmark {
         String label = writers == 1 ? "1 writer" : writers + " writers";
         Map<String, String> out = new LinkedHashMap<>();
         out.put("writes/s, " + label, String.format("%,.0f", total / seconds));
-        out.put("write p50, " + label, ms(latencies[total / 2]));
-        out.put("write p99, " + label, ms(latencies[(int) (total * 0.99)]));
+        out.put("write p50, " + label, FigureTable.ms(latencies[total / 2]));
+        out.put("write p99, " + label, FigureTable.ms(latencies[(int) (total * 0.99)]));
         return out;
     }
 
@@ -110,7 +111,7 @@ class StoreBenchmark {
             assertThat(all.items()).hasSize(keys);
         }
         Arrays.sort(samples);
-        return ms(samples[samples.length / 2]);
+        return FigureTable.ms(samples[samples.length / 2]);
     }
 
     /** Pipelined creates, at most 200 in flight, to set up the list measurements quickly. */
@@ -163,29 +164,14 @@ class StoreBenchmark {
         }
         Arrays.sort(toAll);
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("watch: write start → all 1,000 watchers p50", ms(toAll[WATCHED_WRITES / 2]));
-        out.put("watch: write start → all 1,000 watchers p99", ms(toAll[(int) (WATCHED_WRITES * 0.99)]));
+        out.put("watch: write start → all 1,000 watchers p50", FigureTable.ms(toAll[WATCHED_WRITES / 2]));
+        out.put("watch: write start → all 1,000 watchers p99", FigureTable.ms(toAll[(int) (WATCHED_WRITES * 0.99)]));
         out.put("watch events delivered", String.format("%,d", deliveries.size()));
         return out;
     }
 
-    private static String ms(long nanos) {
-        return String.format("%.2f ms", nanos / 1e6);
-    }
-
     private static void print(Map<String, Map<String, String>> table) {
-        List<String> stores = new ArrayList<>(table.keySet());
-        StringBuilder out = new StringBuilder("\nStore benchmark (2 cores; values of ~600 bytes)\n");
-        out.append(String.format("| %-46s |", "measure"));
-        stores.forEach(s -> out.append(String.format(" %-20s |", s)));
-        out.append('\n').append("|").append("-".repeat(48)).append("|");
-        stores.forEach(s -> out.append("-".repeat(22)).append("|"));
-        out.append('\n');
-        for (String measure : table.get(stores.get(0)).keySet()) {
-            out.append(String.format("| %-46s |", measure));
-            stores.forEach(s -> out.append(String.format(" %-20s |", table.get(s).get(measure))));
-            out.append('\n');
-        }
-        System.out.println(out);
+        FigureTable.print("Store benchmark (2 cores; values of ~600 bytes)",
+                table, null);
     }
 }
