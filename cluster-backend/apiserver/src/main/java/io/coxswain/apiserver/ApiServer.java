@@ -8,6 +8,7 @@ import io.coxswain.apiserver.admission.SchemaAdmission;
 import io.coxswain.apiserver.admission.ServiceAllocator;
 import io.coxswain.apiserver.http.Json;
 import io.coxswain.apiserver.http.Metrics;
+import io.coxswain.apiserver.http.HttpVerticle;
 import io.coxswain.apiserver.http.Router;
 import io.coxswain.apiserver.registry.ListOptions;
 import io.coxswain.apiserver.registry.ObjectService;
@@ -20,8 +21,7 @@ import io.coxswain.schemas.SchemaCatalog;
 import io.coxswain.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.DeploymentOptions;
 
 import java.time.Clock;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class ApiServer extends VerticleBase {
     private final ApiServerOptions options;
     private final Store store;
     private final Metrics metrics = new Metrics();
-    private HttpServer server;
+    private volatile int port;
     /** Request work (decoding, admission, encoding) runs here, one thread per core, off the event loop. */
     private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()), io.coxswain.store.DeliveryPool.daemonThreads("apiserver-work"));
@@ -51,24 +51,34 @@ public final class ApiServer extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        port = options.port() == 0 ? freePort(options.host()) : options.port();
         ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
         ServiceAllocator allocator = new ServiceAllocator(options.serviceCidr());
         service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
                 Clock.systemUTC());
         return Future.fromCompletionStage(restoreAllocations(registry, allocator).thenCompose(v -> seed(registry, allocator)), context)
                 .compose(v -> {
-                    String address = options.host() + ":" + options.port();
+                    String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
                             options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers);
-                    server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
-                            .setCompressionSupported(true));
-                    return server.requestHandler(router).listen();
+                    int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
+                    return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port),
+                            new DeploymentOptions().setInstances(loops));
                 });
     }
 
     /** The port it listens on; the chosen one when the options said 0. */
     public int port() {
-        return server.actualPort();
+        return port;
+    }
+
+    /** Every server instance must bind the same port, so a "0" is resolved once, here. */
+    private static int freePort(String host) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return probe.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no free port on " + host, e);
+        }
     }
 
     private CompletableFuture<Void> restoreAllocations(ResourceRegistry registry, ServiceAllocator allocator) {
@@ -90,7 +100,7 @@ public final class ApiServer extends VerticleBase {
         kubernetes.putObject("metadata").put("name", "kubernetes").putObject("labels").put("component", "apiserver")
                 .put("provider", "kubernetes");
         ObjectNode spec = kubernetes.putObject("spec").put("clusterIP", allocator.firstAddress());
-        spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP").put("targetPort", options.port());
+        spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP").put("targetPort", port);
         return chain.thenCompose(v -> createIfMissing(services, "default", kubernetes)).thenApply(v -> null);
     }
 
@@ -103,7 +113,8 @@ public final class ApiServer extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        // The HTTP verticles are this one's children and are undeployed with it.
         workers.shutdown();
-        return server == null ? Future.succeededFuture() : server.close();
+        return Future.succeededFuture();
     }
 }
