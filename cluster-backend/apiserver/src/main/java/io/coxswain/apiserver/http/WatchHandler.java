@@ -197,10 +197,15 @@ final class WatchHandler {
         out.onClose(finish);
         timers[0] = ctx.vertx().setTimer(timeout * 1000L, id -> finish.run());
         if (bookmarks) {
-            timers[1] = ctx.vertx().setPeriodic(bookmarkMillis, id -> sink.event("BOOKMARK", stream[0].bookmark(false)));
+            // No bookmark before the stream has started: it would name a revision the client has not caught up to.
+            timers[1] = ctx.vertx().setPeriodic(bookmarkMillis, id -> {
+                if (stream[0].started()) {
+                    sink.event("BOOKMARK", stream[0].bookmark(false));
+                }
+            });
         }
         if (startRevision > 0) {
-            stream[0].start(service.store(), namespace, startRevision);
+            startOrFail(stream[0], sink, namespace, startRevision);
             return;
         }
         // No resourceVersion: the current state first, then everything after it.
@@ -215,11 +220,26 @@ final class WatchHandler {
             for (JsonNode item : list.path("items")) {
                 sink.event("ADDED", item);
             }
-            stream[0].start(service.store(), namespace, revision + 1);
+            if (!startOrFail(stream[0], sink, namespace, revision + 1)) {
+                return;
+            }
             if (initialEvents) {
                 sink.event("BOOKMARK", stream[0].bookmark(true));
             }
         }));
+    }
+
+    /** Starts the store watch; if that fails, the client gets an ERROR event and the end of the stream, not silence. */
+    private boolean startOrFail(WatchStream stream, WatchStream.Sink sink, String namespace, long from) {
+        try {
+            stream.start(service.store(), namespace, from);
+            return true;
+        } catch (RuntimeException e) {
+            ApiException api = e instanceof ApiException a ? a : ApiException.internal("the watch could not start: " + e.getMessage());
+            sink.event("ERROR", api.toStatus());
+            sink.end();
+            return false;
+        }
     }
 
     private static byte[] serialize(String type, JsonNode object) {

@@ -37,7 +37,7 @@ public final class WatchStream implements WatchListener {
     private final Sink sink;
     private final UnaryOperator<JsonNode> render;
     private volatile long lastRevision;
-    private Watch watch;
+    private volatile Watch watch;
 
     public WatchStream(ResourceInfo resource, ListOptions selection, Sink sink, UnaryOperator<JsonNode> render) {
         this.resource = resource;
@@ -49,6 +49,10 @@ public final class WatchStream implements WatchListener {
     public void start(ObjectStore store, String namespace, long fromRevision) {
         lastRevision = fromRevision - 1;
         watch = store.raw().watch(resource.listPrefix(namespace), fromRevision, this);
+    }
+
+    public boolean started() {
+        return watch != null;
     }
 
     public long lastRevision() {
