@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.coxswain.tests.SharedFiles;
 import io.coxswain.tests.cluster.Kubectl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,28 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * field-manager conflict and --force-conflicts, diff, and server dry runs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class KubectlApplyTest {
+class KubectlApplyTest extends KubectlSuite {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-    @TempDir
-    static Path tempDir;
-    private static KubectlSession k;
     private static final Path EXAMPLES = SharedFiles.projectRoot().resolve("examples");
 
-    @BeforeAll
-    static void start() throws IOException {
-        k = KubectlSession.start(tempDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (k != null) {
-            k.close();
-        }
-    }
 
     /** Every document of every example file, in file order. */
     private static List<JsonNode> documents(Path file) throws IOException {

@@ -1,13 +1,9 @@
 package io.coxswain.tests.kubectl;
 
 import io.coxswain.tests.cluster.Kubectl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
@@ -19,23 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * patch, merge patch and the default strategic merge patch, then {@code delete -f}, each with the output
  * and exit code real kubectl gives against kube-apiserver.
  */
-class KubectlCreateReplacePatchTest {
+class KubectlCreateReplacePatchTest extends KubectlSuite {
 
-    @TempDir
-    static Path tempDir;
-    private static KubectlSession k;
-
-    @BeforeAll
-    static void start() throws IOException {
-        k = KubectlSession.start(tempDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (k != null) {
-            k.close();
-        }
-    }
 
     /**
      * @param ref       how kubectl names the object ({@code deployment.apps/crud-deploy})

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.coxswain.tests.SharedFiles;
 import io.coxswain.tests.cluster.Kubectl;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,7 +14,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,18 +27,13 @@ import static io.coxswain.tests.kubectl.KubectlSession.verified;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code kubectl get} in its output forms, selections and short names, and {@code get -w} seeing another client's change. */
-class KubectlGetTest {
+class KubectlGetTest extends KubectlSuite {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    @TempDir
-    static Path tempDir;
-    private static KubectlSession k;
-
     @BeforeAll
     static void start() throws Exception {
-        k = KubectlSession.start(tempDir);
         // One of everything `get all` lists, from the examples, plus pods in a second namespace.
         k.ok("apply", "-f", SharedFiles.projectRoot().resolve("examples").toString());
         k.okWithInput("""
@@ -63,12 +55,6 @@ class KubectlGetTest {
                 """, "create", "-f", "-");
     }
 
-    @AfterAll
-    static void stop() {
-        if (k != null) {
-            k.close();
-        }
-    }
 
     @Test
     void getPodsPrintsTheKubernetesColumns() throws Exception {

@@ -1,17 +1,12 @@
 package io.coxswain.tests.kubectl;
 
 import io.coxswain.tests.cluster.Kubectl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.coxswain.tests.kubectl.KubectlSession.lines;
@@ -19,23 +14,8 @@ import static io.coxswain.tests.kubectl.KubectlSession.verified;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** describe (with events), explain, delete, scale, label, annotate and wait --for=delete. */
-class KubectlOperationsTest {
+class KubectlOperationsTest extends KubectlSuite {
 
-    @TempDir
-    static Path tempDir;
-    private static KubectlSession k;
-
-    @BeforeAll
-    static void start() throws IOException {
-        k = KubectlSession.start(tempDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (k != null) {
-            k.close();
-        }
-    }
 
     private static String pod(String name, String extraSpec) {
         return """
