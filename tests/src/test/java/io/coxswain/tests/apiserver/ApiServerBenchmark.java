@@ -4,6 +4,7 @@ import io.coxswain.tests.bench.FigureTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coxswain.store.EtcdServer;
+import io.coxswain.tests.cluster.ApiServerProcess;
 import io.coxswain.tests.cluster.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,42 +98,56 @@ class ApiServerBenchmark {
     @Test
     void embeddedAndEtcdSideBySide() throws Exception {
         Map<String, Map<String, String>> table = new LinkedHashMap<>();
-        try (TestCluster cluster = TestCluster.embedded(dir.resolve("embedded"))) {
-            table.put("embedded", measure(cluster));
+        // The server runs from the built jar in its own JVM, as users run it; without the jar (a module built
+        // alone), in this JVM, which then also carries the clients' work, and the title says so.
+        boolean ownProcess = Files.isRegularFile(ApiServerProcess.jar());
+        if (ownProcess) {
+            try (ApiServerProcess server = ApiServerProcess.start(dir.resolve("embedded"), "--store", "embedded", "--data-dir",
+                    dir.resolve("embedded").toString())) {
+                table.put("embedded", measure(server.url()));
+            }
+            try (EtcdServer etcd = EtcdServer.start(); ApiServerProcess server = ApiServerProcess.start(dir.resolve("etcd"),
+                    "--store", "etcd", "--etcd-servers", String.join(",", etcd.endpoints()))) {
+                table.put("etcd 3.4 (1 member)", measure(server.url()));
+            }
+        } else {
+            try (TestCluster cluster = TestCluster.embedded(dir.resolve("embedded"))) {
+                table.put("embedded", measure(cluster.url()));
+            }
+            try (EtcdServer etcd = EtcdServer.start(); TestCluster cluster = TestCluster.etcd(dir.resolve("etcd"), etcd.endpoints())) {
+                table.put("etcd 3.4 (1 member)", measure(cluster.url()));
+            }
         }
-        try (EtcdServer etcd = EtcdServer.start(); TestCluster cluster = TestCluster.etcd(dir.resolve("etcd"), etcd.endpoints())) {
-            table.put("etcd 3.4 (1 member)", measure(cluster));
-        }
-        print(table);
+        print(table, ownProcess ? "server in its own JVM" : "server in the benchmark's JVM");
     }
 
-    private static Map<String, String> measure(TestCluster cluster) throws Exception {
+    private static Map<String, String> measure(String url) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         for (String ns : List.of("warmup", "bench", "fanout")) {
-            HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(cluster.url() + "/api/v1/namespaces"))
+            HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/namespaces"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}"))
                     .build());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         }
         Map<String, String> row = new LinkedHashMap<>();
-        creates(http, cluster, "/api/v1/namespaces/warmup/pods", "warm-", CLIENTS, WARMUP_CREATES); // JIT, pools, connections
-        row.putAll(creates(http, cluster, BENCH, "serial-", 1, SERIAL_CREATES));
-        row.putAll(creates(http, cluster, BENCH, "concurrent-", CLIENTS, CONCURRENT_CREATES));
-        creates(http, cluster, BENCH, "fill-", CLIENTS, LISTED - SERIAL_CREATES - CONCURRENT_CREATES); // up to 10,000 to list
-        row.putAll(lists(http, cluster, "JSON", "application/json"));
-        row.putAll(lists(http, cluster, "Table", TABLE));
-        row.putAll(watchFanOut(http, cluster));
+        creates(http, url, "/api/v1/namespaces/warmup/pods", "warm-", CLIENTS, WARMUP_CREATES); // JIT, pools, connections
+        row.putAll(creates(http, url, BENCH, "serial-", 1, SERIAL_CREATES));
+        row.putAll(creates(http, url, BENCH, "concurrent-", CLIENTS, CONCURRENT_CREATES));
+        creates(http, url, BENCH, "fill-", CLIENTS, LISTED - SERIAL_CREATES - CONCURRENT_CREATES); // up to 10,000 to list
+        row.putAll(lists(http, url, "JSON", "application/json"));
+        row.putAll(lists(http, url, "Table", TABLE));
+        row.putAll(watchFanOut(http, url));
         return row;
     }
 
     /** Closed-loop clients: each posts a Pod and waits for the answer before posting the next. */
-    private static Map<String, String> creates(HttpClient http, TestCluster cluster, String path, String prefix, int clients, int total)
+    private static Map<String, String> creates(HttpClient http, String url, String path, String prefix, int clients, int total)
             throws Exception {
         long[] latencies = new long[total];
         AtomicInteger next = new AtomicInteger();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        URI uri = URI.create(cluster.url() + path);
+        URI uri = URI.create(url + path);
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
         for (int c = 0; c < clients; c++) {
@@ -175,8 +191,8 @@ class ApiServerBenchmark {
     }
 
     /** A full list of the namespace's 10,000 Pods, no limit; the time until the whole body has arrived. */
-    private static Map<String, String> lists(HttpClient http, TestCluster cluster, String label, String accept) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.url() + BENCH)).header("Accept", accept)
+    private static Map<String, String> lists(HttpClient http, String url, String label, String accept) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + BENCH)).header("Accept", accept)
                 .timeout(Duration.ofSeconds(120)).GET().build();
         long[] samples = new long[LIST_SAMPLES];
         byte[] body = null;
@@ -208,8 +224,8 @@ class ApiServerBenchmark {
      * 1,000 watch streams (one HTTP connection each) on a namespace, then Pod creates one at a time: the time
      * from issuing each create until every watcher has read its event.
      */
-    private static Map<String, String> watchFanOut(HttpClient http, TestCluster cluster) throws Exception {
-        HttpResponse<String> listed = send(http, HttpRequest.newBuilder(URI.create(cluster.url() + FANOUT)).GET().build());
+    private static Map<String, String> watchFanOut(HttpClient http, String url) throws Exception {
+        HttpResponse<String> listed = send(http, HttpRequest.newBuilder(URI.create(url + FANOUT)).GET().build());
         assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
         String rv = MAPPER.readTree(listed.body()).path("metadata").path("resourceVersion").asText();
         // Write 0 is a warm-up: once every watcher has it, every stream is open and registered.
@@ -227,7 +243,7 @@ class ApiServerBenchmark {
         HttpClient watchClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(readers)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         List<Watcher> watchers = new ArrayList<>();
-        URI watchUri = URI.create(cluster.url() + FANOUT + "?watch=true&timeoutSeconds=900&resourceVersion=" + rv);
+        URI watchUri = URI.create(url + FANOUT + "?watch=true&timeoutSeconds=900&resourceVersion=" + rv);
         try {
             for (int w = 0; w < WATCHERS; w++) {
                 Watcher watcher = new Watcher(first, last, delivered, events, problems);
@@ -244,7 +260,7 @@ class ApiServerBenchmark {
             long opened = System.nanoTime();
             long[] started = new long[writes];
             for (int i = 0; i < writes; i++) {
-                HttpRequest create = HttpRequest.newBuilder(URI.create(cluster.url() + FANOUT)).header("Content-Type", "application/json")
+                HttpRequest create = HttpRequest.newBuilder(URI.create(url + FANOUT)).header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(pod(String.format("%s%04d", WATCHED_PREFIX, i))))
                         .build();
                 started[i] = System.nanoTime();
@@ -361,8 +377,8 @@ class ApiServerBenchmark {
         }
     }
 
-    private static void print(Map<String, Map<String, String>> table) {
-        FigureTable.print(String.format("API server benchmark (%d cores; loopback HTTP/1.1; Pod bodies of %,d bytes)", Runtime.getRuntime().availableProcessors(), pod("serial-00000").getBytes(StandardCharsets.UTF_8).length),
+    private static void print(Map<String, Map<String, String>> table, String where) {
+        FigureTable.print(String.format("API server benchmark (%d cores; loopback HTTP/1.1; Pod bodies of %,d bytes; " + where + ")", Runtime.getRuntime().availableProcessors(), pod("serial-00000").getBytes(StandardCharsets.UTF_8).length),
                 table, "Budgets: DESIGN.md, single-object write p99 <= 10 ms at 50 clients; Kubernetes SLO, mutating call p99 <= 1 s.");
     }
 }

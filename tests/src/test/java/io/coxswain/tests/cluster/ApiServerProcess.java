@@ -1,0 +1,73 @@
+package io.coxswain.tests.cluster;
+
+import io.coxswain.tests.SharedFiles;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The apiserver from the built jar, in its own JVM, as a user runs it: so that a benchmark's clients do
+ * not share the server's heap, JIT and garbage collector. Only the process it started is ever stopped.
+ */
+public final class ApiServerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final String url;
+
+    private ApiServerProcess(Process process, String url) {
+        this.process = process;
+        this.url = url;
+    }
+
+    public static Path jar() {
+        return SharedFiles.projectRoot().resolve("cluster-backend/coxswain/target/coxswain.jar");
+    }
+
+    /** @param storeArgs such as {@code --store embedded --data-dir D}, or {@code --store etcd --etcd-servers URL} */
+    public static ApiServerProcess start(Path workDir, String... storeArgs) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar().toString(), "apiserver", "--listen", "127.0.0.1:" + port));
+        command.addAll(List.of(storeArgs));
+        Files.createDirectories(workDir);
+        Path log = workDir.resolve("apiserver.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.readString(log).contains("apiserver listening")) {
+                return new ApiServerProcess(process, "http://127.0.0.1:" + port);
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new IOException("the apiserver did not start; its log:\n" + Files.readString(log));
+    }
+
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
