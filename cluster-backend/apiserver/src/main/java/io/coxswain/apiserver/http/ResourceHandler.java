@@ -1,6 +1,5 @@
 package io.coxswain.apiserver.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coxswain.api.ApiException;
 import io.coxswain.api.FieldSelector;
@@ -43,8 +42,8 @@ final class ResourceHandler {
     ResourceHandler(ObjectService service, WatchHandler watches, Tables tables, Metrics metrics, int maxReadInflight,
                     int maxMutatingInflight, java.util.concurrent.Executor workers) {
         this.service = service;
-        this.subresources = new Subresources(service);
         this.patches = new Patches(service);
+        this.subresources = new Subresources(service, patches);
         this.watches = watches;
         this.tables = tables;
         this.metrics = metrics;

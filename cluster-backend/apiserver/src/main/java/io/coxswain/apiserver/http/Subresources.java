@@ -21,9 +21,9 @@ final class Subresources {
     private final ObjectService service;
     private final Patches patches;
 
-    Subresources(ObjectService service) {
+    Subresources(ObjectService service, Patches patches) {
         this.service = service;
-        this.patches = new Patches(service);
+        this.patches = patches;
     }
 
     CompletableFuture<Reply> serve(RoutingContext ctx, String verb, ResourceInfo r, RequestPath path, QueryParams query) {
