@@ -30,6 +30,10 @@ public final class Json {
             throw ApiException.badRequest("the request body is empty");
         }
         String type = contentType == null ? "application/json" : contentType.split(";")[0].trim();
+        if (type.contains("protobuf")) {
+            // client-go answers 415 by sending the request again as JSON, and keeps to JSON afterwards
+            throw ApiException.unsupportedMediaType(contentType);
+        }
         if (type.equals("application/yaml") || type.equals("application/apply-patch+yaml") && !looksLikeJson(body)) {
             try {
                 List<ManifestReader.Document> docs = ManifestReader.read(body.toString());
