@@ -3,6 +3,9 @@ package io.coxswain.launcher;
 import io.coxswain.apiserver.Kubeconfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import io.coxswain.kubelet.Kubelet;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,6 +24,12 @@ final class AllInOneCommand implements Callable<Integer> {
     @Mixin
     ListenOption listen = new ListenOption();
 
+    @Mixin
+    NodeOptions node = new NodeOptions();
+
+    @Option(names = "--no-kubelet", description = "run the control plane only, with no node")
+    boolean noKubelet;
+
     @Override
     public Integer call() throws Exception {
         if (store.dataDir == null) {
@@ -34,7 +43,26 @@ final class AllInOneCommand implements Callable<Integer> {
         Path kubeconfig = Kubeconfig.write(store.dataDir, server);
         System.out.println("coxswain all-in-one: API ready at " + server + " in " + running.startMillis() + " ms");
         System.out.println("kubeconfig: " + kubeconfig);
+        if (!noKubelet) {
+            startKubelet(running, server);
+        }
         running.awaitShutdown();
         return 0;
+    }
+
+    /** Without a Docker engine the API still serves; pods then wait for a node, and the log says why. */
+    private void startKubelet(ApiServerCommand.Running running, String server) {
+        KubernetesClient client = NodeAgents.client(server);
+        try {
+            Kubelet kubelet = NodeAgents.dockerKubelet(running.vertx(), client, node, store.dataDir);
+            running.onStop(() -> {
+                kubelet.close();
+                client.close();
+            });
+            System.out.println("kubelet: node " + kubelet.nodeName() + " is ready on Docker");
+        } catch (RuntimeException e) {
+            client.close();
+            System.out.println("kubelet: not started, so pods will stay Pending: " + e.getMessage());
+        }
     }
 }

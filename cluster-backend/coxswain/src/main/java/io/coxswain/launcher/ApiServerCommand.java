@@ -41,8 +41,21 @@ final class ApiServerCommand implements Callable<Integer> {
         return running;
     }
 
-    record Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis) {
+    record Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis, java.util.Deque<Runnable> stops) {
+        Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis) {
+            this(vertx, store, apiServer, startMillis, new java.util.concurrent.ConcurrentLinkedDeque<>());
+        }
+
+        /** Stops a component before the apiserver and the store, the last added first. */
+        void onStop(Runnable stop) {
+            stops.push(stop);
+        }
+
         void stop() {
+            Runnable next;
+            while ((next = stops.poll()) != null) {
+                next.run();
+            }
             vertx.close().await();
             store.close();
         }

@@ -28,6 +28,7 @@ final class ResourceHandler {
 
     private final ObjectService service;
     private final Subresources subresources;
+    private final PodLogs podLogs;
     private final Patches patches;
     private final WatchHandler watches;
     private final Tables tables;
@@ -44,6 +45,7 @@ final class ResourceHandler {
         this.service = service;
         this.patches = new Patches(service);
         this.subresources = new Subresources(service, patches);
+        this.podLogs = new PodLogs(service);
         this.watches = watches;
         this.tables = tables;
         this.metrics = metrics;
@@ -67,6 +69,10 @@ final class ResourceHandler {
         }
         QueryParams query = new QueryParams(request.params());
         String verb = verb(request.method(), path, query);
+        if (verb.equals("get") && "log".equals(path.subresource()) && resource.subresources().contains("log")) {
+            podLogs.serve(ctx, resource, path, query);
+            return;
+        }
         if (verb.equals("watch")) {
             try {
                 watches.serve(ctx, resource, path.namespace(), query, selection(resource, query), tables.wanted(request));

@@ -15,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** status, scale, binding, eviction and log: the parts of a resource with their own URL. */
+/** status, scale, binding and eviction (log is {@link PodLogs}): the parts of a resource with their own URL. */
 final class Subresources {
 
     private final ObjectService service;
@@ -48,13 +48,6 @@ final class Subresources {
             case "binding:create" -> bind(r, ns, name, Json.parseObject(ctx.body().buffer(), contentType), write);
             case "eviction:create" -> service.delete(r, ns, name, new DeleteOptions(null, null, null, null, write.dryRun()))
                     .thenApply(w -> new Reply(201, success(), List.of()));
-            case "log:get" -> service.get(r, ns, name).thenApply(pod -> {
-                String node = pod.path("spec").path("nodeName").asText("");
-                if (node.isEmpty()) {
-                    throw ApiException.badRequest("pod " + name + " does not have a host assigned");
-                }
-                throw new ApiException(503, "ServiceUnavailable", "no kubelet serves logs for node " + node + " yet");
-            });
             default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         };
     }

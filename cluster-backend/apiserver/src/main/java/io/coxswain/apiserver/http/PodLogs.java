@@ -1,0 +1,127 @@
+package io.coxswain.apiserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coxswain.api.ApiException;
+import io.coxswain.apiserver.registry.ObjectService;
+import io.coxswain.apiserver.registry.ResourceInfo;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code pods/{name}/log}: picks the container as kube-apiserver does, then streams the log from the kubelet of
+ * the pod's node ({@code /containerLogs/{ns}/{pod}/{container}} on the node's InternalIP and kubelet port).
+ */
+final class PodLogs {
+
+    private static final List<String> PASSED = List.of("follow", "previous", "timestamps", "tailLines", "sinceSeconds",
+            "sinceTime", "limitBytes");
+
+    private final ObjectService service;
+    private HttpClient http;
+
+    PodLogs(ObjectService service) {
+        this.service = service;
+    }
+
+    void serve(RoutingContext ctx, ResourceInfo pods, RequestPath path, QueryParams query) {
+        String ns = path.namespace();
+        String name = path.name();
+        ResourceInfo nodes = service.registry().find("v1", "nodes").orElseThrow();
+        Future.fromCompletionStage(service.get(pods, ns, name), ctx.vertx().getOrCreateContext()).compose(pod -> {
+            String container = container(pod, query.get("container"));
+            String node = pod.path("spec").path("nodeName").asText("");
+            if (node.isEmpty()) {
+                throw ApiException.badRequest("pod " + name + " does not have a host assigned");
+            }
+            return Future.fromCompletionStage(service.get(nodes, null, node), ctx.vertx().getOrCreateContext())
+                    .compose(n -> proxy(ctx, n, ns, name, container, query));
+        }).onFailure(e -> {
+            if (!ctx.response().headWritten()) {
+                Responses.error(ctx, e);
+            } else {
+                ctx.response().reset();
+            }
+        });
+    }
+
+    private Future<Void> proxy(RoutingContext ctx, ObjectNode node, String ns, String pod, String container, QueryParams query) {
+        String host = null;
+        for (JsonNode a : node.path("status").path("addresses")) {
+            if ("InternalIP".equals(a.path("type").asText())) {
+                host = a.path("address").asText();
+            }
+        }
+        int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
+        if (host == null || port == 0) {
+            throw new ApiException(503, "ServiceUnavailable", "node " + node.path("metadata").path("name").asText()
+                    + " reports no kubelet address to read logs from");
+        }
+        List<String> params = new ArrayList<>();
+        for (String p : PASSED) {
+            String v = query.get(p);
+            if (v != null) {
+                params.add(p + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
+            }
+        }
+        String uri = "/containerLogs/" + ns + "/" + pod + "/" + container + (params.isEmpty() ? "" : "?" + String.join("&", params));
+        String kubelet = host + ":" + port;
+        return client(ctx).request(HttpMethod.GET, port, host, uri).compose(req -> {
+            ctx.response().closeHandler(v -> req.reset());
+            return req.send();
+        }).recover(e -> Future.failedFuture(new ApiException(503, "ServiceUnavailable",
+                "the kubelet of this pod at " + kubelet + " did not answer: " + e.getMessage()))
+        ).compose(resp -> relay(ctx, resp));
+    }
+
+    private static Future<Void> relay(RoutingContext ctx, HttpClientResponse resp) {
+        if (resp.statusCode() != 200) {
+            return resp.body().compose(body -> Future.failedFuture(new ApiException(resp.statusCode(),
+                    resp.statusCode() == 404 ? "NotFound" : "BadRequest", body.toString().strip())));
+        }
+        HttpServerResponse out = ctx.response();
+        out.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/plain");
+        return resp.pipeTo(out);
+    }
+
+    /** The container named, or the pod's only (or default-annotated) one, as kube-apiserver picks it. */
+    private static String container(JsonNode pod, String asked) {
+        List<String> names = new ArrayList<>();
+        pod.path("spec").path("initContainers").forEach(c -> names.add(c.path("name").asText()));
+        List<String> app = new ArrayList<>();
+        pod.path("spec").path("containers").forEach(c -> app.add(c.path("name").asText()));
+        names.addAll(app);
+        String name = pod.path("metadata").path("name").asText();
+        if (asked != null && !asked.isEmpty()) {
+            if (!names.contains(asked)) {
+                throw ApiException.badRequest("container " + asked + " is not valid for pod " + name);
+            }
+            return asked;
+        }
+        String annotated = pod.path("metadata").path("annotations").path("kubectl.kubernetes.io/default-container").asText("");
+        if (app.contains(annotated)) {
+            return annotated;
+        }
+        if (app.size() == 1) {
+            return app.get(0);
+        }
+        throw ApiException.badRequest("a container name must be specified for pod " + name + ", choose one of: "
+                + app.toString().replace(",", ""));
+    }
+
+    private synchronized HttpClient client(RoutingContext ctx) {
+        if (http == null) {
+            http = ctx.vertx().createHttpClient();
+        }
+        return http;
+    }
+}

@@ -1,0 +1,38 @@
+package io.coxswain.launcher;
+
+import io.coxswain.kubelet.Kubelet;
+import io.coxswain.kubelet.docker.DockerRuntime;
+import io.coxswain.kubelet.docker.PodNetwork;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vertx.core.Vertx;
+
+import java.nio.file.Path;
+
+/** Starts the node agents against an apiserver URL, as separate clients of the API like any other. */
+final class NodeAgents {
+
+    private NodeAgents() {
+    }
+
+    static KubernetesClient client(String server) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(server)
+                .withRequestTimeout(30_000).withWatchReconnectInterval(500).build()).build();
+    }
+
+    static DockerRuntime dockerRuntime(NodeOptions node) {
+        PodNetwork network = new PodNetwork(PodNetwork.defaults().name(), PodNetwork.defaults().bridgeName(), node.podSubnet);
+        return new DockerRuntime(node.dockerHost, network, "coxswain/pause:1");
+    }
+
+    static Kubelet dockerKubelet(Vertx vertx, KubernetesClient client, NodeOptions node, Path dataDir) {
+        DockerRuntime runtime = dockerRuntime(node);
+        try {
+            return Kubelet.start(vertx, client, node.kubeletOptions(dataDir.resolve("kubelet")), runtime);
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.coxswain.kubelet;
+
+import io.coxswain.kubelet.node.NodeAgent;
+import io.coxswain.kubelet.pods.PodSyncer;
+import io.coxswain.kubelet.pods.PodWorkers;
+import io.coxswain.kubelet.runtime.ContainerRuntime;
+import io.coxswain.kubelet.server.KubeletServer;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node's kubelet: it registers the Node and keeps its Lease, watches the pods bound to it, and hands each to
+ * its pod worker. A relist of the engine's containers every second (the PLEG) notices exits and orphans, and the
+ * log endpoint serves {@code kubectl logs} through the apiserver.
+ */
+public final class Kubelet implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
+
+    private final KubeletOptions options;
+    private final ContainerRuntime runtime;
+    private final Vertx vertx;
+    private final Map<String, Pod> pods = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, PodWorkers.daemon("kubelet-timer"));
+    private final ScheduledExecutorService probeTimer = Executors.newScheduledThreadPool(4, PodWorkers.daemon("kubelet-probe"));
+    private final EventRecorder events;
+    private final NodeAgent node;
+    private final PodSyncer syncer;
+    private SharedIndexInformer<Pod> podInformer;
+    private SharedIndexInformer<Service> serviceInformer;
+    private String serverDeployment;
+    private Map<String, String> lastFingerprints = Map.of();
+
+    private Kubelet(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime, int port) {
+        this.vertx = vertx;
+        this.options = options;
+        this.runtime = runtime;
+        this.events = new EventRecorder(client, "kubelet", options.nodeName());
+        this.node = new NodeAgent(client, new NodeAgent.NodeInfo(options.nodeName(), options.nodeIp(), options.cpuMillis(),
+                options.memoryBytes(), options.maxPods(), port, options.labels(), runtime.version(), options.leaseDuration()));
+        this.syncer = new PodSyncer(options, runtime, client, pods::get, this::services, events, probeTimer);
+    }
+
+    /** Prepares the runtime, serves logs, registers the node, and starts running its pods. */
+    public static Kubelet start(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime) {
+        runtime.prepare();
+        KubeletServer server = new KubeletServer(runtime, options.nodeName(), options.nodeIp(), options.serverPort());
+        String deployment = vertx.deployVerticle(server).await();
+        Kubelet kubelet = new Kubelet(vertx, client, options, runtime, server.port());
+        kubelet.serverDeployment = deployment;
+        kubelet.run(client);
+        return kubelet;
+    }
+
+    private void run(KubernetesClient client) {
+        node.register();
+        node.renewLease();
+        serviceInformer = client.services().inAnyNamespace().inform();
+        podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", options.nodeName()).runnableInformer(60_000);
+        podInformer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                pods.put(pod.getMetadata().getUid(), pod);
+                syncer.workers().enqueue(pod.getMetadata().getUid());
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                onAdd(pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean unknownFinalState) {
+                pods.remove(pod.getMetadata().getUid());
+                syncer.workers().enqueue(pod.getMetadata().getUid());
+            }
+        });
+        podInformer.start().toCompletableFuture().join();
+        // containers of pods deleted while the kubelet was down: the first relist finds them, their syncs remove them
+        relist();
+        long relist = options.relistInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::relist, relist, relist, TimeUnit.MILLISECONDS);
+        long status = options.statusInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::heartbeat, status, status, TimeUnit.MILLISECONDS);
+        LOG.info("kubelet {} is running on {} ({})", options.nodeName(), options.nodeIp(), runtime.version());
+    }
+
+    private List<Service> services() {
+        return serviceInformer == null ? List.of() : serviceInformer.getStore().list();
+    }
+
+    /** The PLEG: a pod whose containers changed state, or that has containers but no pod any more, gets a sync. */
+    private void relist() {
+        try {
+            Map<String, TreeMap<String, String>> byPod = new HashMap<>();
+            runtime.summaries(options.nodeName()).forEach((id, s) ->
+                    byPod.computeIfAbsent(s.podUid(), k -> new TreeMap<>()).put(id, s.state()));
+            Map<String, String> fingerprints = new HashMap<>();
+            byPod.forEach((uid, containers) -> fingerprints.put(uid, containers.toString()));
+            Set<String> changed = new HashSet<>();
+            fingerprints.forEach((uid, f) -> {
+                if (!f.equals(lastFingerprints.get(uid)) || !pods.containsKey(uid)) {
+                    changed.add(uid);
+                }
+            });
+            lastFingerprints = fingerprints;
+            syncer.syncAll(changed);
+        } catch (RuntimeException e) {
+            LOG.warn("relist of node {} failed: {}", options.nodeName(), e.toString());
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            node.renewLease();
+            node.reportStatus(true);
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat of node {} failed: {}", options.nodeName(), e.toString());
+        }
+    }
+
+    public String nodeName() {
+        return options.nodeName();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        if (podInformer != null) {
+            podInformer.close();
+        }
+        if (serviceInformer != null) {
+            serviceInformer.close();
+        }
+        syncer.close();
+        probeTimer.shutdownNow();
+        events.close();
+        if (serverDeployment != null) {
+            vertx.undeploy(serverDeployment).await();
+        }
+        runtime.close();
+    }
+}

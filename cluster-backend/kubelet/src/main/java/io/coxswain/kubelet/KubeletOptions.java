@@ -1,0 +1,55 @@
+package io.coxswain.kubelet;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A kubelet's settings. The defaults are Kubernetes's: status every 10 s, a 40 s Lease, 110 pods, restart back-off
+ * from 10 s doubling to 300 s and reset after 10 minutes of good running. Tests shorten the durations.
+ */
+public record KubeletOptions(String nodeName, String nodeIp, Path rootDir, int serverPort, long cpuMillis,
+                             long memoryBytes, int maxPods, Map<String, String> labels, Duration statusInterval,
+                             Duration leaseDuration, Duration backoffBase, Duration backoffMax, Duration backoffReset,
+                             Duration relistInterval, boolean allowHostPath, String sandboxImage) {
+
+    public static KubeletOptions defaults(String nodeName, Path rootDir) {
+        return new KubeletOptions(nodeName, "127.0.0.1", rootDir, 10250,
+                Runtime.getRuntime().availableProcessors() * 1000L, hostMemory(), 110, Map.of(),
+                Duration.ofSeconds(10), Duration.ofSeconds(40), Duration.ofSeconds(10), Duration.ofSeconds(300),
+                Duration.ofMinutes(10), Duration.ofSeconds(1), false, "coxswain/pause:1");
+    }
+
+    public KubeletOptions withServerPort(int port) {
+        return new KubeletOptions(nodeName, nodeIp, rootDir, port, cpuMillis, memoryBytes, maxPods, labels, statusInterval,
+                leaseDuration, backoffBase, backoffMax, backoffReset, relistInterval, allowHostPath, sandboxImage);
+    }
+
+    public KubeletOptions withBackoff(Duration base, Duration max) {
+        return new KubeletOptions(nodeName, nodeIp, rootDir, serverPort, cpuMillis, memoryBytes, maxPods, labels, statusInterval,
+                leaseDuration, base, max, backoffReset, relistInterval, allowHostPath, sandboxImage);
+    }
+
+    public KubeletOptions withStatusInterval(Duration interval) {
+        return new KubeletOptions(nodeName, nodeIp, rootDir, serverPort, cpuMillis, memoryBytes, maxPods, labels, interval,
+                leaseDuration, backoffBase, backoffMax, backoffReset, relistInterval, allowHostPath, sandboxImage);
+    }
+
+    public KubeletOptions withAllowHostPath(boolean allow) {
+        return new KubeletOptions(nodeName, nodeIp, rootDir, serverPort, cpuMillis, memoryBytes, maxPods, labels, statusInterval,
+                leaseDuration, backoffBase, backoffMax, backoffReset, relistInterval, allow, sandboxImage);
+    }
+
+    public KubeletOptions withCapacity(long cpuMillis, long memoryBytes, int maxPods) {
+        return new KubeletOptions(nodeName, nodeIp, rootDir, serverPort, cpuMillis, memoryBytes, maxPods, labels, statusInterval,
+                leaseDuration, backoffBase, backoffMax, backoffReset, relistInterval, allowHostPath, sandboxImage);
+    }
+
+    private static long hostMemory() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize();
+        }
+        return 8L << 30;
+    }
+}

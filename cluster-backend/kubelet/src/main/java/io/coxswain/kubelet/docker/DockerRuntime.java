@@ -1,0 +1,406 @@
+package io.coxswain.kubelet.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.coxswain.kubelet.runtime.ContainerRecord;
+import io.coxswain.kubelet.runtime.ContainerRuntime;
+import io.coxswain.kubelet.runtime.ContainerSpec;
+import io.coxswain.kubelet.runtime.LogRequest;
+import io.coxswain.kubelet.runtime.RuntimeFailure;
+import io.coxswain.kubelet.runtime.RuntimeLabels;
+import io.coxswain.kubelet.runtime.SandboxSpec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real runtime, on a Docker engine through docker-java, mapped the way cri-dockerd maps the CRI: a pause
+ * sandbox on the pod network owns the pod's IP, and app containers join its network and IPC namespaces.
+ */
+public final class DockerRuntime implements ContainerRuntime {
+
+    private final DockerClient docker;
+    private final PodNetwork network;
+    private final String sandboxImage;
+    /** An exited container never changes again, so its inspection is kept. */
+    private final Map<String, ContainerRecord> finished = new ConcurrentHashMap<>();
+
+    public DockerRuntime(String dockerHost, PodNetwork network, String sandboxImage) {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(10))
+                // a stop waits out the pod's grace period and a followed log stream stays open
+                .responseTimeout(Duration.ofHours(24))
+                .build();
+        this.docker = DockerClientImpl.getInstance(config, http);
+        this.network = network;
+        this.sandboxImage = sandboxImage;
+    }
+
+    @Override
+    public String version() {
+        return "docker://" + call(() -> docker.versionCmd().exec().getVersion());
+    }
+
+    @Override
+    public void prepare() {
+        call(() -> {
+            List<Network> found = docker.listNetworksCmd().withNameFilter(network.name()).exec();
+            if (found.stream().noneMatch(n -> n.getName().equals(network.name()))) {
+                docker.createNetworkCmd().withName(network.name()).withDriver("bridge")
+                        .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(network.subnet())))
+                        .withOptions(Map.of("com.docker.network.bridge.name", network.bridgeName()))
+                        .withLabels(Map.of(RuntimeLabels.NODE, "pod-network"))
+                        .exec();
+            }
+            return null;
+        });
+        if (imageId(sandboxImage).isEmpty()) {
+            throw new RuntimeFailure("the sandbox image " + sandboxImage + " is not on this node; build it with "
+                    + "cluster-backend/kubelet/images/build-images.sh");
+        }
+    }
+
+    @Override
+    public String runSandbox(SandboxSpec spec) {
+        return call(() -> {
+            Ports bindings = new Ports();
+            List<ExposedPort> exposed = new ArrayList<>();
+            for (SandboxSpec.HostPort p : spec.hostPorts()) {
+                ExposedPort port = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol().toLowerCase()));
+                exposed.add(port);
+                bindings.bind(port, new Ports.Binding(p.hostIp(), String.valueOf(p.hostPort())));
+            }
+            HostConfig host = HostConfig.newHostConfig().withNetworkMode(network.name()).withPortBindings(bindings)
+                    .withIpcMode("shareable");
+            if (!spec.dnsServers().isEmpty()) {
+                host.withDns(spec.dnsServers());
+            }
+            if (!spec.dnsSearches().isEmpty()) {
+                host.withDnsSearch(spec.dnsSearches());
+            }
+            String id = docker.createContainerCmd(sandboxImage).withName(spec.name()).withHostName(spec.hostname())
+                    .withLabels(spec.labels()).withExposedPorts(exposed).withHostConfig(host).exec().getId();
+            docker.startContainerCmd(id).exec();
+            return id;
+        });
+    }
+
+    @Override
+    public Optional<String> sandboxIp(String sandboxId) {
+        return call(() -> {
+            try {
+                InspectContainerResponse r = docker.inspectContainerCmd(sandboxId).exec();
+                ContainerNetwork n = r.getNetworkSettings().getNetworks().get(network.name());
+                return n == null || n.getIpAddress() == null || n.getIpAddress().isEmpty()
+                        ? Optional.<String>empty() : Optional.of(n.getIpAddress());
+            } catch (NotFoundException e) {
+                return Optional.<String>empty();
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> imageId(String image) {
+        return call(() -> {
+            try {
+                return Optional.of(docker.inspectImageCmd(image).exec().getId());
+            } catch (NotFoundException e) {
+                return Optional.<String>empty();
+            }
+        });
+    }
+
+    @Override
+    public String pullImage(String image) {
+        try {
+            docker.pullImageCmd(image).start().awaitCompletion(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailure("pull of " + image + " was interrupted");
+        } catch (RuntimeException e) {
+            throw new RuntimeFailure("failed to pull image \"" + image + "\": " + message(e), e);
+        }
+        return imageId(image).orElseThrow(() -> new RuntimeFailure("image " + image + " is missing after its pull"));
+    }
+
+    @Override
+    public String createContainer(String sandboxId, ContainerSpec spec) {
+        return call(() -> {
+            HostConfig host = HostConfig.newHostConfig()
+                    .withNetworkMode("container:" + sandboxId)
+                    .withIpcMode("container:" + sandboxId)
+                    .withBinds(spec.mounts().stream().map(m -> new Bind(m.hostPath(), new Volume(m.containerPath()),
+                            m.readOnly() ? AccessMode.ro : AccessMode.rw)).toList());
+            if (spec.memoryLimitBytes() != null) {
+                host.withMemory(spec.memoryLimitBytes()).withMemorySwap(spec.memoryLimitBytes());
+            }
+            if (spec.nanoCpus() != null) {
+                host.withNanoCPUs(spec.nanoCpus());
+            }
+            if (spec.cpuShares() != null) {
+                host.withCpuShares(spec.cpuShares().intValue());
+            }
+            CreateContainerCmd cmd = docker.createContainerCmd(spec.image()).withName(spec.name())
+                    .withLabels(spec.labels()).withEnv(spec.env()).withHostConfig(host)
+                    .withTty(spec.tty()).withStdinOpen(spec.stdin());
+            if (!spec.command().isEmpty()) {
+                cmd.withEntrypoint(spec.command());
+            }
+            if (!spec.args().isEmpty()) {
+                cmd.withCmd(spec.args());
+            }
+            if (spec.workingDir() != null && !spec.workingDir().isEmpty()) {
+                cmd.withWorkingDir(spec.workingDir());
+            }
+            return cmd.exec().getId();
+        });
+    }
+
+    @Override
+    public void startContainer(String containerId) {
+        call(() -> docker.startContainerCmd(containerId).exec());
+    }
+
+    @Override
+    public void stopContainer(String containerId, Duration grace) {
+        try {
+            docker.stopContainerCmd(containerId).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+        } catch (NotModifiedException | NotFoundException e) {
+            // already stopped, or gone
+        } catch (RuntimeException e) {
+            throw new RuntimeFailure("stopping container " + containerId + ": " + message(e), e);
+        }
+    }
+
+    @Override
+    public void removeContainer(String containerId) {
+        finished.remove(containerId);
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            throw new RuntimeFailure("removing container " + containerId + ": " + message(e), e);
+        }
+    }
+
+    @Override
+    public List<ContainerRecord> list(String nodeName, String podUid) {
+        Map<String, String> filter = podUid == null ? Map.of(RuntimeLabels.NODE, nodeName)
+                : Map.of(RuntimeLabels.NODE, nodeName, RuntimeLabels.POD_UID, podUid);
+        List<Container> containers = call(() -> docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
+        List<ContainerRecord> records = new ArrayList<>(containers.size());
+        for (Container c : containers) {
+            inspect(c.getId()).ifPresent(records::add);
+        }
+        return records;
+    }
+
+    @Override
+    public Map<String, Summary> summaries(String nodeName) {
+        List<Container> containers = call(() -> docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(RuntimeLabels.NODE, nodeName)).exec());
+        Map<String, Summary> out = new HashMap<>();
+        for (Container c : containers) {
+            String uid = c.getLabels() == null ? null : c.getLabels().get(RuntimeLabels.POD_UID);
+            if (uid != null) {
+                out.put(c.getId(), new Summary(uid, c.getState()));
+            }
+        }
+        finished.keySet().retainAll(out.keySet());
+        return out;
+    }
+
+    @Override
+    public Optional<ContainerRecord> inspect(String containerId) {
+        ContainerRecord known = finished.get(containerId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        InspectContainerResponse r;
+        try {
+            r = call(() -> docker.inspectContainerCmd(containerId).exec());
+        } catch (RuntimeFailure e) {
+            if (e.getCause() instanceof NotFoundException) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        InspectContainerResponse.ContainerState s = r.getState();
+        ContainerRecord.State state = Boolean.TRUE.equals(s.getRunning()) ? ContainerRecord.State.RUNNING
+                : "created".equals(s.getStatus()) ? ContainerRecord.State.CREATED
+                : "exited".equals(s.getStatus()) || "dead".equals(s.getStatus()) ? ContainerRecord.State.EXITED
+                : ContainerRecord.State.UNKNOWN;
+        ContainerRecord record = new ContainerRecord(r.getId(), r.getConfig().getLabels() == null ? Map.of() : r.getConfig().getLabels(),
+                state, s.getExitCodeLong() == null ? 0 : s.getExitCodeLong().intValue(), Boolean.TRUE.equals(s.getOOMKilled()),
+                s.getError(), time(r.getCreated()), time(s.getStartedAt()), time(s.getFinishedAt()), r.getConfig().getImage(),
+                r.getImageId());
+        if (state == ContainerRecord.State.EXITED) {
+            finished.put(containerId, record);
+        }
+        return Optional.of(record);
+    }
+
+    @Override
+    public ExecResult exec(String containerId, List<String> command, Duration timeout) {
+        String execId = call(() -> docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                .withAttachStdout(true).withAttachStderr(true).exec().getId());
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                if (output.size() < 10_240) {
+                    output.writeBytes(frame.getPayload());
+                }
+            }
+        };
+        try {
+            boolean done = docker.execStartCmd(execId).exec(callback).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                callback.close();
+                return new ExecResult(Optional.empty(), output.toString());
+            }
+            Long code = docker.inspectExecCmd(execId).exec().getExitCodeLong();
+            return new ExecResult(Optional.of(code == null ? -1 : code.intValue()), output.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ExecResult(Optional.empty(), "interrupted");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw new RuntimeFailure("exec in " + containerId + ": " + message(e), e);
+        }
+    }
+
+    @Override
+    public void logs(String containerId, LogRequest request, OutputStream out) {
+        var cmd = docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
+                .withFollowStream(request.follow()).withTimestamps(request.timestamps());
+        if (request.tailLines() != null) {
+            cmd.withTail(request.tailLines());
+        }
+        if (request.sinceSeconds() != null) {
+            cmd.withSince((int) (Instant.now().getEpochSecond() - request.sinceSeconds()));
+        }
+        long limit = request.limitBytes() == null ? Long.MAX_VALUE : request.limitBytes();
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            private long written;
+
+            @Override
+            public void onNext(Frame frame) {
+                try {
+                    byte[] payload = frame.getPayload();
+                    int n = (int) Math.min(payload.length, limit - written);
+                    out.write(payload, 0, n);
+                    out.flush();
+                    written += n;
+                    if (written >= limit) {
+                        close();
+                    }
+                } catch (IOException e) {
+                    // the reader went away: stop following
+                    try {
+                        close();
+                    } catch (IOException ignored) {
+                        // closing a closed stream
+                    }
+                }
+            }
+        };
+        try {
+            cmd.exec(callback).awaitCompletion();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (NotFoundException e) {
+            throw new RuntimeFailure("container " + containerId + " is gone", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException e) {
+            // nothing to do at shutdown
+        }
+    }
+
+    private static Instant time(String value) {
+        if (value == null || value.isEmpty() || value.startsWith("0001-01-01")) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        // docker-java puts the engine's JSON reply in the message: keep the text
+        int i = m.indexOf("\"message\":\"");
+        if (i >= 0) {
+            int end = m.indexOf('"', i + 11);
+            return end > i ? m.substring(i + 11, end) : m;
+        }
+        return m.strip();
+    }
+
+    private static <T> T call(DockerCall<T> call) {
+        try {
+            return call.run();
+        } catch (DockerException e) {
+            throw new RuntimeFailure(message(e), e);
+        } catch (RuntimeException e) {
+            if (e instanceof RuntimeFailure f) {
+                throw f;
+            }
+            throw new RuntimeFailure("the Docker engine did not answer: " + message(e), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface DockerCall<T> {
+        T run();
+    }
+}

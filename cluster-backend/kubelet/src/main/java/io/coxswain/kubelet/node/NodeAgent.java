@@ -1,0 +1,165 @@
+package io.coxswain.kubelet.node;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A node's presence in the API, as the kubelet keeps it: the Node object with its capacity, addresses and
+ * conditions, and a Lease in kube-node-lease renewed every quarter of its duration. Both the Docker kubelet and
+ * hollow nodes use it; each call is one blocking API request.
+ */
+public final class NodeAgent {
+
+    /** What a node reports of itself. */
+    public record NodeInfo(String name, String ip, long cpuMillis, long memoryBytes, int maxPods, int kubeletPort,
+                           Map<String, String> labels, String runtimeVersion, Duration leaseDuration) {
+    }
+
+    private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final Duration REPORT_UNCHANGED = Duration.ofMinutes(5);
+
+    private final KubernetesClient client;
+    private final NodeInfo info;
+    private Instant lastReport = Instant.MIN;
+    private String lastReady;
+
+    public NodeAgent(KubernetesClient client, NodeInfo info) {
+        this.client = client;
+        this.info = info;
+    }
+
+    public NodeInfo info() {
+        return info;
+    }
+
+    /** Creates the Node, or takes over the one with this name, and reports its status. */
+    public void register() {
+        Node node = new NodeBuilder().withNewMetadata().withName(info.name()).withLabels(labels()).endMetadata()
+                .withNewSpec().endSpec().build();
+        try {
+            client.nodes().resource(node).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            client.nodes().withName(info.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    Serialization.asJson(Map.of("metadata", Map.of("labels", labels()))));
+        }
+        reportStatus(true);
+    }
+
+    /**
+     * Sends the node status when the Ready condition changes, or at least every five minutes (the kubelet's
+     * nodeStatusReportFrequency); the Lease carries liveness in between.
+     */
+    public void reportStatus(boolean ready) {
+        Instant now = Instant.now();
+        String readyNow = ready ? "True" : "False";
+        if (Objects.equals(readyNow, lastReady) && Duration.between(lastReport, now).compareTo(REPORT_UNCHANGED) < 0) {
+            return;
+        }
+        client.nodes().withName(info.name()).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                Serialization.asJson(Map.of("status", status(ready, now))));
+        lastReady = readyNow;
+        lastReport = now;
+    }
+
+    /** Renews (or makes) the node's Lease. */
+    public void renewLease() {
+        String now = MICRO.format(Instant.now());
+        var leases = client.leases().inNamespace("kube-node-lease");
+        try {
+            leases.withName(info.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    Serialization.asJson(Map.of("spec", Map.of("renewTime", now))));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+            Lease lease = new LeaseBuilder().withNewMetadata().withName(info.name()).withNamespace("kube-node-lease")
+                    .addNewOwnerReference().withApiVersion("v1").withKind("Node").withName(info.name())
+                    .withUid(client.nodes().withName(info.name()).get().getMetadata().getUid()).endOwnerReference()
+                    .endMetadata()
+                    .withNewSpec().withHolderIdentity(info.name()).withLeaseDurationSeconds((int) info.leaseDuration().toSeconds())
+                    .withRenewTime(java.time.ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build();
+            try {
+                leases.resource(lease).create();
+            } catch (KubernetesClientException conflict) {
+                if (conflict.getCode() != 409) {
+                    throw conflict;
+                }
+            }
+        }
+    }
+
+    private Map<String, String> labels() {
+        Map<String, String> labels = new HashMap<>(info.labels());
+        labels.put("kubernetes.io/hostname", info.name());
+        labels.put("kubernetes.io/os", "linux");
+        labels.put("kubernetes.io/arch", "amd64");
+        labels.put("beta.kubernetes.io/os", "linux");
+        labels.put("beta.kubernetes.io/arch", "amd64");
+        return labels;
+    }
+
+    private NodeStatus status(boolean ready, Instant now) {
+        String at = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        Map<String, Quantity> capacity = Map.of(
+                "cpu", new Quantity(info.cpuMillis() % 1000 == 0 ? String.valueOf(info.cpuMillis() / 1000) : info.cpuMillis() + "m"),
+                "memory", new Quantity((info.memoryBytes() / 1024) + "Ki"),
+                "pods", new Quantity(String.valueOf(info.maxPods())),
+                "ephemeral-storage", new Quantity("100Gi"));
+        NodeStatus status = new NodeStatus();
+        status.setCapacity(capacity);
+        status.setAllocatable(capacity);
+        status.setAddresses(List.of(new NodeAddress(info.ip(), "InternalIP"), new NodeAddress(info.name(), "Hostname")));
+        status.setConditions(List.of(
+                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", at),
+                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", at),
+                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", at),
+                ready ? condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", at)
+                        : condition("Ready", "False", "KubeletNotReady", "container runtime is not ready", at)));
+        var daemon = new io.fabric8.kubernetes.api.model.NodeDaemonEndpoints();
+        daemon.setKubeletEndpoint(new io.fabric8.kubernetes.api.model.DaemonEndpoint(info.kubeletPort()));
+        status.setDaemonEndpoints(daemon);
+        var nodeInfo = new io.fabric8.kubernetes.api.model.NodeSystemInfo();
+        nodeInfo.setArchitecture("amd64");
+        nodeInfo.setOperatingSystem("linux");
+        nodeInfo.setOsImage(System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        nodeInfo.setKernelVersion(System.getProperty("os.version"));
+        nodeInfo.setKubeletVersion("v1.32.0-coxswain");
+        nodeInfo.setKubeProxyVersion("v1.32.0-coxswain");
+        nodeInfo.setContainerRuntimeVersion(info.runtimeVersion());
+        nodeInfo.setMachineID(info.name());
+        nodeInfo.setSystemUUID(info.name());
+        nodeInfo.setBootID(info.name());
+        status.setNodeInfo(nodeInfo);
+        return status;
+    }
+
+    private static NodeCondition condition(String type, String status, String reason, String message, String at) {
+        return new NodeConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+                .withLastHeartbeatTime(at).withLastTransitionTime(at).build();
+    }
+}

@@ -1,0 +1,44 @@
+package io.coxswain.kubelet.pods;
+
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.PodStatus;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the kubelet remembers of one pod between syncs. All of it can be lost: a restarted kubelet rebuilds the
+ * pod from the containers' labels and the status in the API, and only back-off timers start over.
+ */
+final class PodState {
+
+    final Map<String, ContainerBackoff> restarts = new ConcurrentHashMap<>();
+    final Map<String, ContainerBackoff> pulls = new ConcurrentHashMap<>();
+    /** Why a container is waiting, decided by the last sync (image pull, back-off, config error). */
+    final Map<String, ContainerStateWaiting> waiting = new ConcurrentHashMap<>();
+    Map<String, Path> volumes;
+    PodStatus lastSent;
+    boolean terminal;
+    boolean killing;
+
+    private final Map<String, Instant> pullFailures = new ConcurrentHashMap<>();
+
+    Instant lastPullFailure(String image) {
+        return pullFailures.get(image);
+    }
+
+    void pullFailed(String image, Instant at) {
+        pullFailures.put(image, at);
+    }
+
+    ContainerBackoff restartBackoff(String container, Duration base, Duration max, Duration reset) {
+        return restarts.computeIfAbsent(container, c -> new ContainerBackoff(base, max, reset));
+    }
+
+    ContainerBackoff pullBackoff(String image, Duration base, Duration max) {
+        return pulls.computeIfAbsent(image, c -> new ContainerBackoff(base, max, Duration.ofDays(365)));
+    }
+}

@@ -1,0 +1,503 @@
+package io.coxswain.kubelet.pods;
+
+import io.coxswain.kubelet.EventRecorder;
+import io.coxswain.kubelet.KubeletOptions;
+import io.coxswain.kubelet.runtime.ContainerRecord;
+import io.coxswain.kubelet.runtime.ContainerRuntime;
+import io.coxswain.kubelet.runtime.ContainerSpec;
+import io.coxswain.kubelet.runtime.RuntimeFailure;
+import io.coxswain.kubelet.runtime.RuntimeLabels;
+import io.coxswain.kubelet.runtime.SandboxSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The kubelet's syncPod: brings one pod's containers to what its spec asks for, then reports what is there.
+ * Level-triggered: every sync starts from the engine's containers and the latest pod object, so a missed event or
+ * a kubelet restart changes nothing.
+ */
+public final class PodSyncer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodSyncer.class);
+
+    private final KubeletOptions options;
+    private final ContainerRuntime runtime;
+    private final KubernetesClient client;
+    private final Function<String, Pod> pods;
+    private final Supplier<List<Service>> services;
+    private final EventRecorder events;
+    private final PodWorkers workers;
+    private final Prober prober;
+    private final PodVolumes volumes;
+    private final EnvResolver env;
+    private final Map<String, PodState> states = new ConcurrentHashMap<>();
+    private final ExecutorService stoppers = Executors.newCachedThreadPool(PodWorkers.daemon("container-stopper"));
+
+    /**
+     * @param pods     the latest pod object of this node by uid, null once it is gone from the API
+     * @param services every service, for the service-link environment
+     */
+    public PodSyncer(KubeletOptions options, ContainerRuntime runtime, KubernetesClient client, Function<String, Pod> pods,
+                     Supplier<List<Service>> services, EventRecorder events, ScheduledExecutorService probeTimer) {
+        this.options = options;
+        this.runtime = runtime;
+        this.client = client;
+        this.pods = pods;
+        this.services = services;
+        this.events = events;
+        this.workers = new PodWorkers(16, this::sync);
+        this.prober = new Prober(runtime, probeTimer, workers::enqueue, this::unhealthy);
+        this.volumes = new PodVolumes(options.rootDir(), options.allowHostPath(), this::configMap);
+        this.env = new EnvResolver(this::configMap);
+    }
+
+    public PodWorkers workers() {
+        return workers;
+    }
+
+    /** Syncs one pod by uid. */
+    void sync(String uid) {
+        Pod pod = pods.apply(uid);
+        List<ContainerRecord> records = runtime.list(options.nodeName(), uid);
+        if (pod == null) {
+            teardown(uid, records, Duration.ZERO);
+            return;
+        }
+        PodState state = states.computeIfAbsent(uid, k -> new PodState());
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            terminate(pod, state, records);
+            return;
+        }
+        if (state.terminal) {
+            return;
+        }
+        state.waiting.clear();
+        ContainerRecord sandbox = records.stream().filter(ContainerRecord::isSandbox)
+                .max((a, b) -> Integer.compare(a.attempt(), b.attempt())).orElse(null);
+        if (sandbox == null || !sandbox.running()) {
+            sandbox = newSandbox(pod, records, sandbox);
+            records = runtime.list(options.nodeName(), uid);
+        }
+        String podIp = runtime.sandboxIp(sandbox.id()).orElse(null);
+        String sandboxId = sandbox.id();
+
+        boolean initDone = true;
+        boolean initFailed = false;
+        try {
+            if (state.volumes == null) {
+                state.volumes = volumes.prepare(pod);
+            }
+            for (Container c : EnvResolver.list(pod.getSpec().getInitContainers())) {
+                PodStatusBuilder.Instances in = PodStatusBuilder.instances(records, c.getName());
+                ContainerRecord cur = in.current();
+                if (cur != null && cur.state() == ContainerRecord.State.EXITED && cur.exitCode() == 0) {
+                    continue;
+                }
+                initDone = false;
+                if (cur != null && cur.running()) {
+                    break;
+                }
+                if (cur != null && cur.state() == ContainerRecord.State.EXITED) {
+                    if ("Never".equals(pod.getSpec().getRestartPolicy())) {
+                        initFailed = true;
+                    } else {
+                        restartAfterBackoff(pod, state, c, cur, sandboxId, podIp, true);
+                    }
+                    break;
+                }
+                startContainer(pod, state, c, cur, 0, sandboxId, podIp, true);
+                break;
+            }
+            if (initDone) {
+                for (Container c : pod.getSpec().getContainers()) {
+                    syncAppContainer(pod, state, c, PodStatusBuilder.instances(records, c.getName()).current(), sandboxId, podIp);
+                }
+            }
+        } catch (EnvResolver.ConfigError e) {
+            for (Container c : pod.getSpec().getContainers()) {
+                state.waiting.putIfAbsent(c.getName(), PodStatusBuilder.waiting("CreateContainerConfigError", e.getMessage()));
+            }
+            events.warning(pod, null, "Failed", "Error: " + e.getMessage());
+            state.volumes = null;
+            workers.enqueueAfter(uid, options.backoffBase());
+        }
+        records = runtime.list(options.nodeName(), uid);
+        removeOldInstances(records);
+        String key = uid;
+        Set<String> live = new HashSet<>();
+        for (ContainerRecord r : records) {
+            if (r.running() && !r.isSandbox()) {
+                live.add(r.id());
+                Container c = container(pod, r.containerName());
+                if (c != null) {
+                    prober.ensure(key, c, r.id(), podIp);
+                }
+            }
+        }
+        prober.retain(key, live);
+        PodStatus status = PodStatusBuilder.build(pod, records, state, podIp, options.nodeIp(), podIp != null, initDone,
+                initFailed, r -> prober.result(key, r.id(), Prober.Kind.READINESS) == Prober.Result.SUCCESS
+                        && prober.result(key, r.id(), Prober.Kind.STARTUP) == Prober.Result.SUCCESS,
+                r -> prober.result(key, r.id(), Prober.Kind.STARTUP) == Prober.Result.SUCCESS);
+        report(pod, state, status);
+        if ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase())) {
+            state.terminal = true;
+            prober.forget(uid);
+            runtime.stopContainer(sandboxId, Duration.ZERO);
+        }
+    }
+
+    private void syncAppContainer(Pod pod, PodState state, Container c, ContainerRecord cur, String sandboxId, String podIp) {
+        String uid = pod.getMetadata().getUid();
+        if (cur == null) {
+            startContainer(pod, state, c, null, 0, sandboxId, podIp, false);
+            return;
+        }
+        if (cur.state() == ContainerRecord.State.CREATED) {
+            runtime.startContainer(cur.id());
+            events.normal(pod, fieldPath(pod, c), "Started", "Started container " + c.getName());
+            return;
+        }
+        if (cur.running()) {
+            boolean liveFail = prober.result(uid, cur.id(), Prober.Kind.LIVENESS) == Prober.Result.FAILURE;
+            boolean startFail = prober.result(uid, cur.id(), Prober.Kind.STARTUP) == Prober.Result.FAILURE;
+            if (liveFail || startFail) {
+                String probe = liveFail ? "liveness" : "startup";
+                events.normal(pod, fieldPath(pod, c), "Killing",
+                        "Container " + c.getName() + " failed " + probe + " probe, will be restarted");
+                prober.retain(uid, Set.of());
+                runtime.stopContainer(cur.id(), grace(pod));
+                workers.enqueue(uid);
+            }
+            return;
+        }
+        String policy = pod.getSpec().getRestartPolicy();
+        boolean restart = "Always".equals(policy) || policy == null || "OnFailure".equals(policy) && cur.exitCode() != 0;
+        if (restart) {
+            restartAfterBackoff(pod, state, c, cur, sandboxId, podIp, false);
+        }
+    }
+
+    private void restartAfterBackoff(Pod pod, PodState state, Container c, ContainerRecord exited, String sandboxId,
+                                     String podIp, boolean init) {
+        ContainerBackoff backoff = state.restartBackoff(c.getName(), options.backoffBase(), options.backoffMax(), options.backoffReset());
+        Instant finished = exited.finishedAt() == null ? Instant.now() : exited.finishedAt();
+        Duration ran = exited.startedAt() == null ? Duration.ZERO : Duration.between(exited.startedAt(), finished);
+        Instant retryAt = backoff.retryAt(finished, ran);
+        Instant now = Instant.now();
+        if (now.isBefore(retryAt)) {
+            String message = "back-off " + seconds(backoff.delay()) + " restarting failed container=" + c.getName()
+                    + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + pod.getMetadata().getUid() + ")";
+            state.waiting.put(c.getName(), PodStatusBuilder.waiting("CrashLoopBackOff", message));
+            events.warning(pod, fieldPath(pod, c), "BackOff", "Back-off restarting failed container " + c.getName()
+                    + " in pod " + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + pod.getMetadata().getUid() + ")");
+            workers.enqueueAfter(pod.getMetadata().getUid(), Duration.between(now, retryAt).plusMillis(10));
+            return;
+        }
+        backoff.step();
+        startContainer(pod, state, c, exited, exited.attempt() + 1, sandboxId, podIp, init);
+    }
+
+    private void startContainer(Pod pod, PodState state, Container c, ContainerRecord previous, int attempt,
+                                String sandboxId, String podIp, boolean init) {
+        String uid = pod.getMetadata().getUid();
+        if (!ensureImage(pod, state, c)) {
+            return;
+        }
+        Map<String, String> vars = env.resolve(pod, c, services.get(), podIp, options.nodeIp(), options.cpuMillis(), options.memoryBytes());
+        List<String> envList = new ArrayList<>();
+        vars.forEach((k, v) -> envList.add(k + "=" + v));
+        Map<String, String> labels = labels(pod, RuntimeLabels.TYPE_CONTAINER);
+        labels.put(RuntimeLabels.CONTAINER_NAME, c.getName());
+        labels.put(RuntimeLabels.ATTEMPT, String.valueOf(attempt));
+        labels.put(RuntimeLabels.CONTAINER_KIND, init ? "init" : "app");
+        var limits = c.getResources() == null || c.getResources().getLimits() == null ? Map.<String, Quantity>of() : c.getResources().getLimits();
+        var requests = c.getResources() == null || c.getResources().getRequests() == null ? Map.<String, Quantity>of() : c.getResources().getRequests();
+        Long memory = limits.containsKey("memory") ? Quantity.getAmountInBytes(limits.get("memory")).longValue() : null;
+        Long nanoCpus = limits.containsKey("cpu") ? Quantity.getAmountInBytes(limits.get("cpu")).multiply(BigDecimal.valueOf(1_000_000_000L)).longValue() : null;
+        Long shares = requests.containsKey("cpu")
+                ? Math.max(2L, Quantity.getAmountInBytes(requests.get("cpu")).multiply(BigDecimal.valueOf(1024)).longValue()) : null;
+        ContainerSpec spec = new ContainerSpec(
+                "k8s_" + c.getName() + "_" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "_" + uid + "_" + attempt,
+                c.getImage(), expand(c.getCommand(), vars), expand(c.getArgs(), vars), c.getWorkingDir(), envList, labels,
+                volumes.mounts(c, state.volumes), memory, nanoCpus, shares, Boolean.TRUE.equals(c.getTty()), Boolean.TRUE.equals(c.getStdin()));
+        String id;
+        try {
+            id = runtime.createContainer(sandboxId, spec);
+        } catch (RuntimeFailure e) {
+            state.waiting.put(c.getName(), PodStatusBuilder.waiting("CreateContainerError", e.getMessage()));
+            events.warning(pod, fieldPath(pod, c), "Failed", "Error: " + e.getMessage());
+            workers.enqueueAfter(uid, options.backoffBase());
+            return;
+        }
+        events.normal(pod, fieldPath(pod, c), "Created", "Created container " + c.getName());
+        try {
+            runtime.startContainer(id);
+            events.normal(pod, fieldPath(pod, c), "Started", "Started container " + c.getName());
+        } catch (RuntimeFailure e) {
+            events.warning(pod, fieldPath(pod, c), "Failed", "Error: " + e.getMessage());
+        }
+        if (previous != null && previous.attempt() < attempt - 1) {
+            runtime.removeContainer(previous.id());
+        }
+    }
+
+    /** True when the image is on the node; otherwise records why the container waits. */
+    private boolean ensureImage(Pod pod, PodState state, Container c) {
+        String image = c.getImage();
+        String policy = c.getImagePullPolicy() == null ? (image.endsWith(":latest") || !image.contains(":") ? "Always" : "IfNotPresent")
+                : c.getImagePullPolicy();
+        boolean present = runtime.imageId(image).isPresent();
+        if (present && !"Always".equals(policy)) {
+            events.normal(pod, fieldPath(pod, c), "Pulled", "Container image \"" + image + "\" already present on machine");
+            return true;
+        }
+        if ("Never".equals(policy)) {
+            String message = "Container image \"" + image + "\" is not present with pull policy of Never";
+            state.waiting.put(c.getName(), PodStatusBuilder.waiting("ErrImageNeverPull", message));
+            events.warning(pod, fieldPath(pod, c), "ErrImageNeverPull", message);
+            return false;
+        }
+        ContainerBackoff backoff = state.pullBackoff(image, options.backoffBase(), options.backoffMax());
+        Instant now = Instant.now();
+        if (!backoff.delay().isZero() && state.lastPullFailure(image) != null
+                && now.isBefore(backoff.retryAt(state.lastPullFailure(image), null))) {
+            String message = "Back-off pulling image \"" + image + "\"";
+            state.waiting.put(c.getName(), PodStatusBuilder.waiting("ImagePullBackOff", message));
+            events.normal(pod, fieldPath(pod, c), "BackOff", message);
+            workers.enqueueAfter(pod.getMetadata().getUid(), Duration.between(now, backoff.retryAt(state.lastPullFailure(image), null)).plusMillis(10));
+            return false;
+        }
+        events.normal(pod, fieldPath(pod, c), "Pulling", "Pulling image \"" + image + "\"");
+        long start = System.nanoTime();
+        try {
+            runtime.pullImage(image);
+            backoff.clear();
+            events.normal(pod, fieldPath(pod, c), "Pulled", "Successfully pulled image \"" + image + "\" in "
+                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + "ms");
+            return true;
+        } catch (RuntimeFailure e) {
+            backoff.step();
+            state.pullFailed(image, Instant.now());
+            state.waiting.put(c.getName(), PodStatusBuilder.waiting("ErrImagePull", e.getMessage()));
+            events.warning(pod, fieldPath(pod, c), "Failed", "Failed to pull image \"" + image + "\": " + e.getMessage());
+            events.warning(pod, fieldPath(pod, c), "Failed", "Error: ErrImagePull");
+            workers.enqueueAfter(pod.getMetadata().getUid(), backoff.delay().plusMillis(10));
+            return false;
+        }
+    }
+
+    private ContainerRecord newSandbox(Pod pod, List<ContainerRecord> records, ContainerRecord dead) {
+        int attempt = 0;
+        if (dead != null) {
+            // the pod's network is gone with its sandbox: every container starts again in a new one
+            for (ContainerRecord r : records) {
+                if (r.running()) {
+                    runtime.stopContainer(r.id(), Duration.ZERO);
+                }
+            }
+            runtime.removeContainer(dead.id());
+            attempt = dead.attempt() + 1;
+        }
+        List<SandboxSpec.HostPort> hostPorts = new ArrayList<>();
+        for (Container c : pod.getSpec().getContainers()) {
+            for (ContainerPort p : EnvResolver.list(c.getPorts())) {
+                if (p.getHostPort() != null && p.getHostPort() > 0) {
+                    hostPorts.add(new SandboxSpec.HostPort(p.getHostIP() == null || p.getHostIP().isEmpty() ? options.nodeIp() : p.getHostIP(),
+                            p.getHostPort(), p.getContainerPort(), p.getProtocol() == null ? "TCP" : p.getProtocol()));
+                }
+            }
+        }
+        Map<String, String> labels = labels(pod, RuntimeLabels.TYPE_SANDBOX);
+        labels.put(RuntimeLabels.ATTEMPT, String.valueOf(attempt));
+        String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname() : pod.getMetadata().getName();
+        if (hostname.length() > 63) {
+            hostname = hostname.substring(0, 63);
+        }
+        String name = "k8s_POD_" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "_"
+                + pod.getMetadata().getUid() + "_" + attempt;
+        String id = runtime.runSandbox(new SandboxSpec(name, hostname, labels, hostPorts, List.of(), List.of()));
+        return runtime.inspect(id).orElseThrow(() -> new RuntimeFailure("sandbox " + id + " vanished after it started"));
+    }
+
+    /** Graceful deletion: SIGTERM every container, SIGKILL after the grace period, then finish the API delete. */
+    private void terminate(Pod pod, PodState state, List<ContainerRecord> records) {
+        Duration grace = grace(pod);
+        if (!state.killing) {
+            state.killing = true;
+            for (ContainerRecord r : records) {
+                if (r.running() && !r.isSandbox()) {
+                    Container c = container(pod, r.containerName());
+                    events.normal(pod, c == null ? null : fieldPath(pod, c), "Killing", "Stopping container " + r.containerName());
+                }
+            }
+        }
+        stopAll(records, grace);
+        String uid = pod.getMetadata().getUid();
+        teardown(uid, runtime.list(options.nodeName(), uid), Duration.ZERO);
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .withGracePeriod(0).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    private void stopAll(List<ContainerRecord> records, Duration grace) {
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (ContainerRecord r : records) {
+            if (r.running() && !r.isSandbox()) {
+                stops.add(CompletableFuture.runAsync(() -> runtime.stopContainer(r.id(), grace), stoppers));
+            }
+        }
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** Removes everything of a pod that is gone from the API. */
+    private void teardown(String uid, List<ContainerRecord> records, Duration grace) {
+        prober.forget(uid);
+        stopAll(records, grace);
+        for (ContainerRecord r : records) {
+            runtime.removeContainer(r.id());
+        }
+        volumes.cleanup(uid);
+        states.remove(uid);
+        workers.forget(uid);
+    }
+
+    /** Keeps the current instance of each container and the one before it, for logs --previous. */
+    private void removeOldInstances(List<ContainerRecord> records) {
+        Map<String, List<ContainerRecord>> byName = new HashMap<>();
+        for (ContainerRecord r : records) {
+            if (!r.isSandbox()) {
+                byName.computeIfAbsent(r.containerName(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        for (List<ContainerRecord> list : byName.values()) {
+            list.sort((a, b) -> Integer.compare(b.attempt(), a.attempt()));
+            for (int i = 2; i < list.size(); i++) {
+                if (!list.get(i).running()) {
+                    runtime.removeContainer(list.get(i).id());
+                }
+            }
+        }
+    }
+
+    private void report(Pod pod, PodState state, PodStatus status) {
+        if (status.equals(state.lastSent) || state.lastSent == null && status.equals(pod.getStatus())) {
+            return;
+        }
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+            state.lastSent = status;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return;
+            }
+            throw e;
+        }
+    }
+
+    private void unhealthy(String podAndContainer, String message) {
+        int slash = podAndContainer.indexOf('/');
+        Pod pod = pods.apply(podAndContainer.substring(0, slash));
+        if (pod != null) {
+            Container c = container(pod, podAndContainer.substring(slash + 1));
+            events.warning(pod, c == null ? null : fieldPath(pod, c), "Unhealthy", message);
+        }
+    }
+
+    private ConfigMap configMap(String namespace, String name) {
+        return client.configMaps().inNamespace(namespace).withName(name).get();
+    }
+
+    private Map<String, String> labels(Pod pod, String type) {
+        Map<String, String> labels = new HashMap<>();
+        labels.put(RuntimeLabels.NODE, options.nodeName());
+        labels.put(RuntimeLabels.TYPE, type);
+        labels.put(RuntimeLabels.POD_UID, pod.getMetadata().getUid());
+        labels.put(RuntimeLabels.POD_NAME, pod.getMetadata().getName());
+        labels.put(RuntimeLabels.POD_NAMESPACE, pod.getMetadata().getNamespace());
+        return labels;
+    }
+
+    private static Container container(Pod pod, String name) {
+        for (Container c : pod.getSpec().getContainers()) {
+            if (c.getName().equals(name)) {
+                return c;
+            }
+        }
+        for (Container c : EnvResolver.list(pod.getSpec().getInitContainers())) {
+            if (c.getName().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static String fieldPath(Pod pod, Container c) {
+        boolean init = EnvResolver.list(pod.getSpec().getInitContainers()).contains(c);
+        return (init ? "spec.initContainers{" : "spec.containers{") + c.getName() + "}";
+    }
+
+    private static Duration grace(Pod pod) {
+        Long seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
+        if (seconds == null) {
+            seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+        }
+        return Duration.ofSeconds(seconds == null ? 30 : seconds);
+    }
+
+    private static List<String> expand(List<String> values, Map<String, String> vars) {
+        return EnvResolver.list(values).stream().map(v -> EnvResolver.expand(v, vars)).toList();
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() / 1000.0 + "s";
+    }
+
+    /** Syncs every pod with containers on the node, the ones gone from the API included. */
+    public void syncAll(Set<String> podUids) {
+        podUids.forEach(workers::enqueue);
+    }
+
+    @Override
+    public void close() {
+        workers.close();
+        prober.close();
+        stoppers.shutdownNow();
+    }
+}
