@@ -1,0 +1,135 @@
+package io.coxswain.tests.cluster;
+
+import io.coxswain.kubelet.Kubelet;
+import io.coxswain.kubelet.KubeletOptions;
+import io.coxswain.kubelet.docker.DockerRuntime;
+import io.coxswain.kubelet.docker.PodNetwork;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vertx.core.Vertx;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real cluster with one real node: the apiserver on the embedded store, and a kubelet running pods as containers
+ * of the machine's Docker engine (which {@code ./coxswain test} starts). The node has a name of its own, so its
+ * containers are told apart from any other kubelet's; the restart back-off is shortened so that tests see it grow.
+ */
+public final class DockerNode implements AutoCloseable {
+
+    public final TestCluster cluster;
+    public final KubernetesClient client;
+    public final Kubectl kubectl;
+    public final String nodeName = "kt-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Path dir;
+    private final Vertx vertx = Vertx.vertx();
+    private KubeletOptions options;
+    private Kubelet kubelet;
+
+    private DockerNode(TestCluster cluster, Path dir) throws IOException {
+        this.cluster = cluster;
+        this.dir = dir;
+        this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(cluster.url()).build()).build();
+        this.kubectl = new Kubectl(cluster, Files.createDirectories(dir.resolve("kubectl")));
+        this.options = KubeletOptions.defaults(nodeName, dir.resolve("kubelet")).withServerPort(0)
+                .withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(16)).withStatusInterval(Duration.ofSeconds(2));
+    }
+
+    public static DockerNode start(Path dir) throws IOException {
+        DockerNode node = new DockerNode(TestCluster.embedded(dir.resolve("cluster")), dir);
+        node.startKubelet();
+        return node;
+    }
+
+    public void startKubelet() {
+        kubelet = Kubelet.start(vertx, client, options, new DockerRuntime("unix:///var/run/docker.sock",
+                PodNetwork.defaults(), options.sandboxImage()));
+    }
+
+    public void stopKubelet() {
+        if (kubelet != null) {
+            kubelet.close();
+            kubelet = null;
+        }
+    }
+
+    /** Creates a pod from YAML, bound to this node (the placeholder "nodeName: NODE" gets by the node's name). */
+    public void apply(String yaml) throws IOException, InterruptedException {
+        Kubectl.Result r = kubectl.run(yaml.replace("nodeName: NODE", "nodeName: " + nodeName), new String[]{"apply", "-f", "-"});
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("kubectl apply failed: " + r.stderr());
+        }
+    }
+
+    /** Runs the real kubectl against the cluster. */
+    public Kubectl.Result kubectl(String... args) throws IOException, InterruptedException {
+        return kubectl.run(args);
+    }
+
+    public Pod pod(String name) {
+        return client.pods().inNamespace("default").withName(name).get();
+    }
+
+    public Pod waitFor(String name, Duration timeout, Predicate<Pod> condition) {
+        return client.pods().inNamespace("default").withName(name)
+                .waitUntilCondition(p -> p != null && condition.test(p), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public static boolean running(Pod p) {
+        return "Running".equals(p.getStatus().getPhase());
+    }
+
+    public static boolean ready(Pod p) {
+        return p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** The Docker CLI, for checking what the engine really holds. */
+    public static String docker(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return out.strip();
+    }
+
+    /** Container ids of this node's containers with these extra label filters. */
+    public List<String> containers(String... labelFilters) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("ps", "-aq", "--filter", "label=io.coxswain.node=" + nodeName));
+        for (String f : labelFilters) {
+            args.add("--filter");
+            args.add("label=" + f);
+        }
+        String out = docker(args.toArray(String[]::new));
+        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        client.pods().inAnyNamespace().list().getItems().forEach(p ->
+                client.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName()).withGracePeriod(0).delete());
+        stopKubelet();
+        List<String> left = containers();
+        if (!left.isEmpty()) {
+            List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+            rm.addAll(left);
+            docker(rm.toArray(String[]::new));
+        }
+        client.close();
+        cluster.close();
+        vertx.close().await();
+    }
+}
