@@ -82,6 +82,7 @@ class ProxyIptablesTest {
         docker("run", "-d", "--name", "cxs-proxy-client", "--network", NETWORK, "--ip", "10.250.0.20",
                 "coxswain/busybox:1", "sleep", "3600");
         eventually(() -> get(B1, 8080).equals("hello-b1") && get(B2, 8080).equals("hello-b2"));
+        hairpinMode(NETWORK);
 
         cluster = TestCluster.embedded(dir, ApiServerOptions.defaults().withServiceCidr(CIDR));
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
@@ -92,6 +93,20 @@ class ProxyIptablesTest {
     private static void backend(String name, String hostname, String ip) {
         docker("run", "-d", "--name", name, "--hostname", hostname, "--network", NETWORK, "--ip", ip, "coxswain/busybox:1",
                 "sh", "-c", "mkdir -p /www && echo hello-$HOSTNAME > /www/index.html && exec httpd -f -p 8080 -h /www");
+    }
+
+    /**
+     * A pod that reaches a service and is DNATed to itself gets its packet back through the bridge port it came in on,
+     * which a bridge does only in hairpin mode. The network's owner sets it, as Kubernetes' kubelet does with
+     * {@code --hairpin-mode=hairpin-veth}; here the suite owns the network.
+     */
+    private static void hairpinMode(String network) throws IOException {
+        Path ports = Path.of("/sys/class/net/br-" + docker("network", "inspect", "-f", "{{.Id}}", network).substring(0, 12), "brif");
+        try (var list = Files.list(ports)) {
+            for (Path port : list.toList()) {
+                Files.writeString(port.resolve("hairpin_mode"), "1");
+            }
+        }
     }
 
     /** What an earlier, interrupted run may have left: our containers, our network, our chains, our route. */
