@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,11 +45,14 @@ public final class KubeProxy implements AutoCloseable {
 
     private KubeProxy(ProxyOptions options) {
         this.options = options;
-        this.syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "coxswain-proxy-sync");
             t.setDaemon(true);
             return t;
         });
+        // close() lets a running sync finish but drops the ones still waiting (a debounce or a retry).
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.syncer = executor;
     }
 
     /**

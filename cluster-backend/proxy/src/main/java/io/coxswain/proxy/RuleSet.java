@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointPort;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 
@@ -12,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +43,9 @@ public final class RuleSet {
     private static final String REJECT = "-j REJECT --reject-with icmp-port-unreachable";
     private static final String PORTALS = "-m comment --comment \"kubernetes service portals\"";
     private static final String EXTERNAL = "-m comment --comment \"kubernetes externally-visible service portals\"";
+
+    private static final List<String> FIXED_CHAINS = List.of("SERVICES", "NODEPORTS", "POSTROUTING", "MARK-MASQ",
+            "EXTERNAL-SERVICES", "FORWARD", "FIREWALL");
 
     /** A jump from a built-in chain into one of ours; inserted at the top when missing. */
     record Hook(String table, String builtin, String spec, String target) {
@@ -75,12 +80,12 @@ public final class RuleSet {
     }
 
     private void build(Collection<Service> services, Collection<Endpoints> endpoints, ProxyOptions options) {
-        String services_ = chain("SERVICES");
+        String portals = chain("SERVICES");
         String nodePorts = chain("NODEPORTS");
         String postrouting = chain("POSTROUTING");
         String markMasq = chain("MARK-MASQ");
-        natChains.addAll(List.of(services_, nodePorts, postrouting, markMasq));
-        filterChains.addAll(List.of(services_, chain("EXTERNAL-SERVICES"), chain("FORWARD"), chain("FIREWALL")));
+        natChains.addAll(List.of(portals, nodePorts, postrouting, markMasq));
+        filterChains.addAll(List.of(portals, chain("EXTERNAL-SERVICES"), chain("FORWARD"), chain("FIREWALL")));
 
         nat(postrouting, "-m mark ! --mark " + MASQ_MARK + "/" + MASQ_MARK + " -j RETURN");
         nat(postrouting, "-j MARK --xor-mark " + MASQ_MARK);
@@ -97,20 +102,20 @@ public final class RuleSet {
             }
         }
 
-        nat(services_, "-m comment --comment \"service addresses get no other NAT\" -d " + options.serviceCidr() + " -j ACCEPT");
+        nat(portals, "-m comment --comment \"service addresses get no other NAT\" -d " + options.serviceCidr() + " -j ACCEPT");
         String nodePortsComment = "-m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rules in this chain\" ";
         if (options.nodeIps().isEmpty()) {
             if (!options.localhostNodePorts()) {
-                nat(services_, "-d 127.0.0.0/8 -j RETURN");
+                nat(portals, "-d 127.0.0.0/8 -j RETURN");
             }
-            nat(services_, nodePortsComment + "-m addrtype --dst-type LOCAL -j " + nodePorts);
+            nat(portals, nodePortsComment + "-m addrtype --dst-type LOCAL -j " + nodePorts);
         } else {
             List<String> ips = new ArrayList<>(options.nodeIps());
             if (options.localhostNodePorts()) {
                 ips.add("127.0.0.1");
             }
             for (String ip : ips) {
-                nat(services_, nodePortsComment + "-d " + ip + "/32 -j " + nodePorts);
+                nat(portals, nodePortsComment + "-d " + ip + "/32 -j " + nodePorts);
             }
         }
 
@@ -210,7 +215,7 @@ public final class RuleSet {
                 && !ip.equals("None") && !ip.contains(":");
     }
 
-    private static String key(io.fabric8.kubernetes.api.model.HasMetadata object) {
+    private static String key(HasMetadata object) {
         return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     }
 
@@ -251,21 +256,21 @@ public final class RuleSet {
 
     /** The jumps from the built-in chains into ours, in the order they should end up at the top of each. */
     List<Hook> hooks() {
-        String services_ = chain("SERVICES");
+        String portals = chain("SERVICES");
         String external = chain("EXTERNAL-SERVICES");
         String newConn = "-m conntrack --ctstate NEW ";
         return List.of(
-                new Hook("nat", "PREROUTING", PORTALS, services_),
-                new Hook("nat", "OUTPUT", PORTALS, services_),
+                new Hook("nat", "PREROUTING", PORTALS, portals),
+                new Hook("nat", "OUTPUT", PORTALS, portals),
                 new Hook("nat", "POSTROUTING", "-m comment --comment \"kubernetes postrouting rules\"", chain("POSTROUTING")),
                 new Hook("filter", "INPUT", newConn + EXTERNAL, external),
-                new Hook("filter", "INPUT", newConn + PORTALS, services_),
+                new Hook("filter", "INPUT", newConn + PORTALS, portals),
                 // NEW only: the ICMP errors our REJECTs send to a service address (the source the host picked) must pass.
                 new Hook("filter", "INPUT", newConn + "-m comment --comment \"kubernetes service address guard\"", chain("FIREWALL")),
                 new Hook("filter", "FORWARD", "-m comment --comment \"kubernetes forwarding rules\"", chain("FORWARD")),
-                new Hook("filter", "FORWARD", newConn + PORTALS, services_),
+                new Hook("filter", "FORWARD", newConn + PORTALS, portals),
                 new Hook("filter", "FORWARD", newConn + EXTERNAL, external),
-                new Hook("filter", "OUTPUT", newConn + PORTALS, services_));
+                new Hook("filter", "OUTPUT", newConn + PORTALS, portals));
     }
 
     /** The chains and rules alone (no hooks, no clean-up of stale chains): what the unit tests compare. */
@@ -300,20 +305,22 @@ public final class RuleSet {
         if (withHostState) {
             List<Hook> missing = new ArrayList<>(hooks().stream()
                     .filter(h -> h.table().equals(table) && !h.presentIn(existing.rules(table))).toList());
-            java.util.Collections.reverse(missing);
+            Collections.reverse(missing);
             missing.forEach(h -> out.append(h.rule()).append('\n'));
         }
         out.append("COMMIT\n");
     }
 
     private boolean isPerServiceChain(String chain) {
+        return perService(prefix, chain);
+    }
+
+    private static boolean perService(String prefix, String chain) {
         return chain.startsWith(prefix + "-SVC-") || chain.startsWith(prefix + "-SEP-");
     }
 
-    /** Every chain of ours in this table, fixed and per service. */
+    /** Whether a chain is one of the proxy's with this prefix: a fixed one or a per-service one. */
     static boolean owned(String prefix, String chain) {
-        return chain.startsWith(prefix + "-SVC-") || chain.startsWith(prefix + "-SEP-")
-                || List.of("SERVICES", "NODEPORTS", "POSTROUTING", "MARK-MASQ", "EXTERNAL-SERVICES", "FORWARD", "FIREWALL")
-                .stream().anyMatch(n -> chain.equals(prefix + "-" + n));
+        return perService(prefix, chain) || FIXED_CHAINS.stream().anyMatch(n -> chain.equals(prefix + "-" + n));
     }
 }

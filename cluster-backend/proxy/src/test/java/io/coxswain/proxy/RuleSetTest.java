@@ -121,6 +121,37 @@ class RuleSetTest {
     }
 
     @Test
+    void withoutNodeIpsNodePortsAnswerOnEveryLocalAddressButLocalhostWhenSoAsked() {
+        ProxyOptions options = ProxyOptions.defaults("node-1").withChainPrefix("T").withLocalhostNodePorts(false);
+        String text = RuleSet.compute(List.of(), List.of(), options).text();
+
+        assertThat(text).endsWith("""
+                -A T-SERVICES -m comment --comment "service addresses get no other NAT" -d 10.96.0.0/16 -j ACCEPT
+                -A T-SERVICES -d 127.0.0.0/8 -j RETURN
+                -A T-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rules in this chain" -m addrtype --dst-type LOCAL -j T-NODEPORTS
+                COMMIT
+                """).doesNotContain("block incoming localnet connections");
+    }
+
+    @Test
+    void udpPortsAndNodePortsOutsideTheRangeAreHandled() {
+        Service dns = new ServiceBuilder(service("dns", "NodePort", "10.96.0.53", "dns", 53, 53, 40000)).editSpec()
+                .editFirstPort().withProtocol("UDP").endPort().endSpec().build();
+        Endpoints endpoints = new EndpointsBuilder(endpoints("dns", "dns", 53, List.of("10.250.0.7"), List.of()))
+                .editFirstSubset().editFirstPort().withProtocol("UDP").endPort().endSubset().build();
+        String text = RuleSet.compute(List.of(dns), List.of(endpoints), OPTIONS).text();
+
+        String svc = "T-SVC-" + RuleSet.hash("default/dns:dnsudp");
+        assertThat(text).contains("-A T-SERVICES -m comment --comment \"default/dns:dns cluster IP\" -d 10.96.0.53/32 -p udp -m udp --dport 53 -j " + svc + "\n",
+                        "-p udp -m udp -j DNAT --to-destination 10.250.0.7:53\n")
+                // 40000 is outside 30000-32767: no NodePort rule.
+                .doesNotContain("40000");
+        // A TCP Endpoints port does not serve a UDP service port.
+        assertThat(RuleSet.compute(List.of(dns), List.of(endpoints("dns", "dns", 53, List.of("10.250.0.7"), List.of())), OPTIONS).text())
+                .contains("default/dns:dns has no endpoints").doesNotContain("--to-destination");
+    }
+
+    @Test
     void sameInputInAnyOrderGivesTheSameText() {
         List<Service> services = new ArrayList<>(services());
         List<Endpoints> endpoints = new ArrayList<>(endpointsList());
