@@ -5,6 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import io.coxswain.kubelet.Kubelet;
+import io.coxswain.proxy.KubeProxy;
+import io.coxswain.proxy.ProxyOptions;
+import java.util.List;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.nio.file.Path;
@@ -45,9 +48,27 @@ final class AllInOneCommand implements Callable<Integer> {
         System.out.println("kubeconfig: " + kubeconfig);
         if (!noKubelet) {
             startKubelet(running, server);
+            startProxy(running, server);
         }
         running.awaitShutdown();
         return 0;
+    }
+
+    /** kube-proxy needs root and iptables; without them services have no virtual IPs, and the log says why. */
+    private void startProxy(ApiServerCommand.Running running, String server) {
+        KubernetesClient client = NodeAgents.client(server);
+        try {
+            KubeProxy proxy = KubeProxy.start(client, ProxyOptions.defaults(node.nodeName())
+                    .withNodeIps(List.of(node.nodeIp)).withServiceCidr(listen.serviceRange));
+            running.onStop(() -> {
+                proxy.close();
+                client.close();
+            });
+            System.out.println("proxy: services of " + listen.serviceRange + " are programmed into iptables");
+        } catch (RuntimeException e) {
+            client.close();
+            System.out.println("proxy: not started, so service addresses will not answer: " + e.getMessage());
+        }
     }
 
     /** Without a Docker engine the API still serves; pods then wait for a node, and the log says why. */

@@ -35,6 +35,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -117,8 +119,28 @@ public final class DockerRuntime implements ContainerRuntime {
             String id = docker.createContainerCmd(sandboxImage).withName(spec.name()).withHostName(spec.hostname())
                     .withLabels(spec.labels()).withExposedPorts(exposed).withHostConfig(host).exec().getId();
             docker.startContainerCmd(id).exec();
+            hairpin();
             return id;
         });
+    }
+
+    /**
+     * A pod that reaches its own Service may be sent back to itself: the bridge must let a frame leave by the port
+     * it came in on (the kubelet's hairpin-veth mode). Needs root; without it only that case fails.
+     */
+    private void hairpin() {
+        Path ports = Path.of("/sys/class/net", network.bridgeName(), "brif");
+        try (var list = Files.list(ports)) {
+            list.forEach(port -> {
+                try {
+                    Files.writeString(port.resolve("hairpin_mode"), "1");
+                } catch (IOException e) {
+                    // not root, or the port went away
+                }
+            });
+        } catch (IOException e) {
+            // no such bridge on this host (a remote engine)
+        }
     }
 
     @Override
