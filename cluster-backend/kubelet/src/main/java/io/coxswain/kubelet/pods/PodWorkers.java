@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,11 @@ public final class PodWorkers implements AutoCloseable {
             }
             slot.running = true;
         }
-        pool.execute(() -> run(key, slot));
+        try {
+            pool.execute(() -> run(key, slot));
+        } catch (RejectedExecutionException e) {
+            // the kubelet is stopping
+        }
     }
 
     /** Syncs the pod after a delay: a back-off ends, a grace period runs out. */
@@ -49,7 +54,11 @@ public final class PodWorkers implements AutoCloseable {
         if (delay.isNegative() || delay.isZero()) {
             enqueue(key);
         } else {
-            timer.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                timer.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // the kubelet is stopping
+            }
         }
     }
 
@@ -63,6 +72,9 @@ public final class PodWorkers implements AutoCloseable {
             try {
                 sync.accept(key);
             } catch (RuntimeException e) {
+                if (pool.isShutdown()) {
+                    return;
+                }
                 LOG.warn("sync of pod {} failed; retrying: {}", key, e.toString());
                 enqueueAfter(key, Duration.ofSeconds(1));
             }

@@ -1,0 +1,147 @@
+package io.coxswain.tests.kubelet;
+
+import io.coxswain.proxy.KubeProxy;
+import io.coxswain.proxy.ProxyOptions;
+import io.coxswain.tests.cluster.DockerNode;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Pods on the Docker kubelet reached through Services that kube-proxy programs: a ClusterIP found through the
+ * injected environment, a NodePort from the host, and a service with no endpoints refused at once. Endpoints are
+ * written by hand until the Endpoints controller exists.
+ */
+class KubeletServicesTest {
+
+    @TempDir
+    static Path dir;
+    static DockerNode node;
+    static KubeProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = DockerNode.start(dir);
+        proxy = KubeProxy.start(node.client, ProxyOptions.defaults(node.nodeName).withChainPrefix("CXK")
+                .withNodeIps(List.of("127.0.0.1")).withSyncPeriod(Duration.ofSeconds(5), Duration.ofMillis(50)));
+        assertThat(proxy.awaitSynced(Duration.ofSeconds(30))).isTrue();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (proxy != null) {
+            proxy.cleanup();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void servicesAnswerFromPodsAndTheHostAndRefuseWithoutEndpoints() throws Exception {
+        node.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web, labels: {app: web}}
+                spec:
+                  nodeName: NODE
+                  containers:
+                  - name: httpd
+                    image: coxswain/busybox:1
+                    command: [sh, -c, 'mkdir -p /www; echo hello-from-web > /www/index.html; exec httpd -f -p 8080 -h /www']
+                    ports: [{name: http, containerPort: 8080}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec:
+                  selector: {app: web}
+                  ports: [{port: 80, targetPort: http}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web-np}
+                spec:
+                  type: NodePort
+                  selector: {app: web}
+                  ports: [{port: 80, targetPort: 8080}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: nobody}
+                spec:
+                  selector: {app: nobody}
+                  ports: [{port: 80, targetPort: 8080}]
+                """);
+        Pod web = node.waitFor("web", Duration.ofSeconds(60), DockerNode::running);
+        String podIp = web.getStatus().getPodIP();
+        for (String name : List.of("web", "web-np")) {
+            node.client.endpoints().inNamespace("default").resource(new EndpointsBuilder().withNewMetadata().withName(name).endMetadata()
+                    .addNewSubset().addNewAddress().withIp(podIp).endAddress().addNewPort()
+                    .withPort(8080).withProtocol("TCP").endPort().endSubset().build()).create();
+        }
+
+        node.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: client}
+                spec:
+                  nodeName: NODE
+                  containers:
+                  - name: main
+                    image: coxswain/busybox:1
+                    command: [sh, -c, 'echo "via $WEB_SERVICE_HOST:$WEB_SERVICE_PORT"; until timeout 5 wget -qO- http://$WEB_SERVICE_HOST:$WEB_SERVICE_PORT/; do sleep 0.5; done; exec sleep 3600']
+                """);
+        KubeletPodsTest.node = node;
+        Service svc = node.client.services().inNamespace("default").withName("web").get();
+        String logs = KubeletPodsTest.waitForLog("client", "main", "hello-from-web");
+        assertThat(logs).contains("via " + svc.getSpec().getClusterIP() + ":80");
+
+        int nodePort = node.client.services().inNamespace("default").withName("web-np").get().getSpec().getPorts().get(0).getNodePort();
+        assertThat(httpGetWithRetry("http://127.0.0.1:" + nodePort + "/")).contains("hello-from-web");
+
+        String nobody = node.client.services().inNamespace("default").withName("nobody").get().getSpec().getClusterIP();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(nobody, 80), 5000);
+            }
+        }).isInstanceOf(ConnectException.class);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("refused at once, not timed out").isLessThan(1000);
+    }
+
+    private static String httpGetWithRetry(String url) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(300);
+            }
+        }
+        throw new AssertionError("no answer from " + url, last);
+    }
+}
