@@ -1,0 +1,112 @@
+package io.coxswain.controllers.machinery;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * client-go's rate-limited workqueue. An item added while queued is queued once; an item added while a worker
+ * holds it is queued again only when that worker calls {@link #done}, so no two workers ever hold the same key.
+ * {@link #addRateLimited} re-adds after the limiter's delay; {@link #forget} resets the item's back-off.
+ */
+public final class WorkQueue<T> implements AutoCloseable {
+
+    private final Deque<T> queue = new ArrayDeque<>();
+    private final Set<T> dirty = new HashSet<>();
+    private final Set<T> processing = new HashSet<>();
+    private final RateLimiter<T> limiter;
+    private final ScheduledExecutorService delays;
+    private boolean shuttingDown;
+
+    public WorkQueue(String name, RateLimiter<T> limiter) {
+        this.limiter = limiter;
+        this.delays = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name + "-delays");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public synchronized void add(T item) {
+        if (shuttingDown || !dirty.add(item)) {
+            return;
+        }
+        if (processing.contains(item)) {
+            return;
+        }
+        queue.addLast(item);
+        notify();
+    }
+
+    public void addAfter(T item, Duration delay) {
+        if (delay.isZero() || delay.isNegative()) {
+            add(item);
+            return;
+        }
+        synchronized (this) {
+            if (shuttingDown) {
+                return;
+            }
+        }
+        delays.schedule(() -> add(item), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public void addRateLimited(T item) {
+        addAfter(item, limiter.when(item));
+    }
+
+    public void forget(T item) {
+        limiter.forget(item);
+    }
+
+    public int retries(T item) {
+        return limiter.retries(item);
+    }
+
+    /** The next item, waiting for one; null once the queue is shut down. The caller must call {@link #done}. */
+    public synchronized T get() throws InterruptedException {
+        while (queue.isEmpty() && !shuttingDown) {
+            wait();
+        }
+        if (queue.isEmpty()) {
+            return null;
+        }
+        T item = queue.removeFirst();
+        processing.add(item);
+        dirty.remove(item);
+        return item;
+    }
+
+    public synchronized void done(T item) {
+        processing.remove(item);
+        if (dirty.contains(item)) {
+            queue.addLast(item);
+            notify();
+        }
+    }
+
+    public synchronized int length() {
+        return queue.size();
+    }
+
+    public synchronized boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Wakes every waiting worker with null; items still queued are dropped. */
+    public synchronized void shutDown() {
+        shuttingDown = true;
+        notifyAll();
+        delays.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        shutDown();
+    }
+}
