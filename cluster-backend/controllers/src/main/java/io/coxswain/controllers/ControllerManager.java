@@ -48,7 +48,14 @@ public final class ControllerManager implements AutoCloseable {
         informers = client.informers();
         // each controller registers its informers on the shared factory and returns itself, not yet started
         controllers.addAll(ControllerRegistry.create(client, informers, options));
-        informers.startAllRegisteredInformers().join();
+        try {
+            informers.startAllRegisteredInformers().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the informers did not sync", e.getCause());
+        }
         controllers.forEach(Controller::start);
         LOG.info("controller-manager runs {} controllers", controllers.size());
     }
