@@ -5,6 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import io.coxswain.kubelet.Kubelet;
+import io.coxswain.scheduler.Scheduler;
+import io.coxswain.controllers.ControllerManager;
+import io.coxswain.controllers.ControllerOptions;
 import io.coxswain.proxy.KubeProxy;
 import io.coxswain.proxy.ProxyOptions;
 import java.util.List;
@@ -33,6 +36,9 @@ final class AllInOneCommand implements Callable<Integer> {
     @Option(names = "--no-kubelet", description = "run the control plane only, with no node")
     boolean noKubelet;
 
+    @Option(names = "--scheduler-config", description = "a KubeSchedulerConfiguration file for the scheduler")
+    java.nio.file.Path schedulerConfig;
+
     @Override
     public Integer call() throws Exception {
         if (store.dataDir == null) {
@@ -46,12 +52,28 @@ final class AllInOneCommand implements Callable<Integer> {
         Path kubeconfig = Kubeconfig.write(store.dataDir, server);
         System.out.println("coxswain all-in-one: API ready at " + server + " in " + running.startMillis() + " ms");
         System.out.println("kubeconfig: " + kubeconfig);
+        startControlLoops(running, server);
         if (!noKubelet) {
             startKubelet(running, server);
             startProxy(running, server);
         }
         running.awaitShutdown();
         return 0;
+    }
+
+    /** The scheduler and the controllers, each with its own client of the API, as separate processes would have. */
+    private void startControlLoops(ApiServerCommand.Running running, String server) throws java.io.IOException {
+        KubernetesClient schedulerClient = NodeAgents.client(server);
+        Scheduler scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig));
+        KubernetesClient controllersClient = NodeAgents.client(server);
+        ControllerManager controllers = ControllerManager.start(controllersClient, ControllerOptions.defaults());
+        running.onStop(() -> {
+            controllers.close();
+            controllersClient.close();
+            scheduler.close();
+            schedulerClient.close();
+        });
+        System.out.println("scheduler and controllers: running");
     }
 
     /** kube-proxy needs root and iptables; without them services have no virtual IPs, and the log says why. */

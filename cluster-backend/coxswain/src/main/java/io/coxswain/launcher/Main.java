@@ -3,10 +3,11 @@ package io.coxswain.launcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar coxswain.jar [all-in-one|apiserver|kubelet|proxy] …}; all-in-one is the default. */
+/** {@code java -jar coxswain.jar [all-in-one|apiserver|scheduler|controller-manager|kubelet|proxy] …}; all-in-one is the default. */
 @Command(name = "coxswain", mixinStandardHelpOptions = true, version = "coxswain 0.1.0",
         description = "An editor-first Kubernetes: the control plane and node agents in one jar.",
-        subcommands = {AllInOneCommand.class, ApiServerCommand.class, KubeletCommand.class, ProxyCommand.class})
+        subcommands = {AllInOneCommand.class, ApiServerCommand.class, KubeletCommand.class, ProxyCommand.class,
+                SchedulerCommand.class, ControllerManagerCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -1,5 +1,6 @@
 package io.coxswain.kubelet;
 
+import io.coxswain.controllers.events.EventRecorder;
 import io.coxswain.kubelet.node.NodeAgent;
 import io.coxswain.kubelet.pods.PodSyncer;
 import io.coxswain.kubelet.pods.PodWorkers;

@@ -1,6 +1,6 @@
 package io.coxswain.kubelet.pods;
 
-import io.coxswain.kubelet.EventRecorder;
+import io.coxswain.controllers.events.EventRecorder;
 import io.coxswain.kubelet.KubeletOptions;
 import io.coxswain.kubelet.runtime.ContainerRecord;
 import io.coxswain.kubelet.runtime.ContainerRuntime;

@@ -1,4 +1,4 @@
-package io.coxswain.kubelet;
+package io.coxswain.controllers.events;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;

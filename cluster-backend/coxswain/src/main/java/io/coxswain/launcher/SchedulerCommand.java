@@ -1,0 +1,57 @@
+package io.coxswain.launcher;
+
+import io.coxswain.controllers.machinery.LeaderElection;
+import io.coxswain.scheduler.Scheduler;
+import io.coxswain.scheduler.SchedulerConfiguration;
+import io.coxswain.scheduler.SchedulerOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code coxswain scheduler}: kube-scheduler against an apiserver, optionally with leader election. */
+@Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Bind pending pods to nodes.")
+final class SchedulerCommand implements Callable<Integer> {
+
+    @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443")
+    String server;
+
+    @Option(names = "--config", description = "a KubeSchedulerConfiguration file (profiles, plugins, weights)")
+    Path config;
+
+    @Option(names = "--leader-elect", description = "run only while holding the kube-system/kube-scheduler Lease")
+    boolean leaderElect;
+
+    @Override
+    public Integer call() throws Exception {
+        var client = NodeAgents.client(server);
+        SchedulerOptions options = options(config);
+        if (!leaderElect) {
+            Scheduler.start(client, options);
+        } else {
+            String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
+            AtomicReference<Scheduler> running = new AtomicReference<>();
+            LeaderElection.start(client, "kube-scheduler", identity, LeaderElection.Timing.defaults(),
+                    () -> running.set(Scheduler.start(client, options)),
+                    () -> {
+                        Scheduler s = running.getAndSet(null);
+                        if (s != null) {
+                            s.close();
+                        }
+                    });
+        }
+        System.out.println("scheduler running against " + server);
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    static SchedulerOptions options(Path config) throws java.io.IOException {
+        SchedulerOptions options = SchedulerOptions.defaults();
+        return config == null ? options : options.withConfiguration(SchedulerConfiguration.load(config));
+    }
+}
