@@ -77,6 +77,21 @@ public final class DockerNode implements AutoCloseable {
         return kubectl.run(args);
     }
 
+    /** Polls {@code kubectl logs} until the container's log shows {@code expected}; returns the log. */
+    public String waitForLog(String pod, String container, String expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            Kubectl.Result r = kubectl("logs", pod, "-c", container);
+            last = r.stdout().strip();
+            if (r.exitCode() == 0 && last.contains(expected)) {
+                return last;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("the log of " + pod + "/" + container + " never showed " + expected + "; last: " + last);
+    }
+
     public Pod pod(String name) {
         return client.pods().inNamespace("default").withName(name).get();
     }

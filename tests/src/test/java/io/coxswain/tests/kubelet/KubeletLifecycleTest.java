@@ -3,14 +3,10 @@ package io.coxswain.tests.kubelet;
 import io.coxswain.tests.cluster.DockerNode;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,23 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Restart policies and back-off, image pull failures, graceful deletion, and a kubelet restart that adopts its
  * containers and removes the ones of pods deleted while it was down.
  */
-class KubeletLifecycleTest {
+class KubeletLifecycleTest extends DockerNodeSuite {
 
-    @TempDir
-    static Path dir;
-    static DockerNode node;
-
-    @BeforeAll
-    static void start() throws IOException {
-        node = DockerNode.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     void crashLoopBackOffDelaysGrow() throws Exception {
@@ -146,8 +127,7 @@ class KubeletLifecycleTest {
                   - {name: main, image: coxswain/busybox:1, command: [sh, -c, 'trap "echo got-SIGTERM" TERM; echo started; while true; do sleep 0.2; done']}
                 """);
         node.waitFor("stubborn", Duration.ofSeconds(60), DockerNode::running);
-        KubeletPodsTest.node = node;
-        KubeletPodsTest.waitForLog("stubborn", "main", "started");
+        node.waitForLog("stubborn", "main", "started");
         Process follow = node.kubectl.start("logs", "-f", "stubborn");
         CompletableFuture<String> followed = CompletableFuture.supplyAsync(() -> {
             try {

@@ -2,16 +2,12 @@ package io.coxswain.tests.kubelet;
 
 import io.coxswain.tests.cluster.DockerNode;
 import io.coxswain.tests.cluster.Kubectl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,24 +15,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code kubectl logs} through the apiserver's pods/log and the kubelet: plain, -f, --previous, --tail, -c, --timestamps. */
-class KubeletLogsTest {
+class KubeletLogsTest extends DockerNodeSuite {
 
-    @TempDir
-    static Path dir;
-    static DockerNode node;
-
-    @BeforeAll
-    static void start() throws IOException {
-        node = DockerNode.start(dir);
-        KubeletPodsTest.node = node;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     void logsFollowTailTimestampsAndContainers() throws Exception {
@@ -51,7 +31,7 @@ class KubeletLogsTest {
                   - {name: quiet, image: coxswain/busybox:1, command: [sh, -c, 'echo only-once; exec sleep 3600']}
                 """);
         node.waitFor("talker", Duration.ofSeconds(60), DockerNode::running);
-        KubeletPodsTest.waitForLog("talker", "counter", "line-3");
+        node.waitForLog("talker", "counter", "line-3");
 
         Kubectl.Result noContainer = node.kubectl("logs", "talker");
         assertThat(noContainer.exitCode()).as("kubectl picks the first container and says so").isZero();

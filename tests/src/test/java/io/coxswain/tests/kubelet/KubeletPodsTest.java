@@ -3,36 +3,17 @@ package io.coxswain.tests.kubelet;
 import io.coxswain.tests.cluster.DockerNode;
 import io.coxswain.tests.cluster.Kubectl;
 import io.fabric8.kubernetes.api.model.Pod;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static io.coxswain.tests.cluster.DockerNode.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Pods as real Docker containers: shared network and volumes, env, init order, limits, probes, kubectl wait. */
-class KubeletPodsTest {
+class KubeletPodsTest extends DockerNodeSuite {
 
-    @TempDir
-    static Path dir;
-    static DockerNode node;
-
-    @BeforeAll
-    static void start() throws IOException {
-        node = DockerNode.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     void containersOfAPodTalkOverLocalhostAndShareAnEmptyDir() throws Exception {
@@ -54,7 +35,7 @@ class KubeletPodsTest {
                     volumeMounts: [{name: shared, mountPath: /shared}]
                 """);
         node.waitFor("pair", Duration.ofSeconds(60), DockerNode::running);
-        String logs = waitForLog("pair", "client", "page-from-server");
+        String logs = node.waitForLog("pair", "client", "page-from-server");
         assertThat(logs).contains("written-by-server").contains("page-from-server");
         Pod pod = node.pod("pair");
         assertThat(pod.getStatus().getPodIP()).startsWith("10.244.");
@@ -98,7 +79,7 @@ class KubeletPodsTest {
                     - {prefix: CFG_, configMapRef: {name: settings}}
                     resources: {limits: {memory: 48Mi}}
                 """);
-        String logs = waitForLog("envy", "main", "A=");
+        String logs = node.waitForLog("envy", "main", "A=");
         assertThat(logs).contains("A=first B=b-first POD=envy NODE_NAME=" + node.nodeName + " MEM=48 COLOR=blue CFG_size=L TIER=web")
                 .contains("K8S=10.96.0.1").contains("ARG=first");
     }
@@ -119,7 +100,7 @@ class KubeletPodsTest {
                   - {name: app, image: coxswain/busybox:1, command: [sh, -c, 'echo app >> /w/order; cat /w/order; exec sleep 3600'], volumeMounts: [{name: work, mountPath: /w}]}
                 """);
         Pod pod = node.waitFor("inits", Duration.ofSeconds(60), DockerNode::running);
-        assertThat(waitForLog("inits", "app", "app")).isEqualTo("one\ntwo\napp");
+        assertThat(node.waitForLog("inits", "app", "app")).isEqualTo("one\ntwo\napp");
         pod = node.pod("inits");
         assertThat(pod.getStatus().getInitContainerStatuses()).extracting(s -> s.getState().getTerminated().getReason())
                 .containsExactly("Completed", "Completed");
@@ -197,19 +178,5 @@ class KubeletPodsTest {
         Kubectl.Result r = node.kubectl("wait", "--for=condition=Ready", "pod/waited", "--timeout=60s");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).contains("pod/waited condition met");
-    }
-
-    static String waitForLog(String pod, String container, String expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            Kubectl.Result r = node.kubectl("logs", pod, "-c", container);
-            last = r.stdout().strip();
-            if (r.exitCode() == 0 && last.contains(expected)) {
-                return last;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("the log of " + pod + "/" + container + " never showed " + expected + "; last: " + last);
     }
 }

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,28 +29,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * injected environment, a NodePort from the host, and a service with no endpoints refused at once. Endpoints are
  * written by hand until the Endpoints controller exists.
  */
-class KubeletServicesTest {
+class KubeletServicesTest extends DockerNodeSuite {
 
-    @TempDir
-    static Path dir;
-    static DockerNode node;
     static KubeProxy proxy;
 
     @BeforeAll
-    static void start() throws Exception {
-        node = DockerNode.start(dir);
+    static void startProxy() throws Exception {
         proxy = KubeProxy.start(node.client, ProxyOptions.defaults(node.nodeName).withChainPrefix("CXK")
                 .withNodeIps(List.of("127.0.0.1")).withSyncPeriod(Duration.ofSeconds(5), Duration.ofMillis(50)));
         assertThat(proxy.awaitSynced(Duration.ofSeconds(30))).isTrue();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stopProxy() {
         if (proxy != null) {
             proxy.cleanup();
-        }
-        if (node != null) {
-            node.close();
         }
     }
 
@@ -111,9 +102,8 @@ class KubeletServicesTest {
                     image: coxswain/busybox:1
                     command: [sh, -c, 'echo "via $WEB_SERVICE_HOST:$WEB_SERVICE_PORT"; until timeout 5 wget -qO- http://$WEB_SERVICE_HOST:$WEB_SERVICE_PORT/; do sleep 0.5; done; exec sleep 3600']
                 """);
-        KubeletPodsTest.node = node;
         Service svc = node.client.services().inNamespace("default").withName("web").get();
-        String logs = KubeletPodsTest.waitForLog("client", "main", "hello-from-web");
+        String logs = node.waitForLog("client", "main", "hello-from-web");
         assertThat(logs).contains("via " + svc.getSpec().getClusterIP() + ":80");
 
         int nodePort = node.client.services().inNamespace("default").withName("web-np").get().getSpec().getPorts().get(0).getNodePort();
