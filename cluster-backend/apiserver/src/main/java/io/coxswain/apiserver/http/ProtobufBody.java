@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Reads a Kubernetes protobuf request body ({@code application/vnd.kubernetes.protobuf}) into the JSON the Kubernetes
@@ -85,7 +86,9 @@ final class ProtobufBody {
     /** The string fields among those: an empty class name asks for no class, not for the default one. */
     static final Set<String> MEANINGFUL_EMPTY = Set.of("storageClassName");
 
-    private static final Map<String, Optional<Descriptor>> TYPES = new ConcurrentHashMap<>();
+    /** Found message types only: the keys come from request bodies, so misses are not kept. */
+    private static final Map<String, Descriptor> TYPES = new ConcurrentHashMap<>();
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*");
 
     private ProtobufBody() {
     }
@@ -106,6 +109,8 @@ final class ProtobufBody {
         } catch (InvalidProtocolBufferException e) {
             throw ApiException.badRequest("error decoding protobuf body: malformed runtime.Unknown envelope: " + e.getMessage());
         }
+        refuseUnknownFields(envelope, "the runtime.Unknown envelope");
+        refuseUnknownFields(envelope.getTypeMeta(), "the runtime.Unknown envelope's typeMeta");
         String apiVersion = envelope.getTypeMeta().getApiVersion();
         String kind = envelope.getTypeMeta().getKind();
         if (apiVersion.isEmpty() || kind.isEmpty()) {
@@ -133,7 +138,14 @@ final class ProtobufBody {
 
     /** The message for a kind, by its descriptor's full name {@code k8s.io.api.<group>.<version>.<Kind>}. */
     static Optional<Descriptor> messageType(String apiVersion, String kind) {
-        return TYPES.computeIfAbsent(apiVersion + "/" + kind, key -> find(apiVersion, kind));
+        String key = apiVersion + "/" + kind;
+        Descriptor known = TYPES.get(key);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Descriptor> found = find(apiVersion, kind);
+        found.ifPresent(d -> TYPES.put(key, d));
+        return found;
     }
 
     private static Optional<Descriptor> find(String apiVersion, String kind) {
@@ -142,8 +154,9 @@ final class ProtobufBody {
         String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
         int dot = group.indexOf('.');
         String shortGroup = dot < 0 ? group : group.substring(0, dot);
-        if (!group.equals(shortGroup) && !group.endsWith(".k8s.io")) {
-            return Optional.empty();   // not a built-in group
+        if (!group.equals(shortGroup) && !group.endsWith(".k8s.io")
+                || !NAME.matcher(shortGroup).matches() || !NAME.matcher(version).matches()) {
+            return Optional.empty();   // not a built-in group version
         }
         // client-java-proto names the outer class of k8s.io/api/<group>/<version>/generated.proto V1Apps, V1Batch, V1...
         String outer = capitalize(version) + (shortGroup.equals("core") ? "" : capitalize(shortGroup));

@@ -189,6 +189,14 @@ class ProtobufBodyTest {
         assertThat(e.code()).isEqualTo(400);
         assertThat(e.getMessage()).contains("ConfigMap.metadata").contains("k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta")
                 .contains("[99]");
+
+        Unknown envelope = Unknown.newBuilder().setTypeMeta(TypeMeta.newBuilder().setApiVersion("v1").setKind("ConfigMap"))
+                .setRaw(cm.toBuilder().setMetadata(ObjectMeta.newBuilder().setName("c")).build().toByteString())
+                .setUnknownFields(UnknownFieldSet.newBuilder()
+                        .addField(7, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()).build();
+        ApiException outer = failure(envelope(envelope));
+        assertThat(outer.code()).isEqualTo(400);
+        assertThat(outer.getMessage()).contains("envelope").contains("[7]");
     }
 
     @Test
@@ -222,6 +230,7 @@ class ProtobufBodyTest {
         assertThat(failure(envelope("v1", "NoSuchKind", V1.ConfigMap.getDefaultInstance())).code()).isEqualTo(415);
         assertThat(failure(envelope("coordination.k8s.io/v1", "Lease", V1.ConfigMap.getDefaultInstance())).code())
                 .isEqualTo(415);
+        assertThat(failure(envelope("../v1", "ConfigMap", V1.ConfigMap.getDefaultInstance())).code()).isEqualTo(415);
     }
 
     @Test
