@@ -2,8 +2,18 @@ package io.coxswain.tests.kubectl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
+import io.kubernetes.client.proto.Meta.ObjectMeta;
+import io.kubernetes.client.proto.Runtime.TypeMeta;
+import io.kubernetes.client.proto.Runtime.Unknown;
+import io.kubernetes.client.proto.V1;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
 import static io.coxswain.tests.kubectl.KubectlSession.verified;
@@ -133,5 +143,42 @@ class KubectlCreateGeneratorsTest extends KubectlSuite {
         assertThat(k.exits(1, "create", "configmap", "twice", "--from-literal=a=1").stderr())
                 .contains("error: failed to create configmap: configmaps \"twice\" already exists");
         verified("create configmap twice: AlreadyExists, exit 1");
+    }
+
+    /** What kubectl sends, over plain HTTP: the reply is JSON whatever Accept prefers, and an unknown field is a 400. */
+    @Test
+    void protobufBodiesOverHttpGetJsonReplies() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        V1.ConfigMap cm = V1.ConfigMap.newBuilder().setMetadata(ObjectMeta.newBuilder().setName("raw-cm")).putData("k", "v")
+                .build();
+        HttpResponse<String> created = http.send(post(envelope(cm.toByteString())), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(JSON.readTree(created.body()).path("data").path("k").asText()).isEqualTo("v");
+
+        V1.ConfigMap withUnknown = cm.toBuilder().setMetadata(ObjectMeta.newBuilder().setName("raw-cm2"))
+                .setUnknownFields(UnknownFieldSet.newBuilder()
+                        .addField(42, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()).build();
+        HttpResponse<String> refused = http.send(post(envelope(withUnknown.toByteString())),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        JsonNode status = JSON.readTree(refused.body());
+        assertThat(status.path("kind").asText()).isEqualTo("Status");
+        assertThat(status.path("message").asText()).contains("[42]").contains("k8s.io.api.core.v1.ConfigMap");
+        assertThat(k.exits(1, "get", "configmap/raw-cm2").stderr()).contains("NotFound");
+        verified("(raw HTTP) a protobuf POST with Accept protobuf,json gets JSON; an unknown field gets 400");
+    }
+
+    private static byte[] envelope(ByteString raw) {
+        Unknown unknown = Unknown.newBuilder().setTypeMeta(TypeMeta.newBuilder().setApiVersion("v1").setKind("ConfigMap"))
+                .setRaw(raw).build();
+        return ByteString.copyFrom(new byte[] {'k', '8', 's', 0}).concat(unknown.toByteString()).toByteArray();
+    }
+
+    private static HttpRequest post(byte[] body) {
+        return HttpRequest.newBuilder(URI.create(k.cluster.url() + "/api/v1/namespaces/default/configmaps"))
+                .header("Content-Type", "application/vnd.kubernetes.protobuf")
+                .header("Accept", "application/vnd.kubernetes.protobuf,application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 }
