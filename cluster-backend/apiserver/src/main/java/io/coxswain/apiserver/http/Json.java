@@ -24,14 +24,17 @@ public final class Json {
     private Json() {
     }
 
-    /** Parses a body as JSON, or as YAML when the content type says so. */
+    /** Parses a body as JSON, as YAML when the content type says so, or as a Kubernetes protobuf object. */
     public static JsonNode parse(Buffer body, String contentType) {
         if (body == null || body.length() == 0) {
             throw ApiException.badRequest("the request body is empty");
         }
         String type = contentType == null ? "application/json" : contentType.split(";")[0].trim();
+        if (type.equals("application/vnd.kubernetes.protobuf")) {
+            // kubectl's generators (create configmap, deployment, ...) send their typed objects this way
+            return ProtobufBody.decode(body.getBytes(), contentType);
+        }
         if (type.contains("protobuf")) {
-            // client-go answers 415 by sending the request again as JSON, and keeps to JSON afterwards
             throw ApiException.unsupportedMediaType(contentType);
         }
         if (type.equals("application/yaml") || type.equals("application/apply-patch+yaml") && !looksLikeJson(body)) {
