@@ -165,6 +165,34 @@ class KubeletPodsTest extends DockerNodeSuite {
     }
 
     @Test
+    void aHostPortIsPublishedOnTheNode() throws Exception {
+        node.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: published}
+                spec:
+                  nodeName: NODE
+                  containers:
+                  - name: web
+                    image: coxswain/busybox:1
+                    command: [sh, -c, 'mkdir -p /www; echo via-host-port > /www/index.html; exec httpd -f -p 8080 -h /www']
+                    ports: [{containerPort: 8080, hostPort: 18080}]
+                """);
+        node.waitFor("published", Duration.ofSeconds(60), DockerNode::running);
+        var http = java.net.http.HttpClient.newHttpClient();
+        String body = "";
+        for (int i = 0; i < 50 && !body.contains("via-host-port"); i++) {
+            try {
+                body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:18080/")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(body).contains("via-host-port");
+    }
+
+    @Test
     void kubectlWaitForReadySucceeds() throws Exception {
         node.apply("""
                 apiVersion: v1
