@@ -1,0 +1,110 @@
+package io.coxswain.tests.controllers;
+
+import io.coxswain.tests.cluster.ApiServerProcess;
+import io.coxswain.tests.cluster.TestCluster;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two controller-manager processes from the built jar with --leader-elect: one holds kube-system/kube-controller-manager
+ * and runs the controllers, the other waits; when the leader is killed (SIGKILL, no release), the other takes over
+ * within the lease duration.
+ */
+class LeaderElectionTest {
+
+    private static final int LEASE_SECONDS = 6;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theStandbyTakesOverWhenTheLeaderIsKilled() throws Exception {
+        assertThat(ApiServerProcess.jar()).as("the launcher jar is built before the tests module").exists();
+        try (TestCluster cluster = TestCluster.embedded(dir.resolve("cluster"));
+             KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(cluster.url()).build()).build()) {
+            List<Process> managers = new ArrayList<>();
+            List<Path> logs = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    Path log = dir.resolve("cm-" + i + ".log");
+                    logs.add(log);
+                    managers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                            ApiServerProcess.jar().toString(), "controller-manager", "--server", cluster.url(), "--leader-elect",
+                            "--leader-elect-lease-duration", String.valueOf(LEASE_SECONDS), "--leader-elect-renew-deadline", "4",
+                            "--leader-elect-retry-period", "1").redirectErrorStream(true).redirectOutput(log.toFile()).start());
+                }
+                Lease lease = awaitHolder(client, null, Duration.ofSeconds(60));
+                String first = lease.getSpec().getHolderIdentity();
+                int leader = identityOf(logs.get(0)).equals(first) ? 0 : 1;
+                assertThat(identityOf(logs.get(leader))).isEqualTo(first);
+                Thread.sleep(3000);
+                assertThat(leads(logs.get(leader))).isTrue();
+                assertThat(leads(logs.get(1 - leader))).as("the standby does not act while the leader lives").isFalse();
+
+                long killedAt = System.nanoTime();
+                managers.get(leader).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                Lease next = awaitHolder(client, first, Duration.ofSeconds(60));
+                long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
+                System.out.printf("leader election: the standby took over %d ms after the leader was killed (lease %d s)%n", tookMs, LEASE_SECONDS);
+                assertThat(next.getSpec().getHolderIdentity()).isEqualTo(identityOf(logs.get(1 - leader)));
+                assertThat(tookMs).isLessThan((LEASE_SECONDS + 4) * 1000L);
+                awaitLog(logs.get(1 - leader), "is the leader of kube-controller-manager", Duration.ofSeconds(10));
+            } finally {
+                for (Process p : managers) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private static Lease awaitHolder(KubernetesClient client, String notThis, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Lease l = client.leases().inNamespace("kube-system").withName("kube-controller-manager").get();
+            if (l != null && l.getSpec().getHolderIdentity() != null && !l.getSpec().getHolderIdentity().isEmpty()
+                    && !l.getSpec().getHolderIdentity().equals(notThis)) {
+                return l;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no new holder of kube-system/kube-controller-manager within " + timeout);
+    }
+
+    private static String identityOf(Path log) throws Exception {
+        awaitLog(log, "is waiting for the lease", Duration.ofSeconds(60));
+        for (String line : Files.readAllLines(log)) {
+            if (line.startsWith("controller-manager ") && line.endsWith(" is waiting for the lease")) {
+                return line.substring("controller-manager ".length(), line.length() - " is waiting for the lease".length());
+            }
+        }
+        throw new AssertionError("no identity in " + log);
+    }
+
+    private static boolean leads(Path log) throws Exception {
+        return Files.readString(log).contains("is the leader of kube-controller-manager");
+    }
+
+    private static void awaitLog(Path log, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(log + " never said: " + text + "\n" + (Files.exists(log) ? Files.readString(log) : ""));
+    }
+}
