@@ -15,6 +15,8 @@ final class ControllerRegistry {
 
     static List<Controller> create(KubernetesClient client, SharedInformerFactory informers, ControllerOptions options) {
         List<Controller> controllers = new ArrayList<>();
+        controllers.add(io.coxswain.controllers.endpoints.EndpointsController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.nodelifecycle.NodeLifecycleController.create(client, informers, options));
         return controllers;
     }
 }

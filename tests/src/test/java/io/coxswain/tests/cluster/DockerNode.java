@@ -64,6 +64,17 @@ public final class DockerNode implements AutoCloseable {
         }
     }
 
+    /** kube-proxy for this node with its own iptables chain prefix, synced once; the caller runs its cleanup(). */
+    public io.coxswain.proxy.KubeProxy startProxy(String chainPrefix) throws InterruptedException {
+        io.coxswain.proxy.KubeProxy proxy = io.coxswain.proxy.KubeProxy.start(client, io.coxswain.proxy.ProxyOptions.defaults(nodeName)
+                .withChainPrefix(chainPrefix).withNodeIps(List.of("127.0.0.1")).withSyncPeriod(Duration.ofSeconds(5), Duration.ofMillis(50)));
+        if (!proxy.awaitSynced(Duration.ofSeconds(30))) {
+            proxy.cleanup();
+            throw new IllegalStateException("kube-proxy did not sync");
+        }
+        return proxy;
+    }
+
     /** Creates a pod from YAML, bound to this node (the placeholder "nodeName: NODE" gets by the node's name). */
     public void apply(String yaml) throws IOException, InterruptedException {
         Kubectl.Result r = kubectl.run(yaml.replace("nodeName: NODE", "nodeName: " + nodeName), new String[]{"apply", "-f", "-"});
@@ -119,6 +130,23 @@ public final class DockerNode implements AutoCloseable {
             p.destroyForcibly();
         }
         return out.strip();
+    }
+
+    /** GET from the host, retried for 30 s while the connection fails (rules and pods take a moment). */
+    public static String httpGetWithRetry(String url) throws IOException, InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(300);
+            }
+        }
+        throw new AssertionError("no answer from " + url, last);
     }
 
     /** Container ids of this node's containers with these extra label filters. */

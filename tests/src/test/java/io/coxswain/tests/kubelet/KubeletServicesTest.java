@@ -1,7 +1,8 @@
 package io.coxswain.tests.kubelet;
 
+import io.coxswain.controllers.ControllerManager;
+import io.coxswain.controllers.ControllerOptions;
 import io.coxswain.proxy.KubeProxy;
-import io.coxswain.proxy.ProxyOptions;
 import io.coxswain.tests.cluster.DockerNode;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -10,14 +11,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Pods on the Docker kubelet reached through Services that kube-proxy programs: a ClusterIP found through the
- * injected environment, a NodePort from the host, and a service with no endpoints refused at once. Endpoints are
- * written by hand until the Endpoints controller exists.
+ * injected environment, a NodePort from the host, and a service with no endpoints refused at once. The first test
+ * writes Endpoints by hand; the second leaves them to the Endpoints controller.
  */
 class KubeletServicesTest extends DockerNodeSuite {
 
@@ -35,9 +31,7 @@ class KubeletServicesTest extends DockerNodeSuite {
 
     @BeforeAll
     static void startProxy() throws Exception {
-        proxy = KubeProxy.start(node.client, ProxyOptions.defaults(node.nodeName).withChainPrefix("CXK")
-                .withNodeIps(List.of("127.0.0.1")).withSyncPeriod(Duration.ofSeconds(5), Duration.ofMillis(50)));
-        assertThat(proxy.awaitSynced(Duration.ofSeconds(30))).isTrue();
+        proxy = node.startProxy("CXK");
     }
 
     @AfterAll
@@ -107,7 +101,7 @@ class KubeletServicesTest extends DockerNodeSuite {
         assertThat(logs).contains("via " + svc.getSpec().getClusterIP() + ":80");
 
         int nodePort = node.client.services().inNamespace("default").withName("web-np").get().getSpec().getPorts().get(0).getNodePort();
-        assertThat(httpGetWithRetry("http://127.0.0.1:" + nodePort + "/")).contains("hello-from-web");
+        assertThat(DockerNode.httpGetWithRetry("http://127.0.0.1:" + nodePort + "/")).contains("hello-from-web");
 
         String nobody = node.client.services().inNamespace("default").withName("nobody").get().getSpec().getClusterIP();
         long start = System.nanoTime();
@@ -119,19 +113,35 @@ class KubeletServicesTest extends DockerNodeSuite {
         assertThat((System.nanoTime() - start) / 1_000_000).as("refused at once, not timed out").isLessThan(1000);
     }
 
-    private static String httpGetWithRetry(String url) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-            } catch (IOException e) {
-                last = e;
-                Thread.sleep(300);
-            }
+    @Test
+    void aNodePortAnswersWithEndpointsFromTheEndpointsController() throws Exception {
+        try (ControllerManager controllers = ControllerManager.start(node.client, ControllerOptions.defaults())) {
+            node.apply("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: api, labels: {app: api}}
+                    spec:
+                      nodeName: NODE
+                      terminationGracePeriodSeconds: 1
+                      containers:
+                      - name: httpd
+                        image: coxswain/busybox:1
+                        command: [sh, -c, 'mkdir -p /www; echo hello-from-api > /www/index.html; exec httpd -f -p 8081 -h /www']
+                        ports: [{name: web, containerPort: 8081}]
+                    ---
+                    apiVersion: v1
+                    kind: Service
+                    metadata: {name: api}
+                    spec:
+                      type: NodePort
+                      selector: {app: api}
+                      ports: [{port: 80, targetPort: web}]
+                    """);
+            node.waitFor("api", Duration.ofSeconds(60), DockerNode::ready);
+            int nodePort = node.client.services().inNamespace("default").withName("api").get().getSpec().getPorts().get(0).getNodePort();
+            assertThat(DockerNode.httpGetWithRetry("http://127.0.0.1:" + nodePort + "/")).contains("hello-from-api");
+            assertThat(node.client.endpoints().inNamespace("default").withName("api").get().getSubsets().get(0).getPorts().get(0).getPort())
+                    .isEqualTo(8081);
         }
-        throw new AssertionError("no answer from " + url, last);
     }
 }

@@ -10,6 +10,7 @@ import static io.coxswain.apiserver.admission.Nodes.setIfNull;
 import static io.coxswain.apiserver.admission.Nodes.setIfZero;
 import static io.coxswain.apiserver.admission.Nodes.text;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ final class PodDefaults {
     private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers", "ephemeralContainers");
     private static final List<String> PROBES = List.of("livenessProbe", "readinessProbe", "startupProbe");
     private static final int DEFAULT_MODE = 0644; // 420
+    private static final long DEFAULT_TOLERATION_SECONDS = 300; // --default-{not-ready,unreachable}-toleration-seconds
 
     private PodDefaults() {
     }
@@ -45,6 +47,7 @@ final class PodDefaults {
             }
         }
         if (create) {
+            defaultTolerationSeconds(spec);
             ObjectNode status = pod.putObject("status");
             status.put("phase", "Pending");
             status.put("qosClass", PodQos.of(spec));
@@ -54,6 +57,26 @@ final class PodDefaults {
                         .put("message", "Scheduling is blocked due to non-empty scheduling gates");
                 condition.putNull("lastProbeTime");
                 condition.putNull("lastTransitionTime");
+            }
+        }
+    }
+
+    /**
+     * kube-apiserver's DefaultTolerationSeconds admission plugin: a pod that does not tolerate the
+     * not-ready/unreachable NoExecute taints (a toleration with that key or no key, and NoExecute or no effect)
+     * gets {@code Exists} tolerations of them for 300 s, so the node lifecycle controller evicts it five minutes
+     * after its node is lost.
+     */
+    static void defaultTolerationSeconds(ObjectNode spec) {
+        for (String key : List.of("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")) {
+            boolean tolerated = objects(spec, "tolerations").stream().anyMatch(t ->
+                    (text(t, "key").isEmpty() || text(t, "key").equals(key))
+                            && (text(t, "effect").isEmpty() || text(t, "effect").equals("NoExecute")));
+            if (!tolerated) {
+                ArrayNode tolerations = spec.has("tolerations") && spec.get("tolerations").isArray()
+                        ? (ArrayNode) spec.get("tolerations") : spec.putArray("tolerations");
+                tolerations.addObject().put("key", key).put("operator", "Exists").put("effect", "NoExecute")
+                        .put("tolerationSeconds", DEFAULT_TOLERATION_SECONDS);
             }
         }
     }

@@ -41,10 +41,50 @@ class PodDefaultsTest {
                   schedulerName: default-scheduler
                   securityContext: {}
                   terminationGracePeriodSeconds: 30
+                  tolerations:
+                  - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
+                  - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
                 status:
                   phase: Pending
                   qosClass: BestEffort
                 """);
+    }
+
+    @Test
+    void defaultTolerationSecondsAddsWhatThePodDoesNotTolerateAlready() {
+        ObjectNode pod = created("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: default}
+                spec:
+                  containers: [{name: c, image: busybox:1.36}]
+                  tolerations:
+                  - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 5}
+                  - {key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}
+                """);
+        assertThat(pod.at("/spec/tolerations").toString()).isEqualTo("["
+                + "{\"key\":\"node.kubernetes.io/unreachable\",\"operator\":\"Exists\",\"effect\":\"NoExecute\",\"tolerationSeconds\":5},"
+                + "{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"gpu\",\"effect\":\"NoSchedule\"},"
+                + "{\"key\":\"node.kubernetes.io/not-ready\",\"operator\":\"Exists\",\"effect\":\"NoExecute\",\"tolerationSeconds\":300}]");
+
+        ObjectNode everything = created("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: default}
+                spec:
+                  containers: [{name: c, image: busybox:1.36}]
+                  tolerations: [{operator: Exists}]
+                """);
+        assertThat(everything.at("/spec/tolerations")).as("an empty key and effect tolerates both").hasSize(1);
+
+        ObjectNode onUpdate = updated("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: default}
+                spec:
+                  containers: [{name: c, image: busybox:1.36}]
+                """);
+        assertThat(onUpdate.at("/spec/tolerations").isMissingNode()).as("only on create").isTrue();
     }
 
     @Test
@@ -194,6 +234,9 @@ class PodDefaultsTest {
                   schedulerName: default-scheduler
                   securityContext: {}
                   terminationGracePeriodSeconds: 30
+                  tolerations:
+                  - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
+                  - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
                 status:
                   phase: Pending
                   qosClass: Burstable
