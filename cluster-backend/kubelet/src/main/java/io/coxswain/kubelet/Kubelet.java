@@ -131,7 +131,7 @@ public final class Kubelet implements AutoCloseable {
     private void heartbeat() {
         try {
             node.renewLease();
-            node.reportStatus(true);
+            node.reportStatusComparingWithApi(true);
         } catch (RuntimeException e) {
             LOG.warn("heartbeat of node {} failed: {}", options.nodeName(), e.toString());
         }

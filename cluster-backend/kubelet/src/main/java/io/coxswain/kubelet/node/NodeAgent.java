@@ -86,6 +86,21 @@ public final class NodeAgent {
         lastReport = now;
     }
 
+    /**
+     * As the real kubelet compares with the Node the apiserver holds: when someone else changed its Ready condition
+     * (the node lifecycle controller marks a silent node Unknown), the status is posted again at once.
+     */
+    public void reportStatusComparingWithApi(boolean ready) {
+        Node stored = client.nodes().withName(info.name()).get();
+        String want = ready ? "True" : "False";
+        boolean differs = stored == null || stored.getStatus() == null || stored.getStatus().getConditions() == null
+                || stored.getStatus().getConditions().stream().noneMatch(c -> "Ready".equals(c.getType()) && want.equals(c.getStatus()));
+        if (differs) {
+            lastReady = null;
+        }
+        reportStatus(ready);
+    }
+
     /** Renews (or makes) the node's Lease. */
     public void renewLease() {
         String now = MICRO.format(Instant.now());
