@@ -36,7 +36,7 @@ public record HollowOptions(int nodes, String prefix, long cpuMillis, long memor
 
     public static HollowOptions defaults(int nodes) {
         return new HollowOptions(nodes, "hollow", 4_000, 16L << 30, 110, Map.of(), Duration.ofSeconds(10),
-                Duration.ofSeconds(40), Duration.ofMillis(100), 16, 8, 8);
+                Duration.ofSeconds(40), Duration.ofMillis(100), 16, 16, 8);
     }
 
     public HollowOptions withPrefix(String prefix) {

@@ -55,6 +55,8 @@ final class HollowPods implements AutoCloseable {
     private final HollowOptions options;
     private final PodWorkers workers;
     private final Map<String, Record> records = new ConcurrentHashMap<>();
+    /** When the informer first delivered a pod not yet synced: a pod that waited in the queue has started meanwhile. */
+    private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
     private final BitSet[] usedIps;
     final AtomicLong statusWrites = new AtomicLong();
     final AtomicLong deletes = new AtomicLong();
@@ -75,6 +77,7 @@ final class HollowPods implements AutoCloseable {
             @Override
             public void onAdd(Pod pod) {
                 if (options.nodeIndex(pod.getSpec().getNodeName()) >= 0) {
+                    firstSeen.putIfAbsent(key(pod), System.currentTimeMillis());
                     workers.enqueue(key(pod));
                 }
             }
@@ -88,13 +91,14 @@ final class HollowPods implements AutoCloseable {
                 Record record = records.get(key(pod));
                 if (record == null || pod.getMetadata().getDeletionTimestamp() != null
                         || !record.uid.equals(pod.getMetadata().getUid())) {
+                    firstSeen.putIfAbsent(key(pod), System.currentTimeMillis());
                     workers.enqueue(key(pod));
                 }
             }
 
             @Override
             public void onDelete(Pod pod, boolean unknownFinalState) {
-                if (records.containsKey(key(pod))) {
+                if (records.containsKey(key(pod)) || firstSeen.containsKey(key(pod))) {
                     workers.enqueue(key(pod));
                 }
             }
@@ -119,11 +123,13 @@ final class HollowPods implements AutoCloseable {
             record = null;
         }
         if (node < 0) {
+            firstSeen.remove(key);
             return;
         }
         long now = System.currentTimeMillis();
         if (record == null) {
-            record = adopt(pod, node, now);
+            Long seen = firstSeen.remove(key);
+            record = adopt(pod, node, seen == null ? now : Math.min(seen, now));
             records.put(key, record);
         }
         if (pod.getMetadata().getDeletionTimestamp() != null) {
@@ -153,9 +159,8 @@ final class HollowPods implements AutoCloseable {
     }
 
     /** A pod first seen: one that already ran here (before a restart) keeps its IP and start time. */
-    private Record adopt(Pod pod, int node, long now) {
-        long seenAt = now;
-        long runningAt = now + ThreadLocalRandom.current().nextLong(options.maxStartDelay().toMillis() + 1);
+    private Record adopt(Pod pod, int node, long seenAt) {
+        long runningAt = seenAt + ThreadLocalRandom.current().nextLong(options.maxStartDelay().toMillis() + 1);
         var status = pod.getStatus();
         int ip = -1;
         if (status != null && status.getPodIP() != null && status.getPodIP().startsWith(podIpPrefix(node))) {

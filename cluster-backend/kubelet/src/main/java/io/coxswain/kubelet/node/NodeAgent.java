@@ -57,22 +57,26 @@ public final class NodeAgent {
         return info;
     }
 
-    /** Creates the Node, or takes over the one with this name, and reports its status. */
+    /**
+     * Creates the Node with its status, as the kubelet registers, or takes over the one with this name and reports
+     * its status.
+     */
     public void register() {
+        Instant now = Instant.now();
         Node node = new NodeBuilder().withNewMetadata().withName(info.name()).withLabels(labels()).endMetadata()
-                .withNewSpec().endSpec().build();
-        Node registered;
+                .withNewSpec().endSpec().withStatus(status(true, now)).build();
         try {
-            registered = client.nodes().resource(node).create();
+            uid = client.nodes().resource(node).create().getMetadata().getUid();
+            lastReady = "True";
+            lastReport = now;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            registered = client.nodes().withName(info.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                    Serialization.asJson(Map.of("metadata", Map.of("labels", labels()))));
+            uid = client.nodes().withName(info.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    Serialization.asJson(Map.of("metadata", Map.of("labels", labels())))).getMetadata().getUid();
+            reportStatus(true);
         }
-        uid = registered.getMetadata().getUid();
-        reportStatus(true);
     }
 
     /**
