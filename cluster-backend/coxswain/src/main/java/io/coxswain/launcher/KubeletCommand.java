@@ -1,6 +1,8 @@
 package io.coxswain.launcher;
 
 import io.coxswain.kubelet.Kubelet;
+import io.coxswain.kubelet.hollow.HollowNodes;
+import io.coxswain.kubelet.hollow.HollowOptions;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,8 +12,12 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code coxswain kubelet}: one node agent on the Docker engine, against an apiserver. */
-@Command(name = "kubelet", mixinStandardHelpOptions = true, description = "Run a node: register it and run its pods on Docker.")
+/**
+ * {@code coxswain kubelet}: one node agent on the Docker engine, against an apiserver; or, with
+ * {@code --runtime hollow}, many simulated nodes for scale tests.
+ */
+@Command(name = "kubelet", mixinStandardHelpOptions = true,
+        description = "Run a node: register it and run its pods on Docker (or --runtime hollow: N simulated nodes).")
 final class KubeletCommand implements Callable<Integer> {
 
     @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443")
@@ -23,10 +29,32 @@ final class KubeletCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node = new NodeOptions();
 
+    @Option(names = "--runtime", defaultValue = "docker", description = "docker, or hollow: simulated nodes without containers (default ${DEFAULT-VALUE})")
+    String runtime;
+
+    @Option(names = "--nodes", defaultValue = "1", description = "with --runtime hollow: how many nodes (default ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--node-name-prefix", defaultValue = "hollow", description = "with --runtime hollow: nodes are named <prefix>-<i> (default ${DEFAULT-VALUE})")
+    String prefix;
+
     @Override
     public Integer call() throws Exception {
-        Vertx vertx = Vertx.vertx();
+        if (!runtime.equals("docker") && !runtime.equals("hollow")) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--runtime must be docker or hollow, not " + runtime);
+        }
         var client = NodeAgents.client(server);
+        if (runtime.equals("hollow")) {
+            HollowNodes hollow = HollowNodes.start(client, HollowOptions.defaults(nodes).withPrefix(prefix));
+            System.out.println(nodes + " hollow nodes " + prefix + "-0.." + (nodes - 1) + " are running against " + server);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                hollow.close();
+                client.close();
+            }, "kubelet-shutdown"));
+            new CountDownLatch(1).await();
+            return 0;
+        }
+        Vertx vertx = Vertx.vertx();
         Kubelet kubelet = Kubelet.start(vertx, client, node.kubeletOptions(rootDir), NodeAgents.dockerRuntime(node));
         System.out.println("kubelet " + kubelet.nodeName() + " is running against " + server);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

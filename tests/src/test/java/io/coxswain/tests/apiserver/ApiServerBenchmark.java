@@ -1,5 +1,6 @@
 package io.coxswain.tests.apiserver;
 
+import io.coxswain.tests.bench.ClosedLoop;
 import io.coxswain.tests.bench.FigureTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -145,36 +145,19 @@ class ApiServerBenchmark {
     private static Map<String, String> creates(HttpClient http, String url, String path, String prefix, int clients, int total)
             throws Exception {
         long[] latencies = new long[total];
-        AtomicInteger next = new AtomicInteger();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         URI uri = URI.create(url + path);
-        List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            Thread t = new Thread(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < total) {
-                    HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                            .timeout(Duration.ofSeconds(30))
-                            .POST(HttpRequest.BodyPublishers.ofString(pod(String.format("%s%05d", prefix, i)))).build();
-                    long t0 = System.nanoTime();
-                    try {
-                        HttpResponse<String> r = send(http, request);
-                        latencies[i] = System.nanoTime() - t0;
-                        if (r.statusCode() != 201) {
-                            failures.add(r.statusCode() + " " + r.body());
-                        }
-                    } catch (IOException e) {
-                        failures.add(e.toString());
-                    }
-                }
-            });
-            threads.add(t);
-            t.start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+        List<String> failures = ClosedLoop.run(clients, total, i -> {
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(pod(String.format("%s%05d", prefix, i)))).build();
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = send(http, request);
+            latencies[i] = System.nanoTime() - t0;
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException(r.statusCode() + " " + r.body());
+            }
+        });
         double seconds = (System.nanoTime() - start) / 1e9;
         progress(String.format("%,d creates by %d clients in %.1f s", total, clients, seconds));
         assertThat(failures).as("every create succeeded").isEmpty();

@@ -1,5 +1,6 @@
 package io.coxswain.kubelet.node;
 
+import io.coxswain.kubelet.MergePatch;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -44,6 +45,8 @@ public final class NodeAgent {
     private final NodeInfo info;
     private Instant lastReport = Instant.MIN;
     private String lastReady;
+    private String uid;
+    private boolean leaseExists;
 
     public NodeAgent(KubernetesClient client, NodeInfo info) {
         this.client = client;
@@ -54,20 +57,26 @@ public final class NodeAgent {
         return info;
     }
 
-    /** Creates the Node, or takes over the one with this name, and reports its status. */
+    /**
+     * Creates the Node with its status, as the kubelet registers, or takes over the one with this name and reports
+     * its status.
+     */
     public void register() {
+        Instant now = Instant.now();
         Node node = new NodeBuilder().withNewMetadata().withName(info.name()).withLabels(labels()).endMetadata()
-                .withNewSpec().endSpec().build();
+                .withNewSpec().endSpec().withStatus(status(true, now)).build();
         try {
-            client.nodes().resource(node).create();
+            uid = client.nodes().resource(node).create().getMetadata().getUid();
+            lastReady = "True";
+            lastReport = now;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            client.nodes().withName(info.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                    Serialization.asJson(Map.of("metadata", Map.of("labels", labels()))));
+            uid = client.nodes().withName(info.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    Serialization.asJson(Map.of("metadata", Map.of("labels", labels())))).getMetadata().getUid();
+            reportStatus(true);
         }
-        reportStatus(true);
     }
 
     /**
@@ -80,8 +89,7 @@ public final class NodeAgent {
         if (Objects.equals(readyNow, lastReady) && Duration.between(lastReport, now).compareTo(REPORT_UNCHANGED) < 0) {
             return;
         }
-        client.nodes().withName(info.name()).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
-                Serialization.asJson(Map.of("status", status(ready, now))));
+        MergePatch.send(client, "/api/v1/nodes/" + info.name() + "/status", Map.of("status", status(ready, now)));
         lastReady = readyNow;
         lastReport = now;
     }
@@ -101,30 +109,47 @@ public final class NodeAgent {
         reportStatus(ready);
     }
 
-    /** Renews (or makes) the node's Lease. */
+    /**
+     * Renews the node's Lease: one merge patch of its renewTime, in one request. The first call creates the Lease (owned by the
+     * Node) and only patches when it exists already, so that a registration costs no failed request.
+     */
     public void renewLease() {
-        String now = MICRO.format(Instant.now());
         var leases = client.leases().inNamespace("kube-node-lease");
+        if (!leaseExists && createLease(leases)) {
+            return;
+        }
         try {
-            leases.withName(info.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                    Serialization.asJson(Map.of("spec", Map.of("renewTime", now))));
+            MergePatch.send(client, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/" + info.name(),
+                    Map.of("spec", Map.of("renewTime", MICRO.format(Instant.now()))));
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
             }
-            Lease lease = new LeaseBuilder().withNewMetadata().withName(info.name()).withNamespace("kube-node-lease")
-                    .addNewOwnerReference().withApiVersion("v1").withKind("Node").withName(info.name())
-                    .withUid(client.nodes().withName(info.name()).get().getMetadata().getUid()).endOwnerReference()
-                    .endMetadata()
-                    .withNewSpec().withHolderIdentity(info.name()).withLeaseDurationSeconds((int) info.leaseDuration().toSeconds())
-                    .withRenewTime(java.time.ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build();
-            try {
-                leases.resource(lease).create();
-            } catch (KubernetesClientException conflict) {
-                if (conflict.getCode() != 409) {
-                    throw conflict;
-                }
+            createLease(leases);
+        }
+    }
+
+    /** Creates the Lease; true if it was made now, false if it was there already. */
+    private boolean createLease(io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<Lease, ?, io.fabric8.kubernetes.client.dsl.Resource<Lease>> leases) {
+        if (uid == null) {
+            uid = client.nodes().withName(info.name()).get().getMetadata().getUid();
+        }
+        Lease lease = new LeaseBuilder().withNewMetadata().withName(info.name()).withNamespace("kube-node-lease")
+                .addNewOwnerReference().withApiVersion("v1").withKind("Node").withName(info.name())
+                .withUid(uid).endOwnerReference()
+                .endMetadata()
+                .withNewSpec().withHolderIdentity(info.name()).withLeaseDurationSeconds((int) info.leaseDuration().toSeconds())
+                .withRenewTime(java.time.ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build();
+        try {
+            leases.resource(lease).create();
+            leaseExists = true;
+            return true;
+        } catch (KubernetesClientException conflict) {
+            if (conflict.getCode() != 409) {
+                throw conflict;
             }
+            leaseExists = true;
+            return false;
         }
     }
 
