@@ -16,6 +16,7 @@ final class ControllerRegistry {
     static List<Controller> create(KubernetesClient client, SharedInformerFactory informers, ControllerOptions options) {
         List<Controller> controllers = new ArrayList<>();
         controllers.add(io.coxswain.controllers.replicaset.ReplicaSetController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.deployment.DeploymentController.create(client, informers, options));
         return controllers;
     }
 }

@@ -3,12 +3,8 @@ package io.coxswain.tests.controllers;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -19,23 +15,7 @@ import static io.coxswain.tests.controllers.ControllerNode.n;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ReplicaSet controller against a real apiserver, a real kubelet on Docker and the real kubectl. */
-class ReplicaSetControllerTest {
-
-    @TempDir
-    static Path dir;
-    static ControllerNode cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = ControllerNode.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class ReplicaSetControllerTest extends ControllerSuite {
 
     private static String replicaSet(String name, int replicas) {
         return """
