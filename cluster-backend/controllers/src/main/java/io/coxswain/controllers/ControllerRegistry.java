@@ -17,6 +17,8 @@ final class ControllerRegistry {
         List<Controller> controllers = new ArrayList<>();
         controllers.add(io.coxswain.controllers.endpoints.EndpointsController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.nodelifecycle.NodeLifecycleController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.replicaset.ReplicaSetController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.deployment.DeploymentController.create(client, informers, options));
         return controllers;
     }
 }

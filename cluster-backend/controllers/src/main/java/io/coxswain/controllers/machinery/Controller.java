@@ -70,6 +70,21 @@ public final class Controller implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds an informer whose events need more than a key each (expectations observe creations and deletions);
+     * the handler calls {@link #enqueue} itself.
+     */
+    public <T extends HasMetadata> Controller watch(SharedIndexInformer<T> informer, ResourceEventHandler<T> handler) {
+        informers.add(informer);
+        informer.addEventHandler(handler);
+        return this;
+    }
+
+    /** Adds a key after a delay (a pod that becomes available once minReadySeconds have passed). */
+    public void enqueueAfter(String key, Duration delay) {
+        queue.addAfter(key, delay);
+    }
+
     /** Its own key for an object: {@code namespace/name}, or {@code name} when it has no namespace. */
     public static String key(HasMetadata o) {
         String ns = o.getMetadata().getNamespace();
