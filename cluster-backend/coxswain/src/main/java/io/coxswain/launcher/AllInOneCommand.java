@@ -102,8 +102,10 @@ final class AllInOneCommand implements Callable<Integer> {
                 kubelet.close();
                 client.close();
             });
+            // ./coxswain down removes this node's containers, and only those
+            java.nio.file.Files.writeString(store.dataDir.resolve("node-name"), kubelet.nodeName());
             System.out.println("kubelet: node " + kubelet.nodeName() + " is ready on Docker");
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.io.IOException e) {
             client.close();
             System.out.println("kubelet: not started, so pods will stay Pending: " + e.getMessage());
         }
