@@ -15,6 +15,9 @@ final class ControllerRegistry {
 
     static List<Controller> create(KubernetesClient client, SharedInformerFactory informers, ControllerOptions options) {
         List<Controller> controllers = new ArrayList<>();
+        controllers.add(io.coxswain.controllers.job.JobController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.cronjob.CronJobController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.gc.GarbageCollector.create(client, informers, options));
         return controllers;
     }
 }
