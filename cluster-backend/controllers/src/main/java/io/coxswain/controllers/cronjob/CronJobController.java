@@ -190,6 +190,10 @@ public final class CronJobController {
         }
         String name = jobName(cj.getMetadata().getName(), scheduled);
         if (active.stream().anyMatch(r -> name.equals(r.getName())) || children.stream().anyMatch(j -> name.equals(j.getMetadata().getName()))) {
+            // this run was started, perhaps by a sync whose status write lost a race: record it
+            if (st.getLastScheduleTime() == null || Instant.parse(st.getLastScheduleTime()).isBefore(scheduled)) {
+                st.setLastScheduleTime(scheduled.truncatedTo(ChronoUnit.SECONDS).toString());
+            }
             return untilNext;
         }
         String policy = Optional.ofNullable(cj.getSpec().getConcurrencyPolicy()).orElse("Allow");
