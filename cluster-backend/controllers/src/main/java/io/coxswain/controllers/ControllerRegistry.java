@@ -19,6 +19,9 @@ final class ControllerRegistry {
         controllers.add(io.coxswain.controllers.nodelifecycle.NodeLifecycleController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.replicaset.ReplicaSetController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.deployment.DeploymentController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.job.JobController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.cronjob.CronJobController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.gc.GarbageCollector.create(client, informers, options));
         return controllers;
     }
 }
