@@ -1,5 +1,7 @@
 package io.coxswain.tests.scheduler;
 
+import io.coxswain.controllers.ControllerManager;
+import io.coxswain.controllers.ControllerOptions;
 import io.coxswain.kubelet.hollow.HollowNodes;
 import io.coxswain.kubelet.hollow.HollowOptions;
 import io.coxswain.scheduler.Scheduler;
@@ -8,6 +10,12 @@ import io.coxswain.tests.bench.ClosedLoop;
 import io.coxswain.tests.bench.FigureTable;
 import io.coxswain.tests.cluster.ApiServerProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,6 +32,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (in a second round) 30,000 pending pods created while no scheduler runs; a scheduler starts and binds them all
  * through pods/{name}/binding while the hollow kubelets move the bound pods to Running. It prints pods bound per
  * second from the first binding to the last, and from the scheduler's start. The apiserver runs from the built
- * jar in its own JVM.
+ * jar in its own JVM. Last, the whole loop: a ReplicaSet of 10,000 replicas until every pod is Running.
  */
 class SchedulerBenchmark {
 
@@ -61,11 +71,60 @@ class SchedulerBenchmark {
                     offset += pending;
                 }
                 assertThat(offset).isEqualTo(40_000);
+                rows.put("ReplicaSet of 10,000 replicas", replicaSetLoop(config));
             }
         }
         FigureTable.print(String.format("Scheduler benchmark (%d cores; %,d hollow nodes in this JVM; apiserver in its own JVM, embedded store)",
                         Runtime.getRuntime().availableProcessors(), NODES), rows,
                 "kube-scheduler's CI floor: 270 pods/s at 5,000 nodes. Budget (DESIGN.md): 1,000 pods/s.");
+    }
+
+    /**
+     * The whole loop: a ReplicaSet of 10,000 replicas, from its create until a watch has seen every pod Running,
+     * through the controller-manager, the scheduler and the hollow kubelets.
+     */
+    private static Map<String, String> replicaSetLoop(Config config) throws Exception {
+        int replicas = 10_000;
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+             KubernetesClient schedulerClient = new KubernetesClientBuilder().withConfig(config).build();
+             KubernetesClient controllerClient = new KubernetesClientBuilder().withConfig(config).build();
+             Scheduler scheduler = Scheduler.start(schedulerClient, SchedulerOptions.defaults());
+             ControllerManager controllers = ControllerManager.start(controllerClient, ControllerOptions.defaults())) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench-rs").endMetadata().build()).create();
+            Set<String> running = ConcurrentHashMap.newKeySet();
+            Watch watch = client.pods().inNamespace("bench-rs").watch(new Watcher<>() {
+                @Override
+                public void eventReceived(Action action, Pod pod) {
+                    if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
+                        running.add(pod.getMetadata().getName());
+                    }
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                }
+            });
+            long start = System.nanoTime();
+            client.apps().replicaSets().inNamespace("bench-rs").resource(new ReplicaSetBuilder()
+                    .withNewMetadata().withName("big").endMetadata()
+                    .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", "big").endSelector()
+                    .withNewTemplate().withNewMetadata().addToLabels("app", "big").endMetadata()
+                    .withNewSpec().addNewContainer().withName("app").withImage("coxswain/busybox:1")
+                    .withNewResources().addToRequests("cpu", new Quantity("10m")).endResources().endContainer().endSpec()
+                    .endTemplate().endSpec().build()).create();
+            long deadline = start + Duration.ofMinutes(6).toNanos();
+            while (running.size() < replicas && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            watch.close();
+            progress(String.format("ReplicaSet: %,d of %,d pods Running %.1f s after its create", running.size(), replicas, seconds));
+            assertThat(running).as("every replica Running within 6 minutes").hasSize(replicas);
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("create to all 10,000 Running", String.format("%.1f s", seconds));
+            row.put("pods Running/s", String.format("%,.0f", replicas / seconds));
+            return row;
+        }
     }
 
     /** Starts a scheduler and waits until it has bound every pending pod. */
