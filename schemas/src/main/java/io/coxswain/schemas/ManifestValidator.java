@@ -121,19 +121,37 @@ public final class ManifestValidator {
 
     /** Kubernetes decodes an explicit null as "not set"; so do we, before the schema sees the tree. */
     static JsonNode withoutNulls(JsonNode node) {
+        return hasNull(node) ? copyWithoutNulls(node) : node;
+    }
+
+    private static boolean hasNull(JsonNode node) {
+        if (node.isNull()) {
+            return true;
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (hasNull(child)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static JsonNode copyWithoutNulls(JsonNode node) {
         if (node.isObject()) {
             ObjectNode copy = ((ObjectNode) node).objectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isNull()) {
-                    copy.set(e.getKey(), withoutNulls(e.getValue()));
+                    copy.set(e.getKey(), copyWithoutNulls(e.getValue()));
                 }
             }
             return copy;
         }
         if (node.isArray()) {
             ArrayNode copy = ((ArrayNode) node).arrayNode();
-            node.forEach(item -> copy.add(withoutNulls(item)));
+            node.forEach(item -> copy.add(copyWithoutNulls(item)));
             return copy;
         }
         return node;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The schema files on the classpath: the kinds they describe, and the lookups every consumer needs
@@ -28,6 +29,21 @@ public final class SchemaCatalog {
 
     private final Map<String, JsonNode> files = new LinkedHashMap<>();
     private final Map<GroupVersionKind, KindSchema> kinds = new LinkedHashMap<>();
+    /** One view per schema site; bounded, as the sites are the nodes of the files. */
+    private final Map<Site, SchemaView> views = new ConcurrentHashMap<>();
+
+    /** A schema site by identity: equal JSON at two places of the files is two sites. */
+    private record Site(String file, JsonNode node) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Site other && other.node == node && other.file.equals(file);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(node) * 31 + file.hashCode();
+        }
+    }
 
     private SchemaCatalog(JsonNode index) {
         for (JsonNode def : index.path("defs")) {
@@ -108,6 +124,11 @@ public final class SchemaCatalog {
             throw new IllegalArgumentException("no schema file " + file);
         }
         return root;
+    }
+
+    /** The view of a schema site in these files, made once and shared. */
+    public SchemaView view(SchemaNode site) {
+        return views.computeIfAbsent(new Site(site.file(), site.node()), k -> new SchemaView(this, site));
     }
 
     /** Follows one {@code $ref} written in {@code from}'s file. */

@@ -13,7 +13,7 @@ public final class SchemaNavigator {
     }
 
     public SchemaView root(KindSchema kind) {
-        return new SchemaView(catalog, kind.node());
+        return catalog.view(kind.node());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.coxswain.schemas;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,13 +13,19 @@ import java.util.Set;
 
 /**
  * A sub-schema as a consumer sees it: the place that mentions it (whose description is the most
- * specific) and the schema it resolves to after {@code $ref}s.
+ * specific) and the schema it resolves to after {@code $ref}s. Views come from {@link SchemaCatalog#view},
+ * one per schema site, and remember their properties and children: a walk over an object's fields (field
+ * ownership on every write) then costs map lookups, not {@code $ref} resolution.
  */
 public final class SchemaView {
 
     private final SchemaCatalog catalog;
     private final SchemaNode site;
     private final SchemaNode target;
+    /** Filled on first use; a race only computes the same value twice. */
+    private volatile Map<String, SchemaNode> properties;
+    private volatile Optional<SchemaView> items;
+    private volatile Optional<SchemaView> mapValues;
 
     SchemaView(SchemaCatalog catalog, SchemaNode site) {
         this.catalog = catalog;
@@ -63,14 +70,19 @@ public final class SchemaView {
         return out;
     }
 
-    /** Own properties, then those added by {@code allOf} members that the schema does not already have. */
+    /** Own properties, then those added by {@code allOf} members that the schema does not already have; read-only. */
     public Map<String, SchemaNode> properties() {
-        Map<String, SchemaNode> out = new LinkedHashMap<>();
-        addProperties(target, out);
-        for (JsonNode member : target.node().path("allOf")) {
-            addProperties(catalog.deref(new SchemaNode(target.file(), member)), out);
+        Map<String, SchemaNode> known = properties;
+        if (known == null) {
+            Map<String, SchemaNode> out = new LinkedHashMap<>();
+            addProperties(target, out);
+            for (JsonNode member : target.node().path("allOf")) {
+                addProperties(catalog.deref(new SchemaNode(target.file(), member)), out);
+            }
+            known = Collections.unmodifiableMap(out);
+            properties = known;
         }
-        return out;
+        return known;
     }
 
     private static void addProperties(SchemaNode schema, Map<String, SchemaNode> out) {
@@ -94,14 +106,27 @@ public final class SchemaView {
     }
 
     public Optional<SchemaView> items() {
-        JsonNode items = target.node().path("items");
-        return items.isObject() ? Optional.of(new SchemaView(catalog, new SchemaNode(target.file(), items))) : Optional.empty();
+        Optional<SchemaView> known = items;
+        if (known == null) {
+            known = subSchema("items");
+            items = known;
+        }
+        return known;
     }
 
     /** The schema of a map's values, when the object is a map rather than a fixed set of fields. */
     public Optional<SchemaView> mapValues() {
-        JsonNode values = target.node().path("additionalProperties");
-        return values.isObject() ? Optional.of(new SchemaView(catalog, new SchemaNode(target.file(), values))) : Optional.empty();
+        Optional<SchemaView> known = mapValues;
+        if (known == null) {
+            known = subSchema("additionalProperties");
+            mapValues = known;
+        }
+        return known;
+    }
+
+    private Optional<SchemaView> subSchema(String keyword) {
+        JsonNode node = target.node().path(keyword);
+        return node.isObject() ? Optional.of(catalog.view(new SchemaNode(target.file(), node))) : Optional.empty();
     }
 
     /** A Kubernetes extension ({@code x-kubernetes-…}) from the site or from the resolved schema. */
@@ -117,7 +142,7 @@ public final class SchemaView {
         }
         SchemaNode property = properties().get(String.valueOf(segment));
         if (property != null) {
-            return Optional.of(new SchemaView(catalog, property));
+            return Optional.of(catalog.view(property));
         }
         return mapValues();
     }

@@ -15,8 +15,12 @@ record Comparison(FieldSet added, FieldSet modified, FieldSet removed) {
     static Comparison of(JsonNode oldObj, JsonNode newObj, SchemaView schema) {
         Map<List<String>, JsonNode> before = FieldWalk.members(oldObj, schema);
         Map<List<String>, JsonNode> after = FieldWalk.members(newObj, schema);
-        FieldSet beforeSet = FieldSet.of(before.keySet());
         FieldSet afterSet = FieldSet.of(after.keySet());
+        if (before.isEmpty()) {
+            // A create: everything is added, and the set of what is there already says so.
+            return new Comparison(afterSet, FieldSet.empty(), FieldSet.empty());
+        }
+        FieldSet beforeSet = FieldSet.of(before.keySet());
         FieldSet added = FieldSet.empty();
         FieldSet modified = FieldSet.empty();
         FieldSet removed = FieldSet.empty();
@@ -40,7 +44,8 @@ record Comparison(FieldSet added, FieldSet modified, FieldSet removed) {
         return added.isEmpty() && modified.isEmpty() && removed.isEmpty();
     }
 
+    /** Added or modified; when nothing was modified, the added set itself (not to be changed by the caller). */
     FieldSet changed() {
-        return added.union(modified);
+        return modified.isEmpty() ? added : added.union(modified);
     }
 }

@@ -144,29 +144,62 @@ public final class FieldSet {
     }
 
     public FieldSet union(FieldSet other) {
-        FieldSet out = of(paths());
-        other.paths().forEach(out::insert);
+        FieldSet out = copy();
+        out.addAll(other);
         return out;
     }
 
     public FieldSet difference(FieldSet other) {
-        List<List<String>> kept = new ArrayList<>();
-        for (List<String> p : paths()) {
-            if (!other.contains(p)) {
-                kept.add(p);
-            }
-        }
-        return of(kept);
+        return filtered(other, false);
     }
 
     public FieldSet intersection(FieldSet other) {
-        List<List<String>> kept = new ArrayList<>();
-        for (List<String> p : paths()) {
-            if (other.contains(p)) {
-                kept.add(p);
+        return filtered(other, true);
+    }
+
+    /** A deep copy, node by node, without nodes that hold no member (as rebuilding from the paths would). */
+    private FieldSet copy() {
+        FieldSet out = new FieldSet();
+        out.member = member;
+        children.forEach((pe, child) -> {
+            FieldSet c = child.copy();
+            if (!c.isEmpty()) {
+                out.children.put(pe, c);
             }
-        }
-        return of(kept);
+        });
+        return out;
+    }
+
+    /** Adds other's member paths; other is left as it was and shares no node with this set. */
+    private void addAll(FieldSet other) {
+        member |= other.member;
+        other.children.forEach((pe, child) -> {
+            FieldSet mine = children.get(pe);
+            if (mine != null) {
+                mine.addAll(child);
+            } else {
+                FieldSet c = child.copy();
+                if (!c.isEmpty()) {
+                    children.put(pe, c);
+                }
+            }
+        });
+    }
+
+    /**
+     * The member paths of this set that are (keep) or are not (!keep) members of other, walking both trees
+     * together; nodes left without members are dropped, as rebuilding from the paths would.
+     */
+    private FieldSet filtered(FieldSet other, boolean keep) {
+        FieldSet out = new FieldSet();
+        out.member = member && (other != null && other.member) == keep;
+        children.forEach((pe, child) -> {
+            FieldSet kept = child.filtered(other == null ? null : other.children.get(pe), keep);
+            if (!kept.isEmpty()) {
+                out.children.put(pe, kept);
+            }
+        });
+        return out;
     }
 
     /** A path as Kubernetes prints it in conflicts: {@code .spec.containers[name="app"].image}. */

@@ -30,6 +30,22 @@ public final class ManagedFields {
     public static JsonNode recordUpdate(JsonNode oldObj, JsonNode newObj, String manager, String operationApiVersion,
                                         SchemaView schema, Instant now) {
         ObjectNode out = ((ObjectNode) newObj).deepCopy();
+        record(oldObj, newObj, out, manager, operationApiVersion, schema, now);
+        return out;
+    }
+
+    /**
+     * The same, written into newObj itself: for a caller whose object is its own (a decoded request body,
+     * a fresh copy), so that every write does not copy the whole object once more.
+     */
+    public static void recordUpdateInPlace(JsonNode oldObj, ObjectNode newObj, String manager, String operationApiVersion,
+                                           SchemaView schema, Instant now) {
+        record(oldObj, newObj, newObj, manager, operationApiVersion, schema, now);
+    }
+
+    /** Reads oldObj and newObj completely before it writes metadata.managedFields of out (which may be newObj). */
+    private static void record(JsonNode oldObj, JsonNode newObj, ObjectNode out, String manager, String operationApiVersion,
+                               SchemaView schema, Instant now) {
         List<ManagerEntry> entries = ManagerEntry.read(newObj);
         if (entries.isEmpty()) {
             entries = ManagerEntry.read(oldObj);
@@ -38,7 +54,7 @@ public final class ManagedFields {
         if (diff.isEmpty()) {
             // Nothing changed: keep ownership, and its timestamps, as they were.
             ManagerEntry.write(out, entries);
-            return out;
+            return;
         }
         FieldSet changed = diff.changed();
         List<ManagerEntry> updated = new ArrayList<>();
@@ -53,6 +69,5 @@ public final class ManagedFields {
         own = own.difference(diff.removed()).union(changed);
         updated.add(ManagerEntry.of(manager, ManagerEntry.UPDATE, operationApiVersion, now, own));
         ManagerEntry.write(out, updated);
-        return out;
     }
 }

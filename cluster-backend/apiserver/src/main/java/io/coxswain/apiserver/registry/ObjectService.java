@@ -167,11 +167,13 @@ public final class ObjectService {
             return CompletableFuture.completedFuture(null);
         }
         ResourceInfo namespaces = registry.find("v1", "namespaces").orElseThrow();
-        return store.get(namespaces, null, namespace).thenApply(ns -> {
+        return store.getRaw(namespaces, null, namespace).thenApply(ns -> {
             if (ns.isEmpty()) {
                 throw ApiException.notFound("namespaces", namespace);
             }
-            if (ns.get().object().path("metadata").has("deletionTimestamp")) {
+            // Every create asks; the Namespace is decoded only when its stored JSON could hold the field at all.
+            if (ObjectStore.mentions(ns.get().value(), "deletionTimestamp")
+                    && ObjectStore.decode(ns.get()).path("metadata").has("deletionTimestamp")) {
                 throw new ApiException(403, "Forbidden", r.plural() + " is forbidden: unable to create new content in namespace "
                         + namespace + " because it is being terminated");
             }
@@ -257,8 +259,10 @@ public final class ObjectService {
         if (options.apply() || options.fieldManager() == null) {
             return after;
         }
-        return (ObjectNode) ManagedFields.recordUpdate(before, after, options.fieldManager(), r.gvk().apiVersion(),
+        // after is this request's own object (a decoded body, or a copy of the stored one): written in place.
+        ManagedFields.recordUpdateInPlace(before, after, options.fieldManager(), r.gvk().apiVersion(),
                 navigator.root(r.schema()), Instant.now(clock));
+        return after;
     }
 
     /** Signals, through the update pipeline, that there is nothing to store. */

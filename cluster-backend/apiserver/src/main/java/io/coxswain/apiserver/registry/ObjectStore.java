@@ -1,6 +1,7 @@
 package io.coxswain.apiserver.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coxswain.api.ApiException;
@@ -51,8 +52,11 @@ public final class ObjectStore {
     }
 
     static byte[] encode(ObjectNode object) {
-        ObjectNode copy = object.deepCopy();
-        ((ObjectNode) copy.path("metadata")).remove("resourceVersion");
+        ObjectNode copy = object;
+        if (object.path("metadata").has("resourceVersion")) {
+            copy = withMetadata(object);
+            ((ObjectNode) copy.get("metadata")).remove("resourceVersion");
+        }
         try {
             return JSON.writeValueAsBytes(copy);
         } catch (JsonProcessingException e) {
@@ -63,6 +67,26 @@ public final class ObjectStore {
     public CompletableFuture<Optional<StoredObject>> get(ResourceInfo resource, String namespace, String name) {
         return map(store.get(resource.key(namespace, name))
                 .thenApply(kv -> kv.map(v -> new StoredObject(decode(v), v.modRevision()))), resource, name);
+    }
+
+    /** The stored value as it is, not decoded. */
+    public CompletableFuture<Optional<KeyValue>> getRaw(ResourceInfo resource, String namespace, String name) {
+        return map(store.get(resource.key(namespace, name)), resource, name);
+    }
+
+    /** Whether the stored JSON holds this ASCII text anywhere (as the encoder writes names, unescaped). */
+    static boolean mentions(byte[] json, String ascii) {
+        int n = ascii.length();
+        outer:
+        for (int i = 0; i + n <= json.length; i++) {
+            for (int j = 0; j < n; j++) {
+                if (json[i + j] != ascii.charAt(j)) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     public CompletableFuture<StoredObject> require(ResourceInfo resource, String namespace, String name) {
@@ -102,9 +126,23 @@ public final class ObjectStore {
     }
 
     private static StoredObject stored(ObjectNode object, KeyValue kv) {
-        ObjectNode copy = object.deepCopy();
-        ((ObjectNode) copy.path("metadata")).put("resourceVersion", Long.toString(kv.modRevision()));
+        ObjectNode copy = withMetadata(object);
+        ((ObjectNode) copy.get("metadata")).put("resourceVersion", Long.toString(kv.modRevision()));
         return new StoredObject(copy, kv.modRevision());
+    }
+
+    /**
+     * A copy of the object whose top level and metadata are its own and whose other members (spec, status)
+     * are shared with the original: enough to change metadata fields without a deep copy. Neither the
+     * original nor the copy may have its shared members changed afterwards; the write paths hand both on
+     * to be read (encoded, rendered) only.
+     */
+    private static ObjectNode withMetadata(ObjectNode object) {
+        ObjectNode copy = object.objectNode();
+        copy.setAll(object);
+        JsonNode metadata = object.get("metadata");
+        copy.set("metadata", metadata instanceof ObjectNode m ? m.objectNode().setAll(m) : copy.objectNode());
+        return copy;
     }
 
     private static <T> CompletableFuture<T> map(CompletableFuture<T> future, ResourceInfo resource, String name) {
