@@ -76,6 +76,13 @@ public final class Kubelet implements AutoCloseable {
         node.register();
         node.renewLease();
         serviceInformer = client.services().inAnyNamespace().inform();
+        try {
+            Set<String> uids = new HashSet<>();
+            runtime.summaries(options.nodeName()).values().forEach(s -> uids.add(s.podUid()));
+            syncer.startedWith(uids);
+        } catch (RuntimeException e) {
+            LOG.warn("could not list the containers of node {}: {}", options.nodeName(), e.toString());
+        }
         podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", options.nodeName()).runnableInformer(60_000);
         podInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override

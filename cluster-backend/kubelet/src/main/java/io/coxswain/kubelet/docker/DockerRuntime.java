@@ -185,7 +185,11 @@ public final class DockerRuntime implements ContainerRuntime {
         try (var list = Files.list(ports)) {
             list.forEach(port -> {
                 try {
-                    Files.writeString(port.resolve("hairpin_mode"), "1");
+                    Path mode = port.resolve("hairpin_mode");
+                    // set once per port: a write waits for the kernel's network lock, which the engine holds often
+                    if (!Files.readString(mode).strip().equals("1")) {
+                        Files.writeString(mode, "1");
+                    }
                 } catch (IOException e) {
                     // not root, or the port went away
                 }

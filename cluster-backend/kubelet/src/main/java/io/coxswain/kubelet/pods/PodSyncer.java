@@ -62,6 +62,7 @@ public final class PodSyncer implements AutoCloseable {
     private final PodVolumes volumes;
     private final EnvResolver env;
     private final Map<String, PodState> states = new ConcurrentHashMap<>();
+    private volatile Set<String> startedWith;
     private final ExecutorService stoppers = Executors.newCachedThreadPool(PodWorkers.daemon("container-stopper"));
 
     /**
@@ -86,10 +87,23 @@ public final class PodSyncer implements AutoCloseable {
         return workers;
     }
 
+    /**
+     * The pods that had containers on the node when the kubelet started (before any sync). Any other pod has
+     * containers only once this kubelet made them, in a sync that keeps its state: so the first sync of such a
+     * pod needs no list of the engine's containers.
+     */
+    public void startedWith(Set<String> podUids) {
+        startedWith = Set.copyOf(podUids);
+    }
+
     /** Syncs one pod by uid. */
     void sync(String uid) {
         Pod pod = pods.apply(uid);
-        List<ContainerRecord> records = runtime.list(options.nodeName(), uid);
+        Set<String> before = startedWith;
+        boolean unseen = pod != null && before != null && !before.contains(uid) && !states.containsKey(uid);
+        SyncTimer timer = new SyncTimer(LOG.isDebugEnabled());
+        List<ContainerRecord> records = unseen ? List.of() : runtime.list(options.nodeName(), uid);
+        timer.mark(unseen ? "no list (new pod)" : "list");
         if (pod == null) {
             teardown(uid, records, Duration.ZERO);
             return;
@@ -108,15 +122,29 @@ public final class PodSyncer implements AutoCloseable {
         ContainerRecord sandbox = records.stream().filter(ContainerRecord::isSandbox)
                 .max((a, b) -> Integer.compare(a.attempt(), b.attempt())).orElse(null);
         if (records.isEmpty()) {
-            // a new pod: its containers are created while the engine starts its sandbox
+            // a new pod: its containers are created while the engine starts its sandbox, and started while the
+            // sandbox is looked at for its IP
             List<ContainerRecord> created = new ArrayList<>();
-            sandbox = newSandbox(pod, records, null, id -> precreate(pod, state, id, created));
+            String id = runSandbox(pod, records, null, sid -> {
+                long t = System.nanoTime();
+                precreate(pod, state, sid, created);
+                timer.note("containers created meanwhile in", System.nanoTime() - t);
+            });
+            timer.mark("sandbox run");
+            CompletableFuture<ContainerRecord> look = CompletableFuture.supplyAsync(() -> inspectSandbox(id), stoppers);
+            for (ContainerRecord r : created) {
+                start(pod, state, container(pod, r.containerName()), r.id());
+            }
+            timer.mark("containers started");
+            sandbox = joined(look);
+            timer.mark("sandbox inspect (waited)");
             records = new ArrayList<>(created);
             records.add(sandbox);
         } else if (sandbox == null || !sandbox.running()) {
-            sandbox = newSandbox(pod, records, sandbox, id -> {
-            });
+            sandbox = inspectSandbox(runSandbox(pod, records, sandbox, id -> {
+            }));
             records = runtime.list(options.nodeName(), uid);
+            timer.mark("sandbox replaced");
         }
         String podIp = runtime.sandboxIp(sandbox.id()).orElse(null);
         String sandboxId = sandbox.id();
@@ -161,7 +189,9 @@ public final class PodSyncer implements AutoCloseable {
             state.volumes = null;
             workers.enqueueAfter(uid, options.backoffBase());
         }
+        timer.mark("containers synced");
         records = refreshed(records, state.touched);
+        timer.mark("re-inspect " + state.touched.size());
         removeOldInstances(records);
         String key = uid;
         Set<String> live = new HashSet<>();
@@ -179,7 +209,10 @@ public final class PodSyncer implements AutoCloseable {
                 initFailed, r -> prober.result(key, r.id(), Prober.Kind.READINESS) == Prober.Result.SUCCESS
                         && prober.result(key, r.id(), Prober.Kind.STARTUP) == Prober.Result.SUCCESS,
                 r -> prober.result(key, r.id(), Prober.Kind.STARTUP) == Prober.Result.SUCCESS);
+        timer.mark("status built");
         report(pod, state, status);
+        timer.mark("status reported");
+        LOG.debug("sync of pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), timer);
         if ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase())) {
             state.terminal = true;
             prober.forget(uid);
@@ -197,7 +230,7 @@ public final class PodSyncer implements AutoCloseable {
             return;
         }
         if (state.precreated.contains(cur.id())) {
-            start(pod, state, c, cur.id());
+            // started by this sync, right after its sandbox
             return;
         }
         if (cur.state() == ContainerRecord.State.CREATED) {
@@ -272,8 +305,8 @@ public final class PodSyncer implements AutoCloseable {
 
     /**
      * Creates the app containers of a new pod in its sandbox while the sandbox starts, each but one whose env needs
-     * the pod IP (known only once the sandbox runs); the sync starts them afterwards. What fails here is left to
-     * the sync, which meets the same failure and reports it.
+     * the pod IP (known only once the sandbox runs); the sync starts them as soon as the sandbox runs. What fails
+     * here is left to the sync, which meets the same failure and reports it.
      */
     private void precreate(Pod pod, PodState state, String sandboxId, List<ContainerRecord> created) {
         if (!EnvResolver.list(pod.getSpec().getInitContainers()).isEmpty()) {
@@ -412,7 +445,20 @@ public final class PodSyncer implements AutoCloseable {
         }
     }
 
-    private ContainerRecord newSandbox(Pod pod, List<ContainerRecord> records, ContainerRecord dead, Consumer<String> whileStarting) {
+    private ContainerRecord inspectSandbox(String id) {
+        return runtime.inspect(id).orElseThrow(() -> new RuntimeFailure("sandbox " + id + " vanished after it started"));
+    }
+
+    private static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Starts a new sandbox for the pod, after removing the dead one and stopping what ran in it; its id. */
+    private String runSandbox(Pod pod, List<ContainerRecord> records, ContainerRecord dead, Consumer<String> whileStarting) {
         int attempt = 0;
         if (dead != null) {
             // the pod's network is gone with its sandbox: every container starts again in a new one
@@ -444,8 +490,7 @@ public final class PodSyncer implements AutoCloseable {
         }
         String name = "k8s_POD_" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "_"
                 + pod.getMetadata().getUid() + "_" + attempt;
-        String id = runtime.runSandbox(new SandboxSpec(name, hostname, labels, hostPorts, List.of(), List.of()), whileStarting);
-        return runtime.inspect(id).orElseThrow(() -> new RuntimeFailure("sandbox " + id + " vanished after it started"));
+        return runtime.runSandbox(new SandboxSpec(name, hostname, labels, hostPorts, List.of(), List.of()), whileStarting);
     }
 
     /** Graceful deletion: SIGTERM every container, SIGKILL after the grace period, then finish the API delete. */
