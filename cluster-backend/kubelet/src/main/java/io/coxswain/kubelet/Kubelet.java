@@ -6,6 +6,8 @@ import io.coxswain.kubelet.pods.PodSyncer;
 import io.coxswain.kubelet.pods.PodWorkers;
 import io.coxswain.kubelet.runtime.ContainerRuntime;
 import io.coxswain.kubelet.server.KubeletServer;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +77,13 @@ public final class Kubelet implements AutoCloseable {
         node.register();
         node.renewLease();
         serviceInformer = client.services().inAnyNamespace().inform();
+        try {
+            Set<String> uids = new HashSet<>();
+            runtime.summaries(options.nodeName()).values().forEach(s -> uids.add(s.podUid()));
+            syncer.startedWith(uids);
+        } catch (RuntimeException e) {
+            LOG.warn("could not list the containers of node {}: {}", options.nodeName(), e.toString());
+        }
         podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", options.nodeName()).runnableInformer(60_000);
         podInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -84,7 +94,12 @@ public final class Kubelet implements AutoCloseable {
 
             @Override
             public void onUpdate(Pod old, Pod pod) {
-                onAdd(pod);
+                if (statusOnly(old, pod)) {
+                    // most often the kubelet's own report: the sync that sent it knew all of it
+                    pods.put(pod.getMetadata().getUid(), pod);
+                } else {
+                    onAdd(pod);
+                }
             }
 
             @Override
@@ -101,6 +116,22 @@ public final class Kubelet implements AutoCloseable {
         long status = options.statusInterval().toMillis();
         timer.scheduleWithFixedDelay(this::heartbeat, status, status, TimeUnit.MILLISECONDS);
         LOG.info("kubelet {} is running on {} ({})", options.nodeName(), options.nodeIp(), runtime.version());
+    }
+
+    /**
+     * Whether a pod changed only in its status (a resync, with the same resourceVersion, is no such change). A sync
+     * reports a status only when it differs from the one it sent last, so a sync for another's status change does
+     * nothing either.
+     */
+    static boolean statusOnly(Pod old, Pod pod) {
+        if (old == null || Objects.equals(old.getMetadata().getResourceVersion(), pod.getMetadata().getResourceVersion())) {
+            return false;
+        }
+        return Objects.equals(old.getSpec(), pod.getSpec()) && withoutVersion(old).equals(withoutVersion(pod));
+    }
+
+    private static ObjectMeta withoutVersion(Pod pod) {
+        return new ObjectMetaBuilder(pod.getMetadata()).withResourceVersion(null).withManagedFields().build();
     }
 
     private List<Service> services() {

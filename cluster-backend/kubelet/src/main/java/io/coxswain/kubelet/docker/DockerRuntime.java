@@ -46,7 +46,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The real runtime, on a Docker engine through docker-java, mapped the way cri-dockerd maps the CRI: a pause
@@ -57,8 +62,21 @@ public final class DockerRuntime implements ContainerRuntime {
     private final DockerClient docker;
     private final PodNetwork network;
     private final String sandboxImage;
-    /** An exited container never changes again, so its inspection is kept. */
-    private final Map<String, ContainerRecord> finished = new ConcurrentHashMap<>();
+    /** How long an image's presence is believed without asking the engine again. */
+    private static final Duration IMAGE_TTL = Duration.ofSeconds(5);
+
+    /**
+     * The last inspection of each container, with the engine's state word at the time. A container's inspection
+     * changes only with that word (the kubelet never restarts one in place), so a list whose word is the same
+     * reuses it; an exited container never changes again.
+     */
+    private final Map<String, Inspected> inspected = new ConcurrentHashMap<>();
+    private final Map<String, KnownImage> images = new ConcurrentHashMap<>();
+    private final ExecutorService starters = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sandbox-starter");
+        t.setDaemon(true);
+        return t;
+    });
 
     public DockerRuntime(String dockerHost, PodNetwork network, String sandboxImage) {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
@@ -100,6 +118,43 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public String runSandbox(SandboxSpec spec) {
+        return runSandbox(spec, id -> {
+        });
+    }
+
+    /** The sandbox starts on another thread while {@code whileStarting} creates the pod's containers in it. */
+    @Override
+    public String runSandbox(SandboxSpec spec, Consumer<String> whileStarting) {
+        String id = createSandbox(spec);
+        Future<?> start = starters.submit(() -> {
+            call(() -> docker.startContainerCmd(id).exec());
+            hairpin();
+        });
+        RuntimeException during = null;
+        try {
+            whileStarting.accept(id);
+        } catch (RuntimeException e) {
+            during = e;
+        }
+        try {
+            start.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailure("the start of sandbox " + id + " was interrupted");
+        } catch (ExecutionException e) {
+            RuntimeException failure = e.getCause() instanceof RuntimeException r ? r : new RuntimeFailure(message(e.getCause()), e.getCause());
+            if (during != null) {
+                failure.addSuppressed(during);
+            }
+            throw failure;
+        }
+        if (during != null) {
+            throw during;
+        }
+        return id;
+    }
+
+    private String createSandbox(SandboxSpec spec) {
         return call(() -> {
             Ports bindings = new Ports();
             List<ExposedPort> exposed = new ArrayList<>();
@@ -116,11 +171,8 @@ public final class DockerRuntime implements ContainerRuntime {
             if (!spec.dnsSearches().isEmpty()) {
                 host.withDnsSearch(spec.dnsSearches());
             }
-            String id = docker.createContainerCmd(sandboxImage).withName(spec.name()).withHostName(spec.hostname())
+            return docker.createContainerCmd(sandboxImage).withName(spec.name()).withHostName(spec.hostname())
                     .withLabels(spec.labels()).withExposedPorts(exposed).withHostConfig(host).exec().getId();
-            docker.startContainerCmd(id).exec();
-            hairpin();
-            return id;
         });
     }
 
@@ -133,7 +185,11 @@ public final class DockerRuntime implements ContainerRuntime {
         try (var list = Files.list(ports)) {
             list.forEach(port -> {
                 try {
-                    Files.writeString(port.resolve("hairpin_mode"), "1");
+                    Path mode = port.resolve("hairpin_mode");
+                    // set once per port: a write waits for the kernel's network lock, which the engine holds often
+                    if (!Files.readString(mode).strip().equals("1")) {
+                        Files.writeString(mode, "1");
+                    }
                 } catch (IOException e) {
                     // not root, or the port went away
                 }
@@ -143,34 +199,44 @@ public final class DockerRuntime implements ContainerRuntime {
         }
     }
 
+    /** The pod IP from the sandbox's last inspection (a list or {@link #inspect} made it), else from a new one. */
     @Override
     public Optional<String> sandboxIp(String sandboxId) {
-        return call(() -> {
-            try {
-                InspectContainerResponse r = docker.inspectContainerCmd(sandboxId).exec();
-                ContainerNetwork n = r.getNetworkSettings().getNetworks().get(network.name());
-                return n == null || n.getIpAddress() == null || n.getIpAddress().isEmpty()
-                        ? Optional.<String>empty() : Optional.of(n.getIpAddress());
-            } catch (NotFoundException e) {
-                return Optional.<String>empty();
-            }
-        });
+        Inspected known = inspected.get(sandboxId);
+        if (known == null) {
+            inspect(sandboxId);
+            known = inspected.get(sandboxId);
+        }
+        return known == null ? Optional.empty() : Optional.ofNullable(known.ip());
     }
 
+    /** A present image is believed for {@link #IMAGE_TTL}; an absent one is asked about every time. */
     @Override
     public Optional<String> imageId(String image) {
-        return call(() -> {
+        KnownImage known = images.get(image);
+        long now = System.nanoTime();
+        if (known != null && now - known.at() < IMAGE_TTL.toNanos()) {
+            return Optional.of(known.id());
+        }
+        Optional<String> id = call(() -> {
             try {
                 return Optional.of(docker.inspectImageCmd(image).exec().getId());
             } catch (NotFoundException e) {
                 return Optional.<String>empty();
             }
         });
+        if (id.isPresent()) {
+            images.put(image, new KnownImage(id.get(), now));
+        } else {
+            images.remove(image);
+        }
+        return id;
     }
 
     @Override
     public String pullImage(String image) {
         try {
+            images.remove(image);
             docker.pullImageCmd(image).start().awaitCompletion(5, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -232,7 +298,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void removeContainer(String containerId) {
-        finished.remove(containerId);
+        inspected.remove(containerId);
         try {
             docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
@@ -249,7 +315,12 @@ public final class DockerRuntime implements ContainerRuntime {
         List<Container> containers = call(() -> docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
         List<ContainerRecord> records = new ArrayList<>(containers.size());
         for (Container c : containers) {
-            inspect(c.getId()).ifPresent(records::add);
+            Inspected known = inspected.get(c.getId());
+            if (known != null && known.status().equals(c.getState())) {
+                records.add(known.record());
+            } else {
+                inspect(c.getId()).ifPresent(records::add);
+            }
         }
         return records;
     }
@@ -265,15 +336,15 @@ public final class DockerRuntime implements ContainerRuntime {
                 out.put(c.getId(), new Summary(uid, c.getState()));
             }
         }
-        finished.keySet().retainAll(out.keySet());
+        inspected.keySet().retainAll(out.keySet());
         return out;
     }
 
     @Override
     public Optional<ContainerRecord> inspect(String containerId) {
-        ContainerRecord known = finished.get(containerId);
-        if (known != null) {
-            return Optional.of(known);
+        Inspected known = inspected.get(containerId);
+        if (known != null && known.record().state() == ContainerRecord.State.EXITED) {
+            return Optional.of(known.record());
         }
         InspectContainerResponse r;
         try {
@@ -293,9 +364,10 @@ public final class DockerRuntime implements ContainerRuntime {
                 state, s.getExitCodeLong() == null ? 0 : s.getExitCodeLong().intValue(), Boolean.TRUE.equals(s.getOOMKilled()),
                 s.getError(), time(r.getCreated()), time(s.getStartedAt()), time(s.getFinishedAt()), r.getConfig().getImage(),
                 r.getImageId());
-        if (state == ContainerRecord.State.EXITED) {
-            finished.put(containerId, record);
-        }
+        ContainerNetwork n = r.getNetworkSettings() == null || r.getNetworkSettings().getNetworks() == null ? null
+                : r.getNetworkSettings().getNetworks().get(network.name());
+        String ip = n == null || n.getIpAddress() == null || n.getIpAddress().isEmpty() ? null : n.getIpAddress();
+        inspected.put(containerId, new Inspected(s.getStatus() == null ? "" : s.getStatus(), record, ip));
         return Optional.of(record);
     }
 
@@ -376,6 +448,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void close() {
+        starters.shutdownNow();
         try {
             docker.close();
         } catch (IOException e) {
@@ -419,6 +492,12 @@ public final class DockerRuntime implements ContainerRuntime {
             }
             throw new RuntimeFailure("the Docker engine did not answer: " + message(e), e);
         }
+    }
+
+    private record Inspected(String status, ContainerRecord record, String ip) {
+    }
+
+    private record KnownImage(String id, long at) {
     }
 
     @FunctionalInterface

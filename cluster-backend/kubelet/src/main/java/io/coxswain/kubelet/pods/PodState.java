@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,6 +21,10 @@ final class PodState {
     final Map<String, ContainerBackoff> pulls = new ConcurrentHashMap<>();
     /** Why a container is waiting, decided by the last sync (image pull, back-off, config error). */
     final Map<String, ContainerStateWaiting> waiting = new ConcurrentHashMap<>();
+    /** Containers the running sync created, started, stopped or removed: it looks at them again before its report. */
+    final Set<String> touched = new HashSet<>();
+    /** Containers the running sync created while their new sandbox started, for it to start. */
+    final Set<String> precreated = new HashSet<>();
     Map<String, Path> volumes;
     PodStatus lastSent;
     boolean terminal;

@@ -38,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -61,6 +62,7 @@ public final class PodSyncer implements AutoCloseable {
     private final PodVolumes volumes;
     private final EnvResolver env;
     private final Map<String, PodState> states = new ConcurrentHashMap<>();
+    private volatile Set<String> startedWith;
     private final ExecutorService stoppers = Executors.newCachedThreadPool(PodWorkers.daemon("container-stopper"));
 
     /**
@@ -85,10 +87,23 @@ public final class PodSyncer implements AutoCloseable {
         return workers;
     }
 
+    /**
+     * The pods that had containers on the node when the kubelet started (before any sync). Any other pod has
+     * containers only once this kubelet made them, in a sync that keeps its state: so the first sync of such a
+     * pod needs no list of the engine's containers.
+     */
+    public void startedWith(Set<String> podUids) {
+        startedWith = Set.copyOf(podUids);
+    }
+
     /** Syncs one pod by uid. */
     void sync(String uid) {
         Pod pod = pods.apply(uid);
-        List<ContainerRecord> records = runtime.list(options.nodeName(), uid);
+        Set<String> before = startedWith;
+        boolean unseen = pod != null && before != null && !before.contains(uid) && !states.containsKey(uid);
+        SyncTimer timer = new SyncTimer(LOG.isDebugEnabled());
+        List<ContainerRecord> records = unseen ? List.of() : runtime.list(options.nodeName(), uid);
+        timer.mark(unseen ? "no list (new pod)" : "list");
         if (pod == null) {
             teardown(uid, records, Duration.ZERO);
             return;
@@ -102,11 +117,34 @@ public final class PodSyncer implements AutoCloseable {
             return;
         }
         state.waiting.clear();
+        state.touched.clear();
+        state.precreated.clear();
         ContainerRecord sandbox = records.stream().filter(ContainerRecord::isSandbox)
                 .max((a, b) -> Integer.compare(a.attempt(), b.attempt())).orElse(null);
-        if (sandbox == null || !sandbox.running()) {
-            sandbox = newSandbox(pod, records, sandbox);
+        if (records.isEmpty()) {
+            // a new pod: its containers are created while the engine starts its sandbox, and started while the
+            // sandbox is looked at for its IP
+            List<ContainerRecord> created = new ArrayList<>();
+            String id = runSandbox(pod, records, null, sid -> {
+                long t = System.nanoTime();
+                precreate(pod, state, sid, created);
+                timer.note("containers created meanwhile in", System.nanoTime() - t);
+            });
+            timer.mark("sandbox run");
+            CompletableFuture<ContainerRecord> look = CompletableFuture.supplyAsync(() -> inspectSandbox(id), stoppers);
+            for (ContainerRecord r : created) {
+                start(pod, state, container(pod, r.containerName()), r.id());
+            }
+            timer.mark("containers started");
+            sandbox = joined(look);
+            timer.mark("sandbox inspect (waited)");
+            records = new ArrayList<>(created);
+            records.add(sandbox);
+        } else if (sandbox == null || !sandbox.running()) {
+            sandbox = inspectSandbox(runSandbox(pod, records, sandbox, id -> {
+            }));
             records = runtime.list(options.nodeName(), uid);
+            timer.mark("sandbox replaced");
         }
         String podIp = runtime.sandboxIp(sandbox.id()).orElse(null);
         String sandboxId = sandbox.id();
@@ -151,7 +189,9 @@ public final class PodSyncer implements AutoCloseable {
             state.volumes = null;
             workers.enqueueAfter(uid, options.backoffBase());
         }
-        records = runtime.list(options.nodeName(), uid);
+        timer.mark("containers synced");
+        records = refreshed(records, state.touched);
+        timer.mark("re-inspect " + state.touched.size());
         removeOldInstances(records);
         String key = uid;
         Set<String> live = new HashSet<>();
@@ -169,7 +209,10 @@ public final class PodSyncer implements AutoCloseable {
                 initFailed, r -> prober.result(key, r.id(), Prober.Kind.READINESS) == Prober.Result.SUCCESS
                         && prober.result(key, r.id(), Prober.Kind.STARTUP) == Prober.Result.SUCCESS,
                 r -> prober.result(key, r.id(), Prober.Kind.STARTUP) == Prober.Result.SUCCESS);
+        timer.mark("status built");
         report(pod, state, status);
+        timer.mark("status reported");
+        LOG.debug("sync of pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), timer);
         if ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase())) {
             state.terminal = true;
             prober.forget(uid);
@@ -180,11 +223,19 @@ public final class PodSyncer implements AutoCloseable {
     private void syncAppContainer(Pod pod, PodState state, Container c, ContainerRecord cur, String sandboxId, String podIp) {
         String uid = pod.getMetadata().getUid();
         if (cur == null) {
-            startContainer(pod, state, c, null, 0, sandboxId, podIp, false);
+            if (!state.waiting.containsKey(c.getName())) {
+                // not when this sync's early create already failed
+                startContainer(pod, state, c, null, 0, sandboxId, podIp, false);
+            }
+            return;
+        }
+        if (state.precreated.contains(cur.id())) {
+            // started by this sync, right after its sandbox
             return;
         }
         if (cur.state() == ContainerRecord.State.CREATED) {
             runtime.startContainer(cur.id());
+            state.touched.add(cur.id());
             events.normal(pod, fieldPath(pod, c), "Started", "Started container " + c.getName());
             return;
         }
@@ -197,6 +248,7 @@ public final class PodSyncer implements AutoCloseable {
                         "Container " + c.getName() + " failed " + probe + " probe, will be restarted");
                 prober.retain(uid, Set.of());
                 runtime.stopContainer(cur.id(), grace(pod));
+                state.touched.add(cur.id());
                 workers.enqueue(uid);
             }
             return;
@@ -230,9 +282,65 @@ public final class PodSyncer implements AutoCloseable {
 
     private void startContainer(Pod pod, PodState state, Container c, ContainerRecord previous, int attempt,
                                 String sandboxId, String podIp, boolean init) {
+        ContainerRecord created = createContainer(pod, state, c, attempt, sandboxId, podIp, init);
+        if (created == null) {
+            return;
+        }
+        start(pod, state, c, created.id());
+        if (previous != null && previous.attempt() < attempt - 1) {
+            runtime.removeContainer(previous.id());
+            state.touched.add(previous.id());
+        }
+    }
+
+    private void start(Pod pod, PodState state, Container c, String id) {
+        state.touched.add(id);
+        try {
+            runtime.startContainer(id);
+            events.normal(pod, fieldPath(pod, c), "Started", "Started container " + c.getName());
+        } catch (RuntimeFailure e) {
+            events.warning(pod, fieldPath(pod, c), "Failed", "Error: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Creates the app containers of a new pod in its sandbox while the sandbox starts, each but one whose env needs
+     * the pod IP (known only once the sandbox runs); the sync starts them as soon as the sandbox runs. What fails
+     * here is left to the sync, which meets the same failure and reports it.
+     */
+    private void precreate(Pod pod, PodState state, String sandboxId, List<ContainerRecord> created) {
+        if (!EnvResolver.list(pod.getSpec().getInitContainers()).isEmpty()) {
+            return;
+        }
+        try {
+            if (state.volumes == null) {
+                state.volumes = volumes.prepare(pod);
+            }
+            for (Container c : pod.getSpec().getContainers()) {
+                if (!needsPodIp(c)) {
+                    ContainerRecord r = createContainer(pod, state, c, 0, sandboxId, null, false);
+                    if (r != null) {
+                        created.add(r);
+                        state.precreated.add(r.id());
+                    }
+                }
+            }
+        } catch (EnvResolver.ConfigError e) {
+            // the sync reports it
+        }
+    }
+
+    private static boolean needsPodIp(Container c) {
+        return EnvResolver.list(c.getEnv()).stream().anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null
+                && String.valueOf(e.getValueFrom().getFieldRef().getFieldPath()).startsWith("status.podIP"));
+    }
+
+    /** Creates a container of the pod; a record of it (state CREATED), or null when it waits (image, error). */
+    private ContainerRecord createContainer(Pod pod, PodState state, Container c, int attempt, String sandboxId,
+                                            String podIp, boolean init) {
         String uid = pod.getMetadata().getUid();
         if (!ensureImage(pod, state, c)) {
-            return;
+            return null;
         }
         Map<String, String> vars = env.resolve(pod, c, services.get(), podIp, options.nodeIp(), options.cpuMillis(), options.memoryBytes());
         List<String> envList = new ArrayList<>();
@@ -258,18 +366,38 @@ public final class PodSyncer implements AutoCloseable {
             state.waiting.put(c.getName(), PodStatusBuilder.waiting("CreateContainerError", e.getMessage()));
             events.warning(pod, fieldPath(pod, c), "Failed", "Error: " + e.getMessage());
             workers.enqueueAfter(uid, options.backoffBase());
-            return;
+            return null;
         }
+        state.touched.add(id);
         events.normal(pod, fieldPath(pod, c), "Created", "Created container " + c.getName());
-        try {
-            runtime.startContainer(id);
-            events.normal(pod, fieldPath(pod, c), "Started", "Started container " + c.getName());
-        } catch (RuntimeFailure e) {
-            events.warning(pod, fieldPath(pod, c), "Failed", "Error: " + e.getMessage());
+        return new ContainerRecord(id, labels, ContainerRecord.State.CREATED, 0, false, null, Instant.now(), null, null,
+                c.getImage(), null);
+    }
+
+    /**
+     * The records of the sync's start with those it created, started, stopped or removed looked at again: what
+     * nobody touched changed only if a container exited meanwhile, which the next relist finds.
+     */
+    private List<ContainerRecord> refreshed(List<ContainerRecord> records, Set<String> touched) {
+        if (touched.isEmpty()) {
+            return records;
         }
-        if (previous != null && previous.attempt() < attempt - 1) {
-            runtime.removeContainer(previous.id());
+        List<ContainerRecord> out = new ArrayList<>(records.size() + 1);
+        Set<String> seen = new HashSet<>();
+        for (ContainerRecord r : records) {
+            seen.add(r.id());
+            if (touched.contains(r.id())) {
+                runtime.inspect(r.id()).ifPresent(out::add);
+            } else {
+                out.add(r);
+            }
         }
+        for (String id : touched) {
+            if (!seen.contains(id)) {
+                runtime.inspect(id).ifPresent(out::add);
+            }
+        }
+        return out;
     }
 
     /** True when the image is on the node; otherwise records why the container waits. */
@@ -317,13 +445,29 @@ public final class PodSyncer implements AutoCloseable {
         }
     }
 
-    private ContainerRecord newSandbox(Pod pod, List<ContainerRecord> records, ContainerRecord dead) {
+    private ContainerRecord inspectSandbox(String id) {
+        return runtime.inspect(id).orElseThrow(() -> new RuntimeFailure("sandbox " + id + " vanished after it started"));
+    }
+
+    private static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Starts a new sandbox for the pod, after removing the dead one and stopping what ran in it; its id. */
+    private String runSandbox(Pod pod, List<ContainerRecord> records, ContainerRecord dead, Consumer<String> whileStarting) {
         int attempt = 0;
         if (dead != null) {
             // the pod's network is gone with its sandbox: every container starts again in a new one
             for (ContainerRecord r : records) {
                 if (r.running()) {
                     runtime.stopContainer(r.id(), Duration.ZERO);
+                } else if (r.state() == ContainerRecord.State.CREATED && !r.isSandbox()) {
+                    // made for the dead sandbox's network: it can never start in the new one
+                    runtime.removeContainer(r.id());
                 }
             }
             runtime.removeContainer(dead.id());
@@ -346,8 +490,7 @@ public final class PodSyncer implements AutoCloseable {
         }
         String name = "k8s_POD_" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "_"
                 + pod.getMetadata().getUid() + "_" + attempt;
-        String id = runtime.runSandbox(new SandboxSpec(name, hostname, labels, hostPorts, List.of(), List.of()));
-        return runtime.inspect(id).orElseThrow(() -> new RuntimeFailure("sandbox " + id + " vanished after it started"));
+        return runtime.runSandbox(new SandboxSpec(name, hostname, labels, hostPorts, List.of(), List.of()), whileStarting);
     }
 
     /** Graceful deletion: SIGTERM every container, SIGKILL after the grace period, then finish the API delete. */

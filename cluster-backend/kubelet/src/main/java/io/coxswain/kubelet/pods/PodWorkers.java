@@ -35,7 +35,9 @@ public final class PodWorkers implements AutoCloseable {
     /** Syncs the pod with this key soon. */
     public void enqueue(String key) {
         Slot slot = slots.computeIfAbsent(key, k -> new Slot());
+        long now = System.nanoTime();
         synchronized (slot) {
+            slot.queuedAt = now;
             if (slot.running) {
                 slot.again = true;
                 return;
@@ -68,6 +70,9 @@ public final class PodWorkers implements AutoCloseable {
     }
 
     private void run(String key, Slot slot) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("pod {} waited {} ms for a worker", key, (System.nanoTime() - slot.queuedAt) / 1_000_000);
+        }
         while (true) {
             try {
                 sync.accept(key);
@@ -106,5 +111,6 @@ public final class PodWorkers implements AutoCloseable {
     private static final class Slot {
         boolean running;
         boolean again;
+        long queuedAt;
     }
 }

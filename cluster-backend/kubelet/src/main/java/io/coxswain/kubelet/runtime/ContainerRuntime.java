@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What the kubelet needs from a container engine, in the shape of the CRI: pod sandboxes that own the network,
@@ -21,6 +22,17 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** Creates and starts a sandbox; returns its container id. */
     String runSandbox(SandboxSpec spec);
+
+    /**
+     * Creates and starts a sandbox, and calls {@code whileStarting} with its id once it exists: the caller may
+     * create (not start) the pod's containers in it there, while the engine starts it. Returns when both are done;
+     * a failure of the start is thrown after {@code whileStarting} returned. By default the sandbox is started first.
+     */
+    default String runSandbox(SandboxSpec spec, Consumer<String> whileStarting) {
+        String id = runSandbox(spec);
+        whileStarting.accept(id);
+        return id;
+    }
 
     /** The sandbox's pod IP, or empty when it has none (yet). */
     Optional<String> sandboxIp(String sandboxId);
