@@ -51,12 +51,16 @@ public final class ApiServer extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        port = options.port() == 0 ? freePort(options.host()) : options.port();
-        ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
         ServiceAllocator allocator = new ServiceAllocator(options.serviceCidr());
-        service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
-                Clock.systemUTC());
-        return Future.fromCompletionStage(restoreAllocations(registry, allocator).thenCompose(v -> seed(registry, allocator)), context)
+        // loading and compiling the schemas takes a while: not on the event loop
+        return vertx.executeBlocking(() -> {
+            port = options.port() == 0 ? freePort(options.host()) : options.port();
+            ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
+            service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
+                    Clock.systemUTC());
+            return registry;
+        }).compose(registry -> Future.fromCompletionStage(restoreAllocations(registry, allocator)
+                        .thenCompose(v -> seed(registry, allocator)), context))
                 .compose(v -> {
                     String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
