@@ -9,8 +9,9 @@ import org.eclipse.lsp4j.DiagnosticSeverity;
 import java.util.List;
 
 /**
- * Checks across the open files: a Service whose selector matches no pod template (a warning, since the pods
- * may come from a file that is not open), and a named targetPort that no matching pod declares.
+ * Checks across the open files: a Service whose selector matches no pod template (a warning when its own file
+ * holds workloads, else a hint, since the pods may be in a file that is not open), and a named targetPort that no
+ * matching pod declares.
  */
 public final class SelectorDiagnosticsParticipant implements DiagnosticsParticipant {
 
@@ -29,8 +30,12 @@ public final class SelectorDiagnosticsParticipant implements DiagnosticsParticip
             SectionParse parse = selector.parse();
             int start = document.startLine(selector.sectionIndex());
             if (matching.isEmpty()) {
+                // With workloads beside it in its own file, a selector that misses them all is likely a mistake; alone,
+                // its pods are most likely in a file that is not open, so it is only a hint.
+                boolean besideWorkloads = templates.stream().anyMatch(t -> t.document().uri().equals(document.uri()));
                 out.add(new Problem(parse.keyOrAncestor(selector.pointer()),
-                        "this selector matches no pod template in the open files", DiagnosticSeverity.Warning,
+                        "this selector matches no pod template in the open files",
+                        besideWorkloads ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
                         "selector", null).toDiagnostic(start));
                 continue;
             }

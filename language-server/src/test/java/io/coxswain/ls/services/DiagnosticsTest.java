@@ -121,8 +121,13 @@ class DiagnosticsTest {
                 + "    - port: 80\n      targetPort: %s\n";
         List<Diagnostic> ds = diagnostics(service.formatted("nothing", "80"), DEPLOYMENT);
         assertThat(ds).singleElement().satisfies(d -> {
-            assertThat(d.getSeverity()).isEqualTo(DiagnosticSeverity.Warning);
+            assertThat(d.getSeverity()).isEqualTo(DiagnosticSeverity.Information);
             assertThat(at(d)).isEqualTo("5:2-10");
+        });
+        ds = diagnostics(DEPLOYMENT + "---\n" + service.formatted("nothing", "80"));
+        assertThat(ds).singleElement().satisfies(d -> {
+            assertThat(d.getSeverity()).isEqualTo(DiagnosticSeverity.Warning);
+            assertThat(at(d)).isEqualTo("25:2-10");
         });
         ds = diagnostics(service.formatted("web", "metrics"), DEPLOYMENT);
         assertThat(ds).singleElement().satisfies(d -> {
