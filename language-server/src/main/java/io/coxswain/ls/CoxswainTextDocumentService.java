@@ -10,6 +10,7 @@ import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionList;
 import org.eclipse.lsp4j.CompletionParams;
 import org.eclipse.lsp4j.DefinitionParams;
+import org.eclipse.lsp4j.Diagnostic;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.DidCloseTextDocumentParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
@@ -58,6 +59,8 @@ final class CoxswainTextDocumentService implements TextDocumentService {
             Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("coxswain-ls-feature"));
     private final ScheduledExecutorService validation = Executors.newSingleThreadScheduledExecutor(daemon("coxswain-ls-validate"));
     private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
+    /** What each file was last told, so that an edit in one file re-sends only the files whose findings changed. */
+    private final Map<String, List<Diagnostic>> published = new ConcurrentHashMap<>();
     private volatile LanguageClient client;
 
     CoxswainTextDocumentService(ManifestLanguageService service) {
@@ -113,6 +116,7 @@ final class CoxswainTextDocumentService implements TextDocumentService {
     public void didClose(DidCloseTextDocumentParams params) {
         String uri = params.getTextDocument().getUri();
         service.workspace().remove(uri);
+        published.remove(uri);
         LanguageClient c = client;
         if (c != null) {
             c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
@@ -137,6 +141,9 @@ final class CoxswainTextDocumentService implements TextDocumentService {
         for (ManifestDocument document : service.workspace().documents()) {
             try {
                 var diagnostics = service.diagnostics(document);
+                if (diagnostics.equals(published.put(document.uri(), diagnostics))) {
+                    continue;
+                }
                 if (c != null) {
                     c.publishDiagnostics(new PublishDiagnosticsParams(document.uri(), diagnostics, document.version()));
                 }

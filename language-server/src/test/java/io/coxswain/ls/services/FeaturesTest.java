@@ -92,6 +92,17 @@ class FeaturesTest {
     }
 
     @Test
+    void unquoteANumberWrittenAsAString() {
+        List<CodeAction> actions = fixes("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: \"3\"\n"
+                + "  selector:\n    matchLabels:\n      app: a\n  template:\n    metadata:\n      labels:\n        app: a\n"
+                + "    spec:\n      containers:\n        - name: a\n          image: busybox\n");
+        assertThat(actions).singleElement().satisfies(a -> {
+            assertThat(a.getTitle()).isEqualTo("Unquote as 3");
+            assertThat(edit(a).getRange().getStart().getLine()).isEqualTo(5);
+        });
+    }
+
+    @Test
     void selectorGoesToTemplateLabelsAndBack() {
         ManifestLanguageService service = service(DEPLOYMENT);
         Cursor cursor = Cursor.of(SERVICE.replace("    app: web", "    a|pp: web"));
