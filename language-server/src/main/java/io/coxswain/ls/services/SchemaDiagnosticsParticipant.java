@@ -6,9 +6,7 @@ import io.coxswain.ls.model.ManifestDocument;
 import io.coxswain.ls.model.Section;
 import io.coxswain.ls.model.SectionParse;
 import io.coxswain.ls.model.Span;
-import io.coxswain.schemas.FieldPath;
 import io.coxswain.schemas.KindSchema;
-import io.coxswain.schemas.ProblemCategory;
 import io.coxswain.schemas.SchemaView;
 import io.coxswain.schemas.ValidationProblem;
 import io.coxswain.schemas.ValidationReport;
@@ -61,7 +59,12 @@ public final class SchemaDiagnosticsParticipant implements DiagnosticsParticipan
         }
         ValidationReport report = schemas.validator().validate(content);
         for (ValidationProblem problem : report.problems()) {
-            out.add(place(problem, parse, report.kind(), schemas, content));
+            try {
+                out.add(place(problem, parse, report.kind(), schemas, content));
+            } catch (RuntimeException e) {
+                out.add(new Problem(parse.valueOrAncestor(problem.pointer()), problem.message(), DiagnosticSeverity.Error,
+                        problem.category().name(), null));
+            }
         }
         return out;
     }
@@ -84,10 +87,10 @@ public final class SchemaDiagnosticsParticipant implements DiagnosticsParticipan
             case UNKNOWN_FIELD -> {
                 String fix = null;
                 String message = problem.message();
-                int slash = pointer.lastIndexOf('/');
-                String name = FieldPath.parse(FieldPath.fromPointer(pointer)).stream().reduce((a, b) -> b).map(String::valueOf).orElse("");
-                if (kind.isPresent()) {
-                    List<Object> parent = FieldPath.parse(FieldPath.fromPointer(pointer.substring(0, slash)));
+                List<Object> path = path(pointer);
+                String name = path.isEmpty() ? "" : String.valueOf(path.get(path.size() - 1));
+                if (kind.isPresent() && !path.isEmpty()) {
+                    List<Object> parent = path.subList(0, path.size() - 1);
                     fix = schemas.at(kind.get(), parent).map(SchemaView::properties)
                             .map(props -> Names.closest(name, props.keySet())).orElse(null);
                 }
@@ -116,7 +119,16 @@ public final class SchemaDiagnosticsParticipant implements DiagnosticsParticipan
         }
     }
 
-    static boolean isCategory(Diagnostic d, ProblemCategory category) {
-        return d.getCode() != null && d.getCode().isLeft() && category.name().equals(d.getCode().getLeft());
+    /** A JSON pointer as a schema path: unescaped names, and list indexes as integers. */
+    static List<Object> path(String pointer) {
+        List<Object> out = new ArrayList<>();
+        if (pointer.isEmpty()) {
+            return out;
+        }
+        for (String token : pointer.substring(1).split("/", -1)) {
+            String name = token.replace("~1", "/").replace("~0", "~");
+            out.add(!name.isEmpty() && name.length() < 10 && name.chars().allMatch(Character::isDigit) ? (Object) Integer.valueOf(name) : name);
+        }
+        return out;
     }
 }
