@@ -81,7 +81,10 @@ public final class ManifestDocument {
 
     /** The snapshot after replacing the range (absolute lines and UTF-16 columns) with new text. */
     public ManifestDocument apply(int startLine, int startColumn, int endLine, int endColumn, String newText, int newVersion) {
-        int first = Math.max(0, sectionIndex(startLine) - 1);
+        int first = sectionIndex(startLine);
+        if (first > 0 && startLine == startLines[first]) {
+            first--; // the edit may turn the "---" line into text, which then joins the section before
+        }
         int last = sectionIndex(endLine);
         int baseLine = startLines[first];
         StringBuilder joined = new StringBuilder();

@@ -6,7 +6,10 @@ import io.coxswain.ls.model.SectionParse;
 import org.eclipse.lsp4j.Diagnostic;
 import org.eclipse.lsp4j.DiagnosticSeverity;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Checks across the open files: a Service whose selector matches no pod template (a warning when its own file
@@ -18,6 +21,7 @@ public final class SelectorDiagnosticsParticipant implements DiagnosticsParticip
     @Override
     public void doDiagnostics(DiagnosticsRequest request, List<Diagnostic> out) {
         List<PodTemplates.Template> templates = null;
+        Map<String, List<PodTemplates.Template>> byLabel = null;
         ManifestDocument document = request.document();
         for (PodTemplates.Selector selector : PodTemplates.selectors(singleFile(document))) {
             if (!"Service".equals(selector.kind())) {
@@ -25,8 +29,12 @@ public final class SelectorDiagnosticsParticipant implements DiagnosticsParticip
             }
             if (templates == null) {
                 templates = PodTemplates.templates(request.workspace());
+                byLabel = index(templates);
             }
-            List<PodTemplates.Template> matching = templates.stream().filter(t -> selector.matches(t.labels())).toList();
+            // A Service's selector is a plain map: only templates with its first label can match, so look those up.
+            var first = selector.selector().fields().next();
+            List<PodTemplates.Template> matching = byLabel.getOrDefault(first.getKey() + "=" + first.getValue().asText(), List.of())
+                    .stream().filter(t -> selector.matches(t.labels())).toList();
             SectionParse parse = selector.parse();
             int start = document.startLine(selector.sectionIndex());
             if (matching.isEmpty()) {
@@ -49,6 +57,15 @@ public final class SelectorDiagnosticsParticipant implements DiagnosticsParticip
                 }
             }
         }
+    }
+
+    private static Map<String, List<PodTemplates.Template>> index(List<PodTemplates.Template> templates) {
+        Map<String, List<PodTemplates.Template>> out = new HashMap<>();
+        for (PodTemplates.Template t : templates) {
+            t.labels().fields().forEachRemaining(e ->
+                    out.computeIfAbsent(e.getKey() + "=" + e.getValue().asText(), k -> new ArrayList<>()).add(t));
+        }
+        return out;
     }
 
     private static Workspace singleFile(ManifestDocument document) {
