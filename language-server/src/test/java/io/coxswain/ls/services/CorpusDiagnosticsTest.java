@@ -39,24 +39,61 @@ class CorpusDiagnosticsTest {
         return shared.resolve("corpus");
     }
 
-    @Test
-    void realManifestsHaveNoErrorsOrWarnings() throws IOException {
-        Path real = corpus().resolve("real");
-        ManifestLanguageService service = ManifestAssert.service();
+    /** Opens every YAML file of the folder in the service's workspace. */
+    private static List<ManifestDocument> openAll(ManifestLanguageService service, Path folder) throws IOException {
         List<ManifestDocument> documents = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(real)) {
+        try (Stream<Path> files = Files.walk(folder)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList()) {
                 ManifestDocument document = ManifestDocument.of(file.toUri().toString(), 1, Files.readString(file));
                 service.workspace().put(document);
                 documents.add(document);
             }
         }
+        return documents;
+    }
+
+    private static List<Diagnostic> errorsAndWarnings(ManifestLanguageService service, ManifestDocument document) {
+        return service.diagnostics(document).stream()
+                .filter(d -> d.getSeverity() == DiagnosticSeverity.Error || d.getSeverity() == DiagnosticSeverity.Warning)
+                .toList();
+    }
+
+    @Test
+    void otherKindsGetAHintEachAndNoOtherProblems() throws IOException {
+        ManifestLanguageService service = ManifestAssert.service();
+        List<ManifestDocument> documents = openAll(service, corpus().resolve("other-kinds"));
+        int hints = 0;
+        for (ManifestDocument document : documents) {
+            // A removed apiVersion of a kind we know (CronJob in batch/v1beta1) is an error with a fix; nothing else is.
+            assertThat(errorsAndWarnings(service, document)).as(document.uri())
+                    .allSatisfy(d -> assertThat(d.getCode().getLeft()).isEqualTo("UNKNOWN_KIND"));
+            hints += (int) service.diagnostics(document).stream().filter(d -> d.getSeverity() == DiagnosticSeverity.Information).count();
+        }
+        System.out.printf("corpus/other-kinds in the language server: %d files, %d hints, no other problems%n",
+                documents.size(), hints);
+        assertThat(hints).isPositive();
+    }
+
+    @Test
+    void upstreamInvalidFilesGetAnError() throws IOException {
+        ManifestLanguageService service = ManifestAssert.service();
+        List<ManifestDocument> documents = openAll(service, corpus().resolve("invalid-upstream"));
+        for (ManifestDocument document : documents) {
+            assertThat(service.diagnostics(document)).as(document.uri())
+                    .anySatisfy(d -> assertThat(d.getSeverity()).isEqualTo(DiagnosticSeverity.Error));
+        }
+        assertThat(documents).isNotEmpty();
+    }
+
+    @Test
+    void realManifestsHaveNoErrorsOrWarnings() throws IOException {
+        Path real = corpus().resolve("real");
+        ManifestLanguageService service = ManifestAssert.service();
+        List<ManifestDocument> documents = openAll(service, real);
         List<String> unexpected = new ArrayList<>();
         int knownInvalidReported = 0;
         for (ManifestDocument document : documents) {
-            List<Diagnostic> found = service.diagnostics(document).stream()
-                    .filter(d -> d.getSeverity() == DiagnosticSeverity.Error || d.getSeverity() == DiagnosticSeverity.Warning)
-                    .toList();
+            List<Diagnostic> found = errorsAndWarnings(service, document);
             String name = document.uri().substring(document.uri().lastIndexOf('/') + 1);
             if (KNOWN_INVALID.contains(name)) {
                 assertThat(found).as(name + " is known to be invalid").isNotEmpty();
