@@ -42,7 +42,7 @@ public final class SectionParser {
             content = documents.isEmpty() ? null : documents.get(0).content();
         } catch (ManifestReader.ManifestReadException e) {
             String message = e.getMessage().replaceFirst("^line \\d+, column \\d+: ", "");
-            error = new SectionParse.SyntaxError(message, Math.max(0, e.line() - 1), Math.max(0, e.column() - 1));
+            error = precise(text, new SectionParse.SyntaxError(message, Math.max(0, e.line() - 1), Math.max(0, e.column() - 1)));
         } catch (RuntimeException | StackOverflowError e) {
             error = new SectionParse.SyntaxError("cannot read this YAML: " + e.getMessage(), 0, 0);
         }
@@ -62,6 +62,78 @@ public final class SectionParser {
             }
         }
         return new SectionParse(content, error, keys, values);
+    }
+
+    /**
+     * The place a person would fix: a bare word among keys (a key with no colon) rather than the colon SnakeYAML
+     * trips over later, and the opening quote or bracket of one that the end of the text left unclosed.
+     */
+    static SectionParse.SyntaxError precise(String text, SectionParse.SyntaxError error) {
+        Section section = new Section(text);
+        for (int l = 1; l <= error.line() && l < section.lineCount(); l++) {
+            LineShape shape = LineShape.of(section.line(l));
+            if (shape.blank() || shape.hasColon() || !shape.dashes().isEmpty() || shape.key().startsWith("#")
+                    || shape.isSeparator() || shape.key().startsWith("\"") || shape.key().startsWith("'")) {
+                continue;
+            }
+            LineShape next = LineShape.of(section.line(l + 1));
+            LineShape previous = LineShape.of(section.line(l - 1));
+            boolean amongKeys = (next.hasColon() && next.contentColumn() == shape.contentColumn())
+                    || (previous.hasColon() && previous.value().isEmpty() && previous.contentColumn() < shape.contentColumn());
+            if (amongKeys && !shape.key().contains(" ")) {
+                return new SectionParse.SyntaxError("\"" + shape.key() + "\" has no colon: a key needs \": \" and a value",
+                        l, shape.contentColumn());
+            }
+        }
+        if (error.message().contains("expected <block end>")) {
+            return new SectionParse.SyntaxError("bad indentation: this line is not aligned with the other lines of its block ("
+                    + error.message() + ")", error.line(), error.column());
+        }
+        int[] bracket = firstUnclosedBracket(section);
+        if (bracket != null && (error.message().contains("end of stream") || error.message().contains("<stream end>"))) {
+            return new SectionParse.SyntaxError("this " + section.line(bracket[0]).charAt(bracket[1])
+                    + " is not closed before the end of the document", bracket[0], bracket[1]);
+        }
+        if (error.message().contains("end of stream") || error.message().contains("<stream end>")) {
+            try {
+                new Compose(LoadSettings.builder().setCodePointLimit(ManifestReader.MAX_CODE_POINTS).build()).composeAllFromString(text)
+                        .forEach(node -> { });
+            } catch (org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException e) {
+                Mark context = e.getContextMark().orElse(null);
+                if (context != null) {
+                    String what = e.getContext() == null ? "this" : e.getContext().replaceFirst("^while (scanning|parsing) ", "");
+                    return new SectionParse.SyntaxError(what + " is not closed before the end of the document",
+                            context.getLine(), context.getColumn());
+                }
+            } catch (RuntimeException e) {
+                return error;
+            }
+        }
+        return error;
+    }
+
+    /** The line and column of the first {@code [} or {@code &#123;} left open, outside quotes and comments; null if none. */
+    private static int[] firstUnclosedBracket(Section section) {
+        java.util.Deque<int[]> open = new java.util.ArrayDeque<>();
+        for (int l = 0; l < section.lineCount(); l++) {
+            String line = section.line(l);
+            char quote = 0;
+            for (int c = 0; c < line.length(); c++) {
+                char ch = line.charAt(c);
+                if (quote != 0) {
+                    quote = ch == quote ? 0 : quote;
+                } else if ((ch == '"' || ch == '\'') && (c == 0 || " [{,:".indexOf(line.charAt(c - 1)) >= 0)) {
+                    quote = ch;
+                } else if (ch == '#' && (c == 0 || line.charAt(c - 1) == ' ')) {
+                    break;
+                } else if (ch == '[' || ch == '{') {
+                    open.push(new int[]{l, c});
+                } else if ((ch == ']' || ch == '}') && !open.isEmpty()) {
+                    open.pop();
+                }
+            }
+        }
+        return open.isEmpty() ? null : open.peekLast();
     }
 
     private static final class RangeWalker {

@@ -53,6 +53,21 @@ class TolerantYamlTest {
     }
 
     @Test
+    void theErrorPointsAtWhatToFix() {
+        Map<String, String> expected = Map.of(
+                "key with no colon", "5:2-13 has no colon",
+                "bad indent", "7:3-9 bad indentation",
+                "tab", "5:0-1 TAB",
+                "unclosed quote", "5:12-16 quoted scalar is not closed",
+                "unclosed flow", "5:14-15 this [ is not closed");
+        expected.forEach((what, where) -> {
+            Diagnostic d = diagnostics(POD + BROKEN.get(what)).get(0);
+            assertThat(ManifestAssert.at(d)).as(what).isEqualTo(where.substring(0, where.indexOf(' ')));
+            assertThat(ManifestAssert.message(d)).as(what).contains(where.substring(where.indexOf(' ') + 1));
+        });
+    }
+
+    @Test
     void missingValueIsATypeOrRequiredProblemNotASyntaxError() {
         List<Diagnostic> ds = diagnostics(POD + "  containers:\n    - name:\n      image: busybox\n");
         assertThat(ds).isNotEmpty().noneSatisfy(d -> assertThat(d.getCode().getLeft()).isEqualTo("syntax"));
