@@ -30,6 +30,11 @@ public final class CompletionRequest extends PositionRequest {
         return new Range(new Position(line(), start), new Position(line(), character()));
     }
 
+    private boolean afterColon() {
+        String text = document().line(line());
+        return character() > 0 && character() <= text.length() && text.charAt(character() - 1) == ':';
+    }
+
     /** Spaces for a child of the map at the cursor. */
     public String childIndent() {
         return " ".repeat(context().column() + 2);
@@ -39,6 +44,9 @@ public final class CompletionRequest extends PositionRequest {
                                String detail, String documentation) {
         CompletionItem item = new CompletionItem(label);
         item.setKind(kind);
+        if (context().valueOf() != null && afterColon()) {
+            insert = " " + insert; // right after "key:", a value needs its space
+        }
         item.setTextEdit(Either.forLeft(new TextEdit(replaceRange(), insert)));
         item.setInsertTextFormat(snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText);
         item.setSortText(sort);

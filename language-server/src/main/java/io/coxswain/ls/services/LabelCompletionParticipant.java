@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionItemKind;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Labels used by the pod templates of the open files, in selectors (keys as {@code key: value} pairs, and values),
- * and the port names of the same pod template for probes' and Services' named ports.
+ * Labels used by the pod templates of the open files, in selectors (keys as {@code key: value} pairs, and values);
+ * the port names of the same pod template for probes' and Services' named ports, and its container names for
+ * {@code resourceFieldRef.containerName}. The text must parse for the last two, since they read the manifest.
  */
 public final class LabelCompletionParticipant implements CompletionParticipant {
 
@@ -37,18 +39,29 @@ public final class LabelCompletionParticipant implements CompletionParticipant {
             values.forEach(v -> out.add(request.item(v, CompletionItemKind.Value, v, false, "0" + v, "label value", null)));
         }
         String key = request.context().valueOf();
-        if (("port".equals(key) || "targetPort".equals(key)) && request.section().parse().content() != null) {
-            JsonNode content = request.section().parse().content();
-            String pointer = PodTemplates.templatePointer(content);
-            if (pointer != null) {
-                JsonNode spec = (pointer.isEmpty() ? content : content.at(pointer)).path("spec");
-                for (JsonNode container : spec.path("containers")) {
-                    for (JsonNode port : container.path("ports")) {
-                        String name = port.path("name").asText("");
-                        if (!name.isEmpty()) {
-                            out.add(request.item(name, CompletionItemKind.Reference, name, false, "0" + name,
-                                    "port of container " + container.path("name").asText(), null));
-                        }
+        JsonNode content = request.section().parse().content();
+        List<JsonNode> podSpecs = new ArrayList<>();
+        String pointer = PodTemplates.templatePointer(content);
+        if (pointer != null) {
+            podSpecs.add((pointer.isEmpty() ? content : content.at(pointer)).path("spec"));
+        } else if (content != null && "Service".equals(content.path("kind").asText())
+                && content.path("spec").path("selector").isObject() && !content.path("spec").path("selector").isEmpty()) {
+            // A Service's named targetPort refers to the ports of the pods it selects, in any open file.
+            JsonNode selector = content.path("spec").path("selector");
+            PodTemplates.templates(request.workspace()).stream().filter(t -> PodTemplates.matches(selector, t.labels()))
+                    .forEach(t -> podSpecs.add(t.podSpec()));
+        }
+        for (JsonNode spec : podSpecs) {
+            for (JsonNode container : spec.path("containers")) {
+                if ("containerName".equals(key) && !container.path("name").asText("").isEmpty()) {
+                    String name = container.path("name").asText();
+                    out.add(request.item(name, CompletionItemKind.Reference, name, false, "0" + name, "container", null));
+                }
+                for (JsonNode port : container.path("ports")) {
+                    String name = port.path("name").asText("");
+                    if (("port".equals(key) || "targetPort".equals(key)) && !name.isEmpty()) {
+                        out.add(request.item(name, CompletionItemKind.Reference, name, false, "0" + name,
+                                "port of container " + container.path("name").asText(), null));
                     }
                 }
             }

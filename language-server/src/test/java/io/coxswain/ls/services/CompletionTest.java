@@ -67,6 +67,12 @@ class CompletionTest {
     }
 
     @Test
+    void aValueRightAfterTheColonGetsItsSpace() {
+        List<CompletionItem> items = assertCompletion(POD + "spec:\n  restartPolicy:|", "Never");
+        assertThat(item(items, "Never").getTextEdit().getLeft().getNewText()).isEqualTo(" Never");
+    }
+
+    @Test
     void kindForAnApiVersionAndApiVersionForAKind() {
         assertCompletion("apiVersion: apps/v1\nkind: |", "Deployment", "ReplicaSet");
         assertNoCompletion("apiVersion: apps/v1\nkind: |", "Pod");
@@ -112,6 +118,9 @@ class CompletionTest {
         assertThat(items).extracting(CompletionItem::getLabel).contains("app: web", "tier: front");
         items = completion("apiVersion: v1\nkind: Service\nspec:\n  selector:\n    app: |", deployment);
         assertThat(items).extracting(CompletionItem::getLabel).contains("web");
+        items = completion("apiVersion: v1\nkind: Service\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n"
+                + "      targetPort: |\n", deployment);
+        assertThat(items).extracting(CompletionItem::getLabel).contains("http");
     }
 
     @Test
@@ -119,5 +128,9 @@ class CompletionTest {
         List<CompletionItem> items = completion(POD + "spec:\n  containers:\n    - name: web\n      image: nginx\n      ports:\n"
                 + "        - name: http\n          containerPort: 80\n      readinessProbe:\n        httpGet:\n          port: |\n");
         assertThat(items).extracting(CompletionItem::getLabel).contains("http");
+        items = completion(POD + "spec:\n  containers:\n    - name: web\n      image: nginx\n      env:\n        - name: LIMIT\n"
+                + "          valueFrom:\n            resourceFieldRef:\n              resource: limits.cpu\n"
+                + "              containerName: |\n");
+        assertThat(items).extracting(CompletionItem::getLabel).contains("web");
     }
 }
