@@ -18,7 +18,7 @@ public final class CompletionRequest extends PositionRequest {
         super(document, workspace, schemas, line, character);
     }
 
-    /** The range of the word before the cursor, which a proposal replaces. */
+    /** The range of the word at the cursor, which a proposal replaces. */
     public Range replaceRange() {
         int start = Math.max(0, character() - context().prefix().length());
         String text = document().line(line());
@@ -27,7 +27,12 @@ public final class CompletionRequest extends PositionRequest {
         } else {
             start = Math.max(0, Math.min(start, text.length()));
         }
-        return new Range(new Position(line(), start), new Position(line(), character()));
+        // The rest of a word under the cursor goes too, when nothing but spaces follows it (a key's colon stays).
+        int end = character();
+        if (end <= text.length() && text.substring(end).matches("[^\\s:#]*\\s*")) {
+            end = text.length();
+        }
+        return new Range(new Position(line(), start), new Position(line(), end));
     }
 
     private boolean afterColon() {

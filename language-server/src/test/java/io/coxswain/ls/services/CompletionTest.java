@@ -73,6 +73,16 @@ class CompletionTest {
     }
 
     @Test
+    void theWholeWordUnderTheCursorIsReplaced() {
+        List<CompletionItem> items = assertCompletion(POD + "spec:\n  restartPolicy: Ne|ver  \n", "Never");
+        var range = item(items, "Never").getTextEdit().getLeft().getRange();
+        assertThat(range.getStart().getCharacter()).isEqualTo(17);
+        assertThat(range.getEnd().getCharacter()).isEqualTo(24);
+        items = assertCompletion(POD + "spec:\n  restart|Policy: Never\n", "restartPolicy");
+        assertThat(item(items, "restartPolicy").getTextEdit().getLeft().getRange().getEnd().getCharacter()).isEqualTo(9);
+    }
+
+    @Test
     void kindForAnApiVersionAndApiVersionForAKind() {
         assertCompletion("apiVersion: apps/v1\nkind: |", "Deployment", "ReplicaSet");
         assertNoCompletion("apiVersion: apps/v1\nkind: |", "Pod");
