@@ -43,7 +43,7 @@ class LspClientTest {
             assertThat(items).extracting(CompletionItem::getLabel).contains("namespace", "annotations");
 
             Manifests.Doc deployment = file.docs().get(2);
-            Hover hover = LspClient.await(client.hover(uri, new Position(deployment.hoverLine() + 1, 4)), WAIT);
+            Hover hover = LspClient.await(client.hover(uri, deployment.hover()), WAIT);
             assertThat(hover).as("hover on replicas").isNotNull();
             System.out.println("hover on replicas: " + hover.getContents());
             assertThat(client.peakRssKb()).isPositive();

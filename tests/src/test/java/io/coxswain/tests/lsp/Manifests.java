@@ -62,7 +62,8 @@ public final class Manifests {
                 case 1 -> {
                     append(out, line, "apiVersion: v1", "kind: Service", "metadata:");
                     int nameLine = line[0];
-                    append(out, line, "  name: " + name, "spec:", "  selector:", "    app: " + name, "  ports:");
+                    // selects the Pod generated just before it
+                    append(out, line, "  name: " + name, "spec:", "  selector:", "    app: app-" + (i - 1), "  ports:");
                     docs.add(new Doc("Service", nameLine, line[0], 6));
                     append(out, line, "    - port: 80", "      targetPort: 8080", "      protocol: TCP");
                 }
