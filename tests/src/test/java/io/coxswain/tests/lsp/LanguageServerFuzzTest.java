@@ -77,7 +77,7 @@ class LanguageServerFuzzTest {
                 Position at = position(text, safe(text, random.nextInt(text.length() + 1)));
                 track(client.completion(uri, at));
                 track(client.hover(uri, at));
-                watchMemory();
+                watchMemory("random edits");
             }
             if (text.length() > 200_000) {
                 int cut = safe(text, 100_000);
@@ -141,12 +141,11 @@ class LanguageServerFuzzTest {
         LspClient.Published bigDiagnostics = client.awaitDiagnostics(bigUri, 0, p -> true, Duration.ofSeconds(60));
         System.out.println("fuzz: 10 MB file: " + (bigDiagnostics == null ? "no diagnostics within 60 s"
                 : String.format("diagnostics after %.1f s", (bigDiagnostics.nanos() - sent) / 1e9)));
-        watchMemory();
+        watchMemory("10 MB file, after its diagnostics");
 
         // still itself afterwards
         track(client.completion(uri, new Position(0, 0)));
         awaitAll("after everything");
-        watchMemory();
         System.out.printf("fuzz: peak VmRSS seen %d MB, VmHWM %d MB%n", peakRssKb / 1024, client.peakRssKb() / 1024);
         assertThat(client.alive()).as("server alive at the end").isTrue();
         assertThat(peakRssKb).as("VmRSS stays below " + RSS_BOUND_KB / 1024 + " MB").isLessThan(RSS_BOUND_KB);
@@ -172,13 +171,15 @@ class LanguageServerFuzzTest {
             }
         }
         requests.clear();
-        watchMemory();
+        watchMemory(phase);
         assertThat(client.alive()).as("server alive after " + phase).isTrue();
     }
 
-    private void watchMemory() {
-        peakRssKb = Math.max(peakRssKb, client.rssKb());
-        assertThat(peakRssKb).as("VmRSS stays below " + RSS_BOUND_KB / 1024 + " MB").isLessThan(RSS_BOUND_KB);
+    private void watchMemory(String phase) {
+        long now = client.rssKb();
+        peakRssKb = Math.max(peakRssKb, now);
+        assertThat(now).as("VmRSS stays below " + RSS_BOUND_KB / 1024 + " MB (" + phase + ", server started as "
+                + LspServers.serverUnderTest() + ")").isLessThan(RSS_BOUND_KB);
     }
 
     private static String garbage(Random random) {

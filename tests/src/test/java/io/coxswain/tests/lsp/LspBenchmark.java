@@ -66,16 +66,21 @@ class LspBenchmark {
             ours.forEach((measure, o) -> {
                 Figure p = peer.get(measure);
                 ratio.put(measure, o.note() == null && p.note() == null && p.value() > 0
-                        ? String.format("%.2f×", o.value() / p.value()) : "n/a");
+                        ? ratio(o.value() / p.value()) : "n/a");
             });
             columns.put("ours / theirs", ratio);
             FigureTable.print(String.format("LSP benchmark: %,d documents, %,d lines, %,d KB; %d samples per position "
                     + "(fewer where a server used up its %d s per measure)", documents, file.lines(),
                     file.text().length() / 1024, samples, MEASURE_BUDGET_NANOS / 1_000_000_000L), columns,
-                    "yaml-language-server: the version pinned in tests/lsp-peer; both servers get the same schema bundled from schemas/."
+                    "yaml-language-server: the version pinned in tests/lsp-peer; both servers get the same schema bundled from schemas/;"
+                            + " ours runs as plain `java -jar` (JVM options: -Dcoxswain.ls.jvmArgs)."
                             + (LspServers.ours().isPresent() ? ""
                                     : "\nour server: no jar at " + LspServers.ourJar() + ", so its column is empty"));
         }
+    }
+
+    private static String ratio(double r) {
+        return r < 0.01 ? "<0.01×" : String.format("%.2f×", r);
     }
 
     private static Map<String, Figure> unavailable(String why) {

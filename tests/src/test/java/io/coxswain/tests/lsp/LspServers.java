@@ -30,8 +30,15 @@ public final class LspServers {
         if (!Files.isRegularFile(jar)) {
             return Optional.empty();
         }
-        return Optional.of(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-jar", jar.toString()));
+        // as `java -jar` starts it, with JVM options only where -Dcoxswain.ls.jvmArgs gives them
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String jvmArgs = System.getProperty("coxswain.ls.jvmArgs", "").trim();
+        if (!jvmArgs.isEmpty()) {
+            command.addAll(List.of(jvmArgs.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        return Optional.of(command);
     }
 
     /** Our server's command, or an assertion error that says what is missing and how to build it. */
