@@ -1,0 +1,93 @@
+package io.coxswain.tests.lsp;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.coxswain.schemas.SchemaCatalog;
+import io.coxswain.tests.SharedFiles;
+
+/** The command lines of the servers the LSP suites run, and the settings both are given. */
+public final class LspServers {
+
+    public static final String OURS = "coxswain-language-server";
+    public static final String PEER = "yaml-language-server";
+
+    private LspServers() {
+    }
+
+    /** Our server's jar: -Dcoxswain.ls.jar or COXSWAIN_LS_JAR, else where the language-server module builds it. */
+    public static Path ourJar() {
+        String given = System.getProperty("coxswain.ls.jar", System.getenv("COXSWAIN_LS_JAR"));
+        return given != null ? Path.of(given).toAbsolutePath()
+                : SharedFiles.projectRoot().resolve("language-server/target/coxswain-language-server.jar");
+    }
+
+    public static Optional<List<String>> ours() {
+        Path jar = ourJar();
+        if (!Files.isRegularFile(jar)) {
+            return Optional.empty();
+        }
+        // as `java -jar` starts it, with JVM options only where -Dcoxswain.ls.jvmArgs gives them
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String jvmArgs = System.getProperty("coxswain.ls.jvmArgs", "").trim();
+        if (!jvmArgs.isEmpty()) {
+            command.addAll(List.of(jvmArgs.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        return Optional.of(command);
+    }
+
+    /** Our server's command, or an assertion error that says what is missing and how to build it. */
+    public static List<String> oursOrFail() {
+        return ours().orElseThrow(() -> new AssertionError("our language server jar is missing: " + ourJar()
+                + " (build it with `mvn -B package -pl language-server -am -DskipTests`, or point -Dcoxswain.ls.jar at it)"));
+    }
+
+    public static Path peerScript() {
+        return SharedFiles.projectRoot().resolve("tests/lsp-peer/node_modules/yaml-language-server/bin/yaml-language-server");
+    }
+
+    public static Optional<List<String>> peer() {
+        Path script = peerScript();
+        if (!Files.isRegularFile(script)) {
+            return Optional.empty();
+        }
+        return Optional.of(List.of("node", script.toString(), "--stdio"));
+    }
+
+    /** Servers the suites that test "our server" run instead, for development: -Dcoxswain.lsp.server=peer. */
+    public static List<String> serverUnderTest() {
+        if ("peer".equals(System.getProperty("coxswain.lsp.server"))) {
+            return peer().orElseThrow(() -> new AssertionError("yaml-language-server is not installed in tests/lsp-peer"));
+        }
+        return oursOrFail();
+    }
+
+    /** The bundled schema, written once per run below the tests module's target folder. */
+    public static synchronized Path schemaFile() throws java.io.IOException {
+        Path file = SharedFiles.projectRoot().resolve("tests/target/lsp/coxswain-kubernetes.schema.json");
+        if (!Files.isRegularFile(file)) {
+            KubernetesSchemaBundle.write(SchemaCatalog.standard(), file);
+        }
+        return file;
+    }
+
+    /** The settings both servers receive, as initializationOptions and through workspace/configuration. */
+    public static Map<String, Object> settings() throws java.io.IOException {
+        return Map.of("yaml", Map.of(
+                "schemas", Map.of(schemaFile().toUri().toString(), List.of("*.yaml", "*.yml")),
+                "validate", true,
+                "completion", true,
+                "hover", true,
+                "format", Map.of("enable", false),
+                "maxItemsComputed", 5000));
+    }
+
+    public static Path workDir() throws java.io.IOException {
+        return Files.createDirectories(SharedFiles.projectRoot().resolve("tests/target/lsp"));
+    }
+}
