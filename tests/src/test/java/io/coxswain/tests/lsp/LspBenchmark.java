@@ -73,7 +73,7 @@ class LspBenchmark {
                     + "(fewer where a server used up its %d s per measure)", documents, file.lines(),
                     file.text().length() / 1024, samples, MEASURE_BUDGET_NANOS / 1_000_000_000L), columns,
                     "yaml-language-server: the version pinned in tests/lsp-peer; both servers get the same schema bundled from schemas/;"
-                            + " ours runs as plain `java -jar` (JVM options: -Dcoxswain.ls.jvmArgs)."
+                            + " ours runs as editors start it: java " + LspServers.EDITOR_JVM_ARGS + " -jar (-Dcoxswain.ls.jvmArgs changes it)."
                             + (LspServers.ours().isPresent() ? ""
                                     : "\nour server: no jar at " + LspServers.ourJar() + ", so its column is empty"));
         }

@@ -18,6 +18,9 @@ public final class LspServers {
     private LspServers() {
     }
 
+    /** The JVM options editors start our server with. */
+    public static final String EDITOR_JVM_ARGS = "-XX:+UseSerialGC -Xmx1g";
+
     /** Our server's jar: -Dcoxswain.ls.jar or COXSWAIN_LS_JAR, else where the language-server module builds it. */
     public static Path ourJar() {
         String given = System.getProperty("coxswain.ls.jar", System.getenv("COXSWAIN_LS_JAR"));
@@ -30,10 +33,11 @@ public final class LspServers {
         if (!Files.isRegularFile(jar)) {
             return Optional.empty();
         }
-        // as `java -jar` starts it, with JVM options only where -Dcoxswain.ls.jvmArgs gives them
+        // as an editor starts it (language-server/README.md): a small serial-GC heap, as vscode-xml starts LemMinX;
+        // -Dcoxswain.ls.jvmArgs replaces those options
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String jvmArgs = System.getProperty("coxswain.ls.jvmArgs", "").trim();
+        String jvmArgs = System.getProperty("coxswain.ls.jvmArgs", EDITOR_JVM_ARGS).trim();
         if (!jvmArgs.isEmpty()) {
             command.addAll(List.of(jvmArgs.split("\\s+")));
         }
