@@ -1,6 +1,7 @@
 package io.coxswain.scheduler;
 
 import io.coxswain.controllers.events.EventRecorder;
+import io.coxswain.controllers.machinery.MergePatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -28,7 +29,6 @@ final class Binder implements AutoCloseable {
 
     private final KubernetesClient client;
     private final HttpClient http;
-    private final String base;
     private final Semaphore inFlight;
     private final EventRecorder events;
     private final ExecutorService statusWriter = Executors.newSingleThreadExecutor(r -> {
@@ -40,8 +40,6 @@ final class Binder implements AutoCloseable {
     Binder(KubernetesClient client, int parallelism) {
         this.client = client;
         this.http = client.getHttpClient();
-        String url = client.getMasterUrl().toString();
-        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.inFlight = new Semaphore(parallelism);
         this.events = new EventRecorder(client, "default-scheduler", null);
     }
@@ -53,7 +51,7 @@ final class Binder implements AutoCloseable {
                 "metadata", Map.of("name", name, "namespace", ns, "uid", pod.getMetadata().getUid()),
                 "target", Map.of("apiVersion", "v1", "kind", "Node", "name", node)));
         HttpRequest request = http.newHttpRequestBuilder()
-                .uri(base + "/api/v1/namespaces/" + ns + "/pods/" + name + "/binding")
+                .uri(MergePatch.url(client, "/api/v1/namespaces/" + ns + "/pods/" + name + "/binding"))
                 .post("application/json", body).build();
         inFlight.acquireUninterruptibly();
         return http.sendAsync(request, String.class).handle((response, error) -> {

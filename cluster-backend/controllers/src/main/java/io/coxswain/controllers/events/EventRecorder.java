@@ -5,8 +5,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.coxswain.controllers.machinery.MergePatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,9 +71,9 @@ public final class EventRecorder implements AutoCloseable {
                 if (previous != null) {
                     previous.setCount(previous.getCount() + 1);
                     previous.setLastTimestamp(now);
-                    event = client.v1().events().inNamespace(ns).withName(previous.getMetadata().getName())
-                            .patch(PatchContext.of(PatchType.JSON_MERGE),
-                                    "{\"count\":" + previous.getCount() + ",\"lastTimestamp\":\"" + now + "\"}");
+                    MergePatch.send(client, "/api/v1/namespaces/" + ns + "/events/" + previous.getMetadata().getName(),
+                            Map.of("count", previous.getCount(), "lastTimestamp", now));
+                    event = previous;
                 } else {
                     event = client.v1().events().inNamespace(ns).resource(new EventBuilder()
                             .withNewMetadata().withName(meta.getName() + "." + Long.toHexString(System.nanoTime()))

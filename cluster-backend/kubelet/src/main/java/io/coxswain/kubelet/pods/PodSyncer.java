@@ -1,5 +1,6 @@
 package io.coxswain.kubelet.pods;
 
+import io.coxswain.controllers.machinery.MergePatch;
 import io.coxswain.controllers.events.EventRecorder;
 import io.coxswain.kubelet.KubeletOptions;
 import io.coxswain.kubelet.runtime.ContainerRecord;
@@ -17,14 +18,10 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -563,8 +560,9 @@ public final class PodSyncer implements AutoCloseable {
             return;
         }
         try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+            // one PATCH: the DSL's patch would GET the pod first
+            MergePatch.send(client, "/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/"
+                    + pod.getMetadata().getName() + "/status", Map.of("status", status));
             state.lastSent = status;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {

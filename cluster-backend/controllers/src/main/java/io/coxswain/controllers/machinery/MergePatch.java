@@ -1,4 +1,4 @@
-package io.coxswain.kubelet;
+package io.coxswain.controllers.machinery;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -22,15 +22,19 @@ public final class MergePatch {
     private MergePatch() {
     }
 
+    /** The apiserver URL of a path, such as {@code /api/v1/namespaces/ns/pods/p/binding}. */
+    public static String url(KubernetesClient client, String path) {
+        String base = client.getMasterUrl().toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
+    }
+
     /**
      * @param path such as {@code /api/v1/nodes/n1/status}
      * @throws KubernetesClientException with the HTTP status code when the server refuses it
      */
     public static void send(KubernetesClient client, String path, Object body) {
-        String base = client.getMasterUrl().toString();
-        String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
         var http = client.getHttpClient();
-        HttpRequest request = http.newHttpRequestBuilder().uri(url)
+        HttpRequest request = http.newHttpRequestBuilder().uri(url(client, path))
                 .method("PATCH", "application/merge-patch+json", Serialization.asJson(body)).build();
         HttpResponse<String> response;
         try {
