@@ -53,12 +53,11 @@ class LspBenchmark {
             Manifests.File file = Manifests.generate(documents);
             int samples = documents >= 5_000 ? 8 : documents >= 1_000 ? 20 : 30;
             int edits = documents >= 5_000 ? 2 : 4;
-            Map<String, Figure> ours = LspServers.ours()
-                    .map(cmd -> run(LspServers.OURS, cmd, file, documents, samples, edits))
-                    .orElseGet(() -> unavailable("jar missing"));
-            Map<String, Figure> peer = LspServers.peer()
-                    .map(cmd -> run(LspServers.PEER, cmd, file, documents, samples, edits))
-                    .orElseGet(() -> unavailable("not installed"));
+            // both servers are installed by ./coxswain test: a missing one fails the benchmark
+            Map<String, Figure> ours = run(LspServers.OURS, LspServers.oursOrFail(), file, documents, samples, edits);
+            Map<String, Figure> peer = run(LspServers.PEER, LspServers.peer().orElseThrow(() -> new AssertionError(
+                    "yaml-language-server is not installed in tests/lsp-peer (./coxswain test installs it)")),
+                    file, documents, samples, edits);
             Map<String, Map<String, String>> columns = new LinkedHashMap<>();
             columns.put("coxswain", show(ours));
             columns.put(LspServers.PEER, show(peer));
