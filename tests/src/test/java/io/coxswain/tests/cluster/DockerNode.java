@@ -5,9 +5,7 @@ import io.coxswain.kubelet.KubeletOptions;
 import io.coxswain.kubelet.docker.DockerRuntime;
 import io.coxswain.kubelet.docker.PodNetwork;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
@@ -40,7 +38,7 @@ public final class DockerNode implements AutoCloseable {
     private DockerNode(TestCluster cluster, Path dir) throws IOException {
         this.cluster = cluster;
         this.dir = dir;
-        this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(cluster.url()).build()).build();
+        this.client = cluster.newClient();
         this.kubectl = new Kubectl(cluster, Files.createDirectories(dir.resolve("kubectl")));
         this.options = KubeletOptions.defaults(nodeName, dir.resolve("kubelet")).withServerPort(0)
                 .withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(16)).withStatusInterval(Duration.ofSeconds(2));

@@ -64,6 +64,12 @@ public final class TestCluster implements AutoCloseable {
         return "http://127.0.0.1:" + apiServer.port();
     }
 
+    /** A new fabric8 client of this cluster; the caller closes it. */
+    public io.fabric8.kubernetes.client.KubernetesClient newClient() {
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url()).build()).build();
+    }
+
     public Path kubeconfig() {
         return kubeconfig;
     }

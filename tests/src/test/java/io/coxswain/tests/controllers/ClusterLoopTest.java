@@ -9,9 +9,7 @@ import io.coxswain.scheduler.SchedulerOptions;
 import io.coxswain.tests.cluster.Kubectl;
 import io.coxswain.tests.cluster.TestCluster;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +44,7 @@ class ClusterLoopTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = TestCluster.embedded(dir.resolve("cluster"));
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(cluster.url()).build()).build();
+        client = cluster.newClient();
         kubectl = new Kubectl(cluster, Files.createDirectories(dir.resolve("kubectl")));
         steady = HollowNodes.start(client, HollowOptions.defaults(2).withPrefix("steady").withLease(Duration.ofSeconds(1), Duration.ofSeconds(10)));
         scheduler = Scheduler.start(client, SchedulerOptions.defaults());

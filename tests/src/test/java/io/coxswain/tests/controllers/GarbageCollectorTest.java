@@ -9,9 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +40,7 @@ class GarbageCollectorTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = TestCluster.embedded(dir.resolve("cluster"));
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(cluster.url()).build()).build();
+        client = cluster.newClient();
         kubectl = new Kubectl(cluster, Files.createDirectories(dir.resolve("kubectl")));
         informers = client.informers();
         gc = GarbageCollector.create(client, informers, io.coxswain.controllers.ControllerOptions.defaults());

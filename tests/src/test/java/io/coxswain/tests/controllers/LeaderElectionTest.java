@@ -3,9 +3,7 @@ package io.coxswain.tests.controllers;
 import io.coxswain.tests.cluster.ApiServerProcess;
 import io.coxswain.tests.cluster.TestCluster;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +32,7 @@ class LeaderElectionTest {
     void theStandbyTakesOverWhenTheLeaderIsKilled() throws Exception {
         assertThat(ApiServerProcess.jar()).as("the launcher jar is built before the tests module").exists();
         try (TestCluster cluster = TestCluster.embedded(dir.resolve("cluster"));
-             KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(cluster.url()).build()).build()) {
+             KubernetesClient client = cluster.newClient()) {
             List<Process> managers = new ArrayList<>();
             List<Path> logs = new ArrayList<>();
             try {

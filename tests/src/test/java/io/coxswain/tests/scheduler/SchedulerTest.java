@@ -11,9 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +44,7 @@ class SchedulerTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = TestCluster.embedded(dir.resolve("cluster"));
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(cluster.url()).build()).build();
+        client = cluster.newClient();
         kubectl = new Kubectl(cluster, Files.createDirectories(dir.resolve("kubectl")));
         SchedulerConfiguration config = SchedulerConfiguration.parse("""
                 apiVersion: kubescheduler.config.k8s.io/v1
