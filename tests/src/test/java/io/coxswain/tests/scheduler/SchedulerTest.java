@@ -101,12 +101,12 @@ class SchedulerTest {
     void selectorsTaintsAndCordonsAreHonoured() {
         node("plain", "4", "8Gi", Map.of(), List.of());
         node("gpu", "4", "8Gi", Map.of("accelerator", "gpu"), List.of(new Taint("NoSchedule", "dedicated", null, "gpu")));
-        Node cordoned = node("cordoned", "4", "8Gi", Map.of("accelerator", "gpu"), List.of());
-        client.nodes().withName("cordoned").edit(n -> {
+        node("cordoned", "4", "8Gi", Map.of("accelerator", "gpu"), List.of());
+        Node cordoned = client.nodes().withName("cordoned").edit(n -> {
             n.getSpec().setUnschedulable(true);
             return n;
         });
-        assertThat(cordoned).isNotNull();
+        assertThat(cordoned.getSpec().getUnschedulable()).as("the cordon is stored").isTrue();
         Pod selector = new PodBuilder(template("picky")).editSpec().withNodeSelector(Map.of("accelerator", "gpu"))
                 .addNewToleration().withKey("dedicated").withOperator("Equal").withValue("gpu").withEffect("NoSchedule").endToleration()
                 .endSpec().build();
