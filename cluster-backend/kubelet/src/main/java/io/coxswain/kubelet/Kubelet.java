@@ -1,9 +1,9 @@
 package io.coxswain.kubelet;
 
+import io.coxswain.controllers.machinery.DaemonThreads;
 import io.coxswain.controllers.events.EventRecorder;
 import io.coxswain.kubelet.node.NodeAgent;
 import io.coxswain.kubelet.pods.PodSyncer;
-import io.coxswain.kubelet.pods.PodWorkers;
 import io.coxswain.kubelet.runtime.ContainerRuntime;
 import io.coxswain.kubelet.server.KubeletServer;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -42,8 +42,8 @@ public final class Kubelet implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final Vertx vertx;
     private final Map<String, Pod> pods = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, PodWorkers.daemon("kubelet-timer"));
-    private final ScheduledExecutorService probeTimer = Executors.newScheduledThreadPool(4, PodWorkers.daemon("kubelet-probe"));
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, DaemonThreads.named("kubelet-timer"));
+    private final ScheduledExecutorService probeTimer = Executors.newScheduledThreadPool(4, DaemonThreads.named("kubelet-probe"));
     private final EventRecorder events;
     private final NodeAgent node;
     private final PodSyncer syncer;

@@ -1,5 +1,6 @@
 package io.coxswain.scheduler;
 
+import io.coxswain.controllers.machinery.DaemonThreads;
 import io.coxswain.controllers.events.EventRecorder;
 import io.coxswain.controllers.machinery.MergePatch;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -31,11 +32,7 @@ final class Binder implements AutoCloseable {
     private final HttpClient http;
     private final Semaphore inFlight;
     private final EventRecorder events;
-    private final ExecutorService statusWriter = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "scheduler-status");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService statusWriter = Executors.newSingleThreadExecutor(DaemonThreads.named("scheduler-status"));
 
     Binder(KubernetesClient client, int parallelism) {
         this.client = client;

@@ -1,5 +1,6 @@
 package io.coxswain.controllers.events;
 
+import io.coxswain.controllers.machinery.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -27,11 +28,7 @@ public final class EventRecorder implements AutoCloseable {
     private final KubernetesClient client;
     private final String component;
     private final String host;
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "event-recorder");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(DaemonThreads.named("event-recorder"));
     private final Map<String, Event> posted = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Event> eldest) {

@@ -25,11 +25,7 @@ public final class WorkQueue<T> implements AutoCloseable {
 
     public WorkQueue(String name, RateLimiter<T> limiter) {
         this.limiter = limiter;
-        this.delays = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name + "-delays");
-            t.setDaemon(true);
-            return t;
-        });
+        this.delays = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-delays"));
     }
 
     public synchronized void add(T item) {

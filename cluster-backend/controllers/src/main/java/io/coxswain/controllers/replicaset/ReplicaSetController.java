@@ -1,5 +1,6 @@
 package io.coxswain.controllers.replicaset;
 
+import io.coxswain.controllers.machinery.DaemonThreads;
 import io.coxswain.controllers.ControllerOptions;
 import io.coxswain.controllers.machinery.Controller;
 import io.coxswain.controllers.machinery.ControllerRefs;
@@ -59,11 +60,7 @@ public final class ReplicaSetController {
     private final Expectations expectations;
     private final Clock clock;
     private final Controller controller;
-    private final ExecutorService writes = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "replicaset-writes");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService writes = Executors.newCachedThreadPool(DaemonThreads.named("replicaset-writes"));
 
     private ReplicaSetController(KubernetesClient client, SharedInformerFactory informers, ControllerOptions options, Clock clock) {
         this.client = client;

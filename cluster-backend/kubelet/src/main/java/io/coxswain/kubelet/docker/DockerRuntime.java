@@ -1,5 +1,6 @@
 package io.coxswain.kubelet.docker;
 
+import io.coxswain.controllers.machinery.DaemonThreads;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
@@ -16,7 +17,6 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.Network;
-import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -72,11 +72,7 @@ public final class DockerRuntime implements ContainerRuntime {
      */
     private final Map<String, Inspected> inspected = new ConcurrentHashMap<>();
     private final Map<String, KnownImage> images = new ConcurrentHashMap<>();
-    private final ExecutorService starters = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "sandbox-starter");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService starters = Executors.newCachedThreadPool(DaemonThreads.named("sandbox-starter"));
 
     public DockerRuntime(String dockerHost, PodNetwork network, String sandboxImage) {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();

@@ -1,7 +1,7 @@
 package io.coxswain.kubelet.hollow;
 
+import io.coxswain.controllers.machinery.DaemonThreads;
 import io.coxswain.kubelet.node.NodeAgent;
-import io.coxswain.kubelet.pods.PodWorkers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,7 @@ public final class HollowNodes implements AutoCloseable {
     private final NodeAgent[] agents;
     private final AtomicIntegerArray inFlight;
     private final HollowPods pods;
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(PodWorkers.daemon("hollow-ticker"));
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("hollow-ticker"));
     private final ExecutorService heartbeats;
     private final AtomicLong renewals = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -53,7 +53,7 @@ public final class HollowNodes implements AutoCloseable {
         this.options = options;
         this.agents = new NodeAgent[options.nodes()];
         this.inFlight = new AtomicIntegerArray(options.nodes());
-        this.heartbeats = Executors.newFixedThreadPool(options.heartbeatThreads(), PodWorkers.daemon("hollow-heartbeat"));
+        this.heartbeats = Executors.newFixedThreadPool(options.heartbeatThreads(), DaemonThreads.named("hollow-heartbeat"));
         Map<String, String> labels = new HashMap<>(options.labels());
         labels.put("type", "hollow");
         for (int i = 0; i < agents.length; i++) {
@@ -83,7 +83,7 @@ public final class HollowNodes implements AutoCloseable {
     }
 
     private void register() {
-        ExecutorService pool = Executors.newFixedThreadPool(options.registrationConcurrency(), PodWorkers.daemon("hollow-register"));
+        ExecutorService pool = Executors.newFixedThreadPool(options.registrationConcurrency(), DaemonThreads.named("hollow-register"));
         try {
             List<Future<?>> done = new ArrayList<>();
             for (NodeAgent agent : agents) {

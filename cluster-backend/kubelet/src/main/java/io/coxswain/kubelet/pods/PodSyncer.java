@@ -1,5 +1,6 @@
 package io.coxswain.kubelet.pods;
 
+import io.coxswain.controllers.machinery.DaemonThreads;
 import io.coxswain.controllers.machinery.MergePatch;
 import io.coxswain.controllers.events.EventRecorder;
 import io.coxswain.kubelet.KubeletOptions;
@@ -60,7 +61,7 @@ public final class PodSyncer implements AutoCloseable {
     private final EnvResolver env;
     private final Map<String, PodState> states = new ConcurrentHashMap<>();
     private volatile Set<String> startedWith;
-    private final ExecutorService stoppers = Executors.newCachedThreadPool(PodWorkers.daemon("container-stopper"));
+    private final ExecutorService stoppers = Executors.newCachedThreadPool(DaemonThreads.named("container-stopper"));
 
     /**
      * @param pods     the latest pod object of this node by uid, null once it is gone from the API

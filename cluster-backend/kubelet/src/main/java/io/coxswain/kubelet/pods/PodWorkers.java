@@ -1,5 +1,6 @@
 package io.coxswain.kubelet.pods;
 
+import io.coxswain.controllers.machinery.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,8 @@ public final class PodWorkers implements AutoCloseable {
 
     public PodWorkers(int threads, Consumer<String> sync) {
         this.sync = sync;
-        this.pool = Executors.newFixedThreadPool(threads, daemon("pod-worker"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("pod-timer"));
+        this.pool = Executors.newFixedThreadPool(threads, DaemonThreads.named("pod-worker"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("pod-timer"));
     }
 
     /** Syncs the pod with this key soon. */
@@ -97,15 +98,6 @@ public final class PodWorkers implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         pool.shutdownNow();
-    }
-
-    /** Daemon threads with this name, so that a kubelet never holds a JVM open. */
-    public static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static final class Slot {
