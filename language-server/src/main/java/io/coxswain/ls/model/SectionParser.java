@@ -42,7 +42,8 @@ public final class SectionParser {
             content = documents.isEmpty() ? null : documents.get(0).content();
         } catch (ManifestReader.ManifestReadException e) {
             String message = e.getMessage().replaceFirst("^line \\d+, column \\d+: ", "");
-            error = precise(text, new SectionParse.SyntaxError(message, Math.max(0, e.line() - 1), Math.max(0, e.column() - 1)));
+            int line = Math.max(0, e.line() - 1);
+            error = precise(text, new SectionParse.SyntaxError(message, line, Utf16Columns.of(text).column(line, Math.max(0, e.column() - 1))));
         } catch (RuntimeException | StackOverflowError e) {
             error = new SectionParse.SyntaxError("cannot read this YAML: " + e.getMessage(), 0, 0);
         }
@@ -54,7 +55,7 @@ public final class SectionParser {
                         .setMaxAliasesForCollections(ManifestReader.MAX_ALIASES)
                         .setCodePointLimit(ManifestReader.MAX_CODE_POINTS).build();
                 for (Node root : new Compose(settings).composeAllFromString(text)) {
-                    new RangeWalker(keys, values).walk(root, "", 0);
+                    new RangeWalker(keys, values, Utf16Columns.of(text)).walk(root, "", 0);
                     break;
                 }
             } catch (RuntimeException | StackOverflowError e) {
@@ -103,7 +104,7 @@ public final class SectionParser {
                 if (context != null) {
                     String what = e.getContext() == null ? "this" : e.getContext().replaceFirst("^while (scanning|parsing) ", "");
                     return new SectionParse.SyntaxError(what + " is not closed before the end of the document",
-                            context.getLine(), context.getColumn());
+                            context.getLine(), Utf16Columns.of(text).column(context.getLine(), context.getColumn()));
                 }
             } catch (RuntimeException e) {
                 return error;
@@ -139,11 +140,13 @@ public final class SectionParser {
     private static final class RangeWalker {
         private final Map<String, Span> keys;
         private final Map<String, Span> values;
+        private final Utf16Columns columns;
         private int visited;
 
-        RangeWalker(Map<String, Span> keys, Map<String, Span> values) {
+        RangeWalker(Map<String, Span> keys, Map<String, Span> values, Utf16Columns columns) {
             this.keys = keys;
             this.values = values;
+            this.columns = columns;
         }
 
         void walk(Node node, String pointer, int depth) {
@@ -167,13 +170,14 @@ public final class SectionParser {
             }
         }
 
-        private static Span span(Node node) {
+        private Span span(Node node) {
             Mark start = node.getStartMark().orElse(null);
             Mark end = node.getEndMark().orElse(start);
             if (start == null) {
                 return new Span(0, 0, 0, 0);
             }
-            return new Span(start.getLine(), start.getColumn(), end.getLine(), end.getColumn());
+            return new Span(start.getLine(), columns.column(start.getLine(), start.getColumn()),
+                    end.getLine(), columns.column(end.getLine(), end.getColumn()));
         }
     }
 }

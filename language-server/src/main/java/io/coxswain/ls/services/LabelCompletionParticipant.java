@@ -7,15 +7,20 @@ import org.eclipse.lsp4j.CompletionItemKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Labels used by the pod templates of the open files, in selectors (keys as {@code key: value} pairs, and values);
  * the port names of the same pod template for probes' and Services' named ports, and its container names for
- * {@code resourceFieldRef.containerName}. The text must parse for the last two, since they read the manifest.
+ * {@code resourceFieldRef.containerName}, {@code targetContainerName} and kubectl's default-container annotation. The text must parse for the last two, since they read the manifest.
  */
 public final class LabelCompletionParticipant implements CompletionParticipant {
+
+    /** Keys whose value names a container of the same pod: kubectl's default-container annotation among them. */
+    private static final Set<String> CONTAINER_REFERENCES = Set.of("containerName", "targetContainerName",
+            "kubectl.kubernetes.io/default-container");
 
     @Override
     public void onKey(CompletionRequest request, List<CompletionItem> out) {
@@ -52,11 +57,17 @@ public final class LabelCompletionParticipant implements CompletionParticipant {
                     .forEach(t -> podSpecs.add(t.podSpec()));
         }
         for (JsonNode spec : podSpecs) {
-            for (JsonNode container : spec.path("containers")) {
-                if ("containerName".equals(key) && !container.path("name").asText("").isEmpty()) {
-                    String name = container.path("name").asText();
-                    out.add(request.item(name, CompletionItemKind.Reference, name, false, "0" + name, "container", null));
+            if (CONTAINER_REFERENCES.contains(key)) {
+                for (String list : List.of("containers", "initContainers")) {
+                    for (JsonNode container : spec.path(list)) {
+                        String name = container.path("name").asText("");
+                        if (!name.isEmpty()) {
+                            out.add(request.item(name, CompletionItemKind.Reference, name, false, "0" + name, "container", null));
+                        }
+                    }
                 }
+            }
+            for (JsonNode container : spec.path("containers")) {
                 for (JsonNode port : container.path("ports")) {
                     String name = port.path("name").asText("");
                     if (("port".equals(key) || "targetPort".equals(key)) && !name.isEmpty()) {

@@ -143,4 +143,13 @@ class CompletionTest {
                 + "              containerName: |\n");
         assertThat(items).extracting(CompletionItem::getLabel).contains("web");
     }
+
+    @Test
+    void containerNamesWhereThePodRefersToThem() {
+        List<CompletionItem> items = completion("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n"
+                + "    kubectl.kubernetes.io/default-container: |\nspec:\n  initContainers:\n    - name: setup\n"
+                + "      image: busybox\n  containers:\n    - name: web\n      image: nginx\n    - name: sidecar\n"
+                + "      image: busybox\n");
+        assertThat(items).extracting(CompletionItem::getLabel).contains("web", "sidecar", "setup");
+    }
 }

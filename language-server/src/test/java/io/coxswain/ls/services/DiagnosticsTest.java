@@ -51,6 +51,16 @@ class DiagnosticsTest {
     }
 
     @Test
+    void columnsAfterAnEmojiCountUtf16UnitsAsLspDoes() {
+        // "😀" is one code point for SnakeYAML but two UTF-16 units for the editor: "5" is at 52, the stray "}" at 32.
+        List<Diagnostic> ds = diagnostics("apiVersion: v1\nkind: Pod\nmetadata: {name: a, annotations: {x: \"😀\"}, labels: 5}\n"
+                + "spec:\n  containers: [{name: a, image: busybox}]\n");
+        assertThat(ds).singleElement().satisfies(d -> assertThat(at(d)).isEqualTo("2:52-53"));
+        assertThat(diagnostics("apiVersion: v1\nkind: Pod\nmetadata: {name: \"😀\", labels: [}\n"))
+                .singleElement().satisfies(d -> assertThat(d.getRange().getStart().getCharacter()).isEqualTo(32));
+    }
+
+    @Test
     void enumAndTypeErrorsAreOnTheValue() {
         List<Diagnostic> ds = diagnostics(POD + "spec:\n  restartPolicy: Sometimes\n  containers:\n    - name: a\n"
                 + "      image: busybox\n      ports:\n        - containerPort: \"80\"\n");
