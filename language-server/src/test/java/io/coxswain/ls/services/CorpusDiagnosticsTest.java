@@ -3,6 +3,7 @@ package io.coxswain.ls.services;
 import io.coxswain.ls.model.ManifestDocument;
 import org.eclipse.lsp4j.Diagnostic;
 import org.eclipse.lsp4j.DiagnosticSeverity;
+import org.eclipse.lsp4j.TextEdit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -107,5 +108,26 @@ class CorpusDiagnosticsTest {
         unexpected.forEach(u -> System.out.println("  " + u));
         assertThat(documents.size()).isGreaterThan(50);
         assertThat(unexpected).isEmpty();
+    }
+
+    @Test
+    void formattingKeepsTheContentOfEveryRealManifest() throws IOException {
+        ManifestLanguageService service = ManifestAssert.service();
+        List<ManifestDocument> documents = openAll(service, corpus().resolve("real"));
+        int changed = 0;
+        for (ManifestDocument document : documents) {
+            List<TextEdit> edits = service.formatting(document);
+            String formatted = FeaturesTest.applyLineEdits(document.text(), edits);
+            ManifestDocument after = ManifestDocument.of(document.uri(), 2, formatted);
+            assertThat(after.sections()).as(document.uri()).hasSameSizeAs(document.sections());
+            for (int i = 0; i < after.sections().size(); i++) {
+                assertThat(after.sections().get(i).parse().content()).as(document.uri() + " document " + i)
+                        .isEqualTo(document.sections().get(i).parse().content());
+            }
+            assertThat(service.formatting(after)).as(document.uri() + " formatted twice").isEmpty();
+            changed += edits.isEmpty() ? 0 : 1;
+        }
+        System.out.printf("corpus/real formatted: %d files, %d re-indented or trimmed, content unchanged in all%n",
+                documents.size(), changed);
     }
 }

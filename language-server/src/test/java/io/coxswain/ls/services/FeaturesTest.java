@@ -124,4 +124,34 @@ class FeaturesTest {
         List<TextEdit> edits = service.formatting(open(service, "# keep me\nkind: Pod   \nspec:\n\tcontainers: []\n"));
         assertThat(edits).extracting(TextEdit::getNewText).containsExactly("kind: Pod", "  containers: []");
     }
+
+    @Test
+    void formattingReindentsToTwoSpacesAndLeavesScalarsAndCommentsAlone() {
+        String original = "# keep me\napiVersion: v1\nkind: Pod   \nmetadata:\n    name: web      # the name\n"
+                + "    annotations:\n        note: |\n            line one  \n              indented\n"
+                + "        flow: {a: '1',\n          b: '2'}\nspec:\n    containers:\n    -   name: web\n"
+                + "        image: nginx\n        command:\n        - sh\n        - -c\n        - |\n          echo hi\n"
+                + "    # trailing comment\n";
+        String expected = "# keep me\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web      # the name\n"
+                + "  annotations:\n    note: |\n        line one  \n          indented\n"
+                + "    flow: {a: '1',\n      b: '2'}\nspec:\n  containers:\n  -   name: web\n"
+                + "      image: nginx\n      command:\n      - sh\n      - -c\n      - |\n        echo hi\n"
+                + "  # trailing comment\n";
+        ManifestLanguageService service = service();
+        String formatted = applyLineEdits(original, service.formatting(open(service, original)));
+        assertThat(formatted).isEqualTo(expected);
+        assertThat(ManifestDocument.of("file:///f.yaml", 1, formatted).sections().get(0).parse().content())
+                .isEqualTo(ManifestDocument.of("file:///o.yaml", 1, original).sections().get(0).parse().content());
+        assertThat(service.formatting(open(service, formatted))).as("formatting twice changes nothing").isEmpty();
+    }
+
+    /** Formatting replaces whole lines, so its edits apply line by line. */
+    static String applyLineEdits(String text, List<TextEdit> edits) {
+        String[] lines = text.split("\n", -1);
+        for (TextEdit edit : edits) {
+            assertThat(edit.getRange().getStart().getLine()).isEqualTo(edit.getRange().getEnd().getLine());
+            lines[edit.getRange().getStart().getLine()] = edit.getNewText();
+        }
+        return String.join("\n", lines);
+    }
 }
