@@ -1,0 +1,68 @@
+// Finding the Java that runs the language server. Pure parts first, so that unit tests can run them.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const MIN_JAVA = 17;
+
+/** The JVM options editors start the server with (language-server/README.md). */
+export const JVM_ARGS = ['-XX:+UseSerialGC', '-Xmx1g'];
+
+/** Where the java executable is: the setting coxswain.java.home, else JAVA_HOME, else `java` on the PATH. */
+export function javaExecutable(settingHome: string | undefined, env: NodeJS.ProcessEnv, platform = process.platform): JavaCandidate {
+  const exe = platform === 'win32' ? 'java.exe' : 'java';
+  if (settingHome && settingHome.trim()) {
+    return { path: join(settingHome.trim(), 'bin', exe), source: 'the setting coxswain.java.home' };
+  }
+  if (env.JAVA_HOME && env.JAVA_HOME.trim()) {
+    return { path: join(env.JAVA_HOME.trim(), 'bin', exe), source: 'JAVA_HOME' };
+  }
+  return { path: exe, source: 'the PATH' };
+}
+
+export interface JavaCandidate {
+  path: string;
+  source: string;
+}
+
+/** The feature version of `java -version` output: 17 for `openjdk version "17.0.15"`, 8 for `"1.8.0_402"`. */
+export function parseJavaVersion(output: string): number | undefined {
+  const m = /version\s+"(\d+)(?:\.(\d+))?[^"]*"/.exec(output);
+  if (!m) {
+    return undefined;
+  }
+  const major = Number(m[1]);
+  return major === 1 && m[2] !== undefined ? Number(m[2]) : major;
+}
+
+export type JavaCheck = { ok: true; path: string; version: number } | { ok: false; message: string };
+
+/** The message shown when no Java 17+ is found: one clear sentence on what was found and what to do. */
+export function javaProblem(candidate: JavaCandidate, version: number | undefined, error?: string): string {
+  const found = version !== undefined
+    ? `found Java ${version} at ${candidate.path} (from ${candidate.source})`
+    : error
+      ? `could not run ${candidate.path} (from ${candidate.source}): ${error}`
+      : `could not read the version of ${candidate.path} (from ${candidate.source})`;
+  return `Coxswain needs Java ${MIN_JAVA} or newer to run its language server; ${found}. `
+    + 'Install a JDK 17+ and point the setting "coxswain.java.home" (or JAVA_HOME) at it.';
+}
+
+/** Runs `java -version` and checks the feature version. */
+export function checkJava(candidate: JavaCandidate): Promise<JavaCheck> {
+  if (candidate.path.includes('/') && !existsSync(candidate.path)) {
+    return Promise.resolve({ ok: false, message: javaProblem(candidate, undefined, 'no such file') });
+  }
+  return new Promise((resolve) => {
+    execFile(candidate.path, ['-version'], { timeout: 20000 }, (error, stdout, stderr) => {
+      const version = parseJavaVersion(`${stderr}\n${stdout}`);
+      if (version === undefined) {
+        resolve({ ok: false, message: javaProblem(candidate, undefined, error ? error.message : undefined) });
+      } else if (version < MIN_JAVA) {
+        resolve({ ok: false, message: javaProblem(candidate, version) });
+      } else {
+        resolve({ ok: true, path: candidate.path, version });
+      }
+    });
+  });
+}
