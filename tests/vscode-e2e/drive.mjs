@@ -1,0 +1,201 @@
+// Drives real VS Code (code-server) in headless Debian Chromium with playwright-core, as a person would:
+// opens the workspace, types in a manifest and sees the Coxswain server's completion and diagnostics, then runs
+// "Coxswain: Deploy" on a Deployment and sees its code lens status come alive.
+//
+// usage: node drive.mjs  (environment: CODE_URL, WORKSPACE, SCREENSHOTS, CHROMIUM; DEPLOY=0 skips the cluster part)
+// Prints one "PASS <step>" line a step and "SCREENSHOT <file>" lines; exits 1 with "FAIL <step>: <why>".
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const url = required('CODE_URL');
+const workspace = required('WORKSPACE');
+const shots = required('SCREENSHOTS');
+const deploy = process.env.DEPLOY !== '0';
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const started = Date.now();
+
+function required(name) {
+  const v = process.env[name];
+  if (!v) {
+    console.error(`FAIL setup: ${name} is not set`);
+    process.exit(2);
+  }
+  return v;
+}
+
+function log(line) {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+}
+
+mkdirSync(shots, { recursive: true });
+const profile = mkdtempSync(join(tmpdir(), 'coxswain-chromium-'));
+let context;
+let page;
+let step = 'launch';
+
+async function shot(name) {
+  const file = join(shots, `${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`SCREENSHOT ${file}`);
+}
+
+/** Polls fn until it returns a truthy value; throws with the last value seen. */
+async function until(what, timeoutMs, fn, intervalMs = 500) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) {
+        return last;
+      }
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 600)}`);
+    }
+    await page.waitForTimeout(intervalMs);
+  }
+}
+
+async function openFile(name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(name);
+  await until(`quick open to list ${name}`, 15000, async () =>
+    (await page.locator('.quick-input-list .monaco-list-row').first().textContent())?.includes(name));
+  await page.keyboard.press('Enter');
+  await until(`the editor tab of ${name}`, 15000, async () =>
+    (await page.locator('.tabs-container .tab.active').textContent())?.includes(name));
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+}
+
+async function runCommand(label) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(`>${label}`);
+  await until(`the command "${label}" in the palette`, 15000, async () =>
+    (await page.locator('.quick-input-list .monaco-list-row').first().getAttribute('aria-label'))?.includes(label));
+  await page.keyboard.press('Enter');
+}
+
+/** The visible rows of the suggest widget (it renders only what fits), each as its label and detail text. */
+async function suggestions() {
+  return (await page.locator('.suggest-widget.visible .monaco-list-row').allTextContents()).map((t) => t.trim());
+}
+
+async function codeLenses() {
+  return (await page.locator('.monaco-editor .codelens-decoration').allTextContents()).map((t) => t.trim());
+}
+
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  page = context.pages()[0] ?? await context.newPage();
+  page.setDefaultTimeout(30000);
+
+  step = 'workbench';
+  await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+  await page.locator('.explorer-folders-view').waitFor({ timeout: 60000 });
+  log('PASS workbench: code-server shows the workspace');
+
+  // --- completion: a Pod being written, the cursor under spec:
+  step = 'completion';
+  await openFile('edit.yaml');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('spec:');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('  ');
+  let seen = [];
+  const items = await until('our completion items under spec: of a Pod (containers)', 90000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget.visible .monaco-list-row').first().waitFor({ timeout: 3000 }).catch(() => undefined);
+    // ours, not VS Code's word completion: the schema's key with its type and "required" as the detail
+    const rows = await suggestions();
+    seen = rows;
+    return rows.some((r) => r.startsWith('containers') && r.includes('[]Container (required)')) ? rows : undefined;
+  }, 1500).catch((e) => {
+    throw new Error(`${e.message}; the suggestions shown: ${JSON.stringify(seen)}`);
+  });
+  log(`PASS completion: ${items.slice(0, 8).join(', ')}${items.length > 8 ? ', …' : ''}`);
+  await shot('01-completion');
+
+  // --- diagnostics: an unknown field, with the server's "did you mean"
+  step = 'diagnostics';
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('hostnamee: web');
+  await page.keyboard.press('Escape');
+  await until('a squiggle under the unknown field', 30000, async () => (await page.locator('.monaco-editor .squiggly-error').count()) > 0);
+  await page.locator('[id="status.problems"]').click();
+  const problem = await until('the unknown field in the Problems panel', 30000, async () => {
+    const rows = await page.locator('.markers-panel .monaco-list-row').allTextContents();
+    return rows.find((r) => r.includes('unknown field') && r.includes('hostnamee'));
+  });
+  if (!problem.includes('did you mean "hostname"')) {
+    throw new Error(`the problem has no "did you mean": ${problem}`);
+  }
+  log(`PASS diagnostics: ${problem}`);
+  await shot('02-diagnostics');
+  await page.locator('[id="status.problems"]').click(); // close the panel again
+
+  if (deploy) {
+    // --- deploy: a Deployment of the local busybox image; the status lens comes alive
+    step = 'code lenses';
+    await openFile('web.yaml');
+    const lenses = await until('the server\'s Deploy code lens', 60000, async () => {
+      const l = await codeLenses();
+      return l.some((t) => t.includes('Deploy')) ? l : undefined;
+    });
+    log(`PASS code lenses: ${lenses.join(' | ')}`);
+    await shot('03-before-deploy');
+
+    step = 'deploy';
+    await page.keyboard.press('Control+Home');
+    await runCommand('Coxswain: Deploy');
+    const first = await until('a status code lens (● or ⏳) after Deploy', 60000, async () => {
+      const l = await codeLenses();
+      return l.find((t) => /[●⏳⚠✖✔]/.test(t));
+    });
+    log(`PASS deploy: the status lens appeared: ${first}`);
+    const running = await until('the status code lens "● Running"', 120000, async () => {
+      const l = await codeLenses();
+      return l.find((t) => t.includes('● Running'));
+    });
+    log(`PASS running: ${running}`);
+    await shot('04-deployed');
+
+    step = 'cluster view';
+    await page.locator('.activitybar .action-item a[aria-label^="Coxswain"]').click();
+    const rows = await until('the pod under the Deployment in the Coxswain Cluster view', 30000, async () => {
+      const r = await page.locator('.pane-body .monaco-list-row').allTextContents();
+      return r.some((t) => t.startsWith('web-')) ? r : undefined;
+    });
+    log(`PASS cluster view: ${rows.join(' / ')}`);
+    const bar = await page.locator('.statusbar').textContent();
+    log(`status bar: ${bar}`);
+    await shot('05-cluster-view');
+  }
+  log('DONE');
+} catch (e) {
+  console.log(`FAIL ${step}: ${e.message.split('\n')[0]}`);
+  if (page) {
+    await shot(`failed-${step.replace(/\W+/g, '-')}`).catch(() => undefined);
+  }
+  process.exitCode = 1;
+} finally {
+  await context?.close().catch(() => undefined);
+  rmSync(profile, { recursive: true, force: true });
+}
