@@ -1,10 +1,12 @@
 // Drives real VS Code (code-server) in headless Debian Chromium with playwright-core, as a person would:
 // opens the workspace, types in a manifest and sees the Coxswain server's completion and diagnostics, then runs
-// "Coxswain: Deploy" on a Deployment and sees its code lens status come alive.
+// "Coxswain: Deploy" on a Deployment and sees its code lens status come alive, the Coxswain Cluster view, a diff
+// with the cluster and the pod's log; last, that a Java older than 17 is refused with one clear message.
 //
-// usage: node drive.mjs  (environment: CODE_URL, WORKSPACE, SCREENSHOTS, CHROMIUM; DEPLOY=0 skips the cluster part)
+// usage: node drive.mjs  (environment: CODE_URL, WORKSPACE, SCREENSHOTS, CHROMIUM; DEPLOY=0 skips the cluster part;
+// OLD_JAVA_HOME, a JDK folder whose java says it is 11, checks the message about Java at the end)
 // Prints one "PASS <step>" line a step and "SCREENSHOT <file>" lines; exits 1 with "FAIL <step>: <why>".
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -184,9 +186,52 @@ try {
       return r.some((t) => t.startsWith('web-')) ? r : undefined;
     });
     log(`PASS cluster view: ${rows.join(' / ')}`);
-    const bar = await page.locator('.statusbar').textContent();
-    log(`status bar: ${bar}`);
+    const ids = await page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => `${e.id}=${e.textContent.trim()}`));
+    const connection = ids.find((i) => i.startsWith('coxswain.coxswain.connection='));
+    if (!connection || !connection.endsWith('=coxswain')) {
+      throw new Error(`the status bar shows no connection to the context "coxswain": ${ids.join(', ')}`);
+    }
+    log(`PASS status bar: ${connection}`);
     await shot('05-cluster-view');
+
+    step = 'diff';
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await runCommand('Coxswain: Diff with the cluster');
+    const diffTab = await until('a live ↔ local diff editor', 30000, async () => {
+      const tabs = await page.locator('.tabs-container .tab').allTextContents();
+      return tabs.find((t) => t.includes('live ↔ local'));
+    });
+    await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 15000 });
+    log(`PASS diff: ${diffTab.trim()}`);
+    await shot('06-diff');
+
+    step = 'logs';
+    await openFile('web.yaml');
+    await runCommand('Coxswain: Logs');
+    const logText = await until('the pod log in the "Coxswain Logs" output channel', 60000, async () => {
+      // Monaco renders spaces as no-break spaces
+      const text = (await page.locator('.part.panel .monaco-editor .view-lines').allTextContents()).join('\n').replace(/\u00a0/g, ' ');
+      return text.includes('web is up') ? text : undefined;
+    });
+    log(`PASS logs: ${logText.replace(/\s+/g, ' ').slice(0, 160)}`);
+    await shot('07-logs');
+  }
+
+  if (process.env.OLD_JAVA_HOME) {
+    // the setting coxswain.java.home pointed at a Java 11: the server is restarted with it, and refused with one message
+    step = 'java check';
+    writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(workspace,
+      '.vscode/settings.json'), 'utf8')), 'coxswain.java.home': process.env.OLD_JAVA_HOME }, null, 2));
+    const toast = await until('the notification that Java 17 or newer is needed', 30000, async () => {
+      const texts = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+      return texts.find((t) => t.includes('needs Java 17 or newer'));
+    });
+    if (!toast.includes('found Java 11')) {
+      throw new Error(`the message does not say which Java it found: ${toast}`);
+    }
+    log(`PASS java check: ${toast}`);
+    await shot('08-java-too-old');
   }
   log('DONE');
 } catch (e) {

@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const logs = vscode.window.createOutputChannel('Coxswain Logs');
   const view = new ClusterView();
   const diffs = new DiffDocuments();
-  const statusItem = vscode.window.createStatusBarItem('coxswain.connection', vscode.StatusBarAlignment.Left, 20);
+  const statusItem = vscode.window.createStatusBarItem('connection', vscode.StatusBarAlignment.Left, 20);
   statusItem.name = 'Coxswain cluster connection';
   statusItem.command = 'workbench.view.extension.coxswain';
   context.subscriptions.push(logs, statusItem,

@@ -111,14 +111,14 @@ class VsCodeExtensionTest {
             deleteRecursively(SCREENSHOTS);
             Map<String, String> driveEnv = new java.util.HashMap<>(env);
             driveEnv.putAll(Map.of("CODE_URL", "http://127.0.0.1:" + port, "WORKSPACE", workspace.toString(),
-                    "SCREENSHOTS", SCREENSHOTS.toString(), "CHROMIUM", CHROMIUM.toString()));
+                    "SCREENSHOTS", SCREENSHOTS.toString(), "CHROMIUM", CHROMIUM.toString(), "OLD_JAVA_HOME", oldJdk(dir).toString()));
             Result drive = runAnyExit(E2E, dir.resolve("drive.log"), Duration.ofMinutes(6), driveEnv, "node", "drive.mjs");
             System.out.println(drive.output.strip());
             System.out.printf("vscode: the browser session took %d ms%n", ms(t4));
             assertThat(drive.exitCode).as("drive.mjs failed; its output:\n%s\ncode-server's log: %s", drive.output,
                     dir.resolve("code-server.log")).isZero();
             assertThat(drive.output).contains("PASS completion", "PASS diagnostics", "PASS code lenses", "PASS deploy",
-                    "PASS running", "PASS cluster view", "DONE");
+                    "PASS running", "PASS cluster view", "PASS status bar", "PASS diff", "PASS logs", "PASS java check", "DONE");
             assertThat(SCREENSHOTS.resolve("01-completion.png")).isRegularFile();
             assertThat(SCREENSHOTS.resolve("04-deployed.png")).isRegularFile();
 
@@ -185,8 +185,16 @@ class VsCodeExtensionTest {
                   - name: web
                     image: coxswain/busybox:1
                     imagePullPolicy: Never
-                    command: ["httpd", "-f", "-p", "8080"]
+                    command: ["sh", "-c", "echo web is up; exec httpd -f -p 8080"]
             """;
+
+    /** A JDK folder whose java says it is 11, for the extension's check of the Java version. */
+    private static Path oldJdk(Path dir) throws IOException {
+        Path java = Files.createDirectories(dir.resolve("jdk-11/bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
+        java.toFile().setExecutable(true);
+        return dir.resolve("jdk-11");
+    }
 
     /** What ./coxswain test installs; each missing piece fails the test with the command that brings it. */
     private static void requirePrerequisites() throws IOException, InterruptedException {
