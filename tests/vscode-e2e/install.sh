@@ -7,6 +7,8 @@
 # libsecret-1-dev and ripgrep (./coxswain test installs them).
 set -euo pipefail
 cd "$(dirname "$0")"
+# node-gyp builds against the installed node's headers instead of downloading them
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_version.h ]; then export npm_config_nodedir=/usr; fi
 npm ci --ignore-scripts --no-audit --no-fund
 npm rebuild argon2
 vscode=node_modules/code-server/lib/vscode
