@@ -164,8 +164,19 @@ try {
     log(`PASS code lenses: ${lenses.join(' | ')}`);
     await shot('03-before-deploy');
 
-    step = 'deploy';
+    step = 'dry run';
     await page.keyboard.press('Control+Home');
+    await runCommand('Coxswain: Dry run');
+    const dry = await until('the dry run\'s result in the status bar', 30000, async () => {
+      const items = await page.locator('.statusbar-item').allTextContents();
+      return items.map((t) => t.trim()).find((t) => t.startsWith('(dry run)'));
+    }, 250);
+    if ((await codeLenses()).some((t) => /[●⏳]/.test(t))) {
+      throw new Error('a dry run made the object exist');
+    }
+    log(`PASS dry run: ${dry}`);
+
+    step = 'deploy';
     await runCommand('Coxswain: Deploy');
     const first = await until('a status code lens (● or ⏳) after Deploy', 60000, async () => {
       const l = await codeLenses();

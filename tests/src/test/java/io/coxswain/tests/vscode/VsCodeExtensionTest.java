@@ -117,7 +117,7 @@ class VsCodeExtensionTest {
             System.out.printf("vscode: the browser session took %d ms%n", ms(t4));
             assertThat(drive.exitCode).as("drive.mjs failed; its output:\n%s\ncode-server's log: %s", drive.output,
                     dir.resolve("code-server.log")).isZero();
-            assertThat(drive.output).contains("PASS completion", "PASS diagnostics", "PASS code lenses", "PASS deploy",
+            assertThat(drive.output).contains("PASS completion", "PASS diagnostics", "PASS code lenses", "PASS dry run", "PASS deploy",
                     "PASS running", "PASS cluster view", "PASS status bar", "PASS diff", "PASS logs", "PASS java check", "DONE");
             assertThat(SCREENSHOTS.resolve("01-completion.png")).isRegularFile();
             assertThat(SCREENSHOTS.resolve("04-deployed.png")).isRegularFile();
