@@ -126,7 +126,7 @@ final class ClusterCommands {
             result.put("logs", text);
             result.put("message", "logs of pod " + pod.getMetadata().getName() + ", container " + name);
             if (follower != null) {
-                LogWatch watch = logs.sinceSeconds(1).watchLog(new OutputStream() {
+                LogWatch watch = logs.tailingLines(0).watchLog(new OutputStream() {
                     @Override
                     public void write(int b) {
                         write(new byte[]{(byte) b}, 0, 1);

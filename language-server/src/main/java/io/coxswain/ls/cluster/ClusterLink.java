@@ -250,14 +250,18 @@ public final class ClusterLink {
 
     /** Recomputes every open document's status from the informers; true when anything changed. */
     private boolean recompute() {
+        if (tracker == null) {
+            // Not connected: no status to compute, and the typing path's CPU is left alone.
+            boolean changed = !statuses.isEmpty();
+            statuses = Map.of();
+            objects = Map.of();
+            return changed;
+        }
         Map<String, List<ManifestObject>> nextObjects = new HashMap<>();
         Map<String, Map<Integer, ObjectStatus>> next = new HashMap<>();
         for (ManifestDocument document : workspace.documents()) {
             List<ManifestObject> found = ManifestObject.of(document, defaultNamespace);
             nextObjects.put(document.uri(), found);
-            if (tracker == null) {
-                continue;
-            }
             for (ManifestObject object : found) {
                 tracker.watch(object.namespace());
                 ObjectStatus status = StatusSummaries.of(object, tracker);
@@ -283,6 +287,9 @@ public final class ClusterLink {
         List<Diagnostic> out = new ArrayList<>();
         refusals.getOrDefault(document.uri(), Map.of()).values().forEach(out::addAll);
         Map<Integer, ObjectStatus> byDocument = statuses.getOrDefault(document.uri(), Map.of());
+        if (byDocument.isEmpty()) {
+            return out;
+        }
         for (ManifestObject object : ManifestObject.of(document, defaultNamespace)) {
             ObjectStatus status = byDocument.get(object.document());
             if (status == null) {
