@@ -98,6 +98,10 @@ class EditorLoopTest {
         } finally {
             if (cluster != null) {
                 System.out.println("./coxswain down: " + cluster.down().strip().replace('\n', ' '));
+                // the data directory goes with the test; its log stays for a look after a failure
+                Path log = LspServers.workDir().resolve("editor-loop-coxswain.log");
+                Files.writeString(log, cluster.log());
+                System.out.println("logs: " + log + ", " + LspServers.workDir().resolve("editor-loop.stderr.log"));
             }
         }
     }
@@ -244,10 +248,14 @@ class EditorLoopTest {
         Set<String> tokens = new HashSet<>(client.createdProgressTokens());
         List<LspClient.Notice> progress = client.progress();
         Set<String> begun = kinds(progress, "begin");
-        Set<String> ended = kinds(progress, "end");
         assertThat(begun).as("$/progress begin on a token from window/workDoneProgress/create; progress: " + progress)
                 .isNotEmpty().allMatch(tokens::contains);
-        assertThat(ended).as("the deploy's progress ends once the object is ready").containsAll(begun);
+        long progressDeadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < progressDeadline && !kinds(client.progress(), "end").containsAll(begun)) {
+            Thread.sleep(100);
+        }
+        progress = client.progress();
+        assertThat(kinds(progress, "end")).as("each deploy's progress ends once its object is ready").containsAll(begun);
         System.out.printf("verified: %d codeLens refreshes; the deploy's $/progress: %s%n", client.codeLensRefreshes(),
                 progress.stream().map(n -> n.params().get("value").toString()).toList());
 
