@@ -60,6 +60,12 @@ public final class LocalCoxswain implements AutoCloseable {
         return "http://" + listen;
     }
 
+    /** A fabric8 client of this cluster, for what another user or tool does to it meanwhile. */
+    public io.fabric8.kubernetes.client.KubernetesClient newClient() {
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(server()).build()).build();
+    }
+
     /** The node name the all-in-one wrote for {@code down}. */
     public String writtenNodeName() throws IOException {
         return Files.readString(data.resolve("node-name")).strip();

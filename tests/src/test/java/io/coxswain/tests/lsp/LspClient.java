@@ -449,7 +449,12 @@ public final class LspClient implements AutoCloseable {
             JsonObject json = new JsonObject();
             json.addProperty("token", token(params.getToken()));
             Object value = params.getValue() == null ? null : params.getValue().get();
-            json.add("value", value instanceof JsonElement e ? e : gson.toJsonTree(value));
+            JsonElement tree = value instanceof JsonElement e ? e : gson.toJsonTree(value);
+            if (value instanceof org.eclipse.lsp4j.WorkDoneProgressNotification n && tree.isJsonObject()) {
+                // LSP4J's notifications answer getKind() without a field, so Gson leaves the kind out
+                tree.getAsJsonObject().addProperty("kind", n.getKind().name());
+            }
+            json.add("value", tree);
             arrived(progress, "$/progress", json);
         }
 
