@@ -54,6 +54,7 @@ public final class ClusterLink {
             "coxswain.diff", "coxswain.logs");
     private static final String FORCE_APPLY = "Force apply";
     private static final long PROBE_CONNECTED_MS = 5_000;
+    private static final long PROBE_TIMEOUT_MS = 3_000;
     private static final long RETRY_MAX_MS = 10_000;
     private static final long DEPLOY_TIMEOUT_MS = 120_000;
 
@@ -169,7 +170,9 @@ public final class ClusterLink {
         String context = kubernetes.getConfiguration().getCurrentContext() == null ? settings.context()
                 : kubernetes.getConfiguration().getCurrentContext().getName();
         try {
-            kubernetes.getKubernetesVersion();
+            // A server that accepts connections but never answers (a stopped process) must not hold this thread.
+            KubernetesClient k = kubernetes;
+            CompletableFuture.supplyAsync(k::getKubernetesVersion, commands).get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             retryMs = 1_000;
             if (!connection.connected()) {
                 tracker = new StatusTracker(kubernetes, this::scheduleRecompute);
@@ -177,7 +180,9 @@ public final class ClusterLink {
             }
             scheduleProbe(PROBE_CONNECTED_MS);
             progress.update(deploys, this::statusOf);
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             stopTracker();
             setConnection(new ConnectionState(ConnectionState.UNREACHABLE, server, context,
                     "cluster unreachable at " + server + ", retrying"));

@@ -35,24 +35,31 @@ final class LiveDiff {
             }
         }
         JsonNode kept = owned.isEmpty() ? shapedLike(live, local) : owned(live, owned);
+        ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+        metadata.set("name", live.path("metadata").path("name"));
+        if (local.path("metadata").has("namespace")) {
+            metadata.set("namespace", live.path("metadata").path("namespace"));
+        }
+        kept.path("metadata").fields().forEachRemaining(f -> {
+            if (!BOOKKEEPING.contains(f.getKey())) {
+                metadata.set(f.getKey(), f.getValue());
+            }
+        });
+        if (metadata.path("annotations").isObject()) {
+            ((ObjectNode) metadata.get("annotations")).remove("kubectl.kubernetes.io/last-applied-configuration");
+            if (metadata.get("annotations").isEmpty()) {
+                metadata.remove("annotations");
+            }
+        }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("apiVersion", live.path("apiVersion"));
         out.set("kind", live.path("kind"));
-        if (kept != null && kept.isObject()) {
-            kept.fields().forEachRemaining(f -> out.set(f.getKey(), f.getValue()));
-        }
-        out.remove("status");
-        if (out.path("metadata").isObject()) {
-            ObjectNode metadata = (ObjectNode) out.get("metadata");
-            BOOKKEEPING.forEach(metadata::remove);
-            metadata.set("name", live.path("metadata").path("name"));
-            if (metadata.path("annotations").isObject()) {
-                ((ObjectNode) metadata.get("annotations")).remove("kubectl.kubernetes.io/last-applied-configuration");
-                if (metadata.get("annotations").isEmpty()) {
-                    metadata.remove("annotations");
-                }
+        out.set("metadata", metadata);
+        kept.fields().forEachRemaining(f -> {
+            if (!out.has(f.getKey()) && !"status".equals(f.getKey())) {
+                out.set(f.getKey(), f.getValue());
             }
-        }
+        });
         return out;
     }
 
