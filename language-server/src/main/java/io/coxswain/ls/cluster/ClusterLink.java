@@ -150,6 +150,8 @@ public final class ClusterLink {
             config.setWatchReconnectInterval(1_000);
             // HTTP/1.1 as kubectl speaks it: Java's client may wait forever on a plain-HTTP h2c upgrade.
             config.setHttp2Disable(true);
+            // The editor wants a fast answer, not a client retrying behind a spinner; the link retries on its own.
+            config.setRequestRetryBackoffLimit(0);
             defaultNamespace = config.getNamespace() == null ? "default" : config.getNamespace();
             kubernetes = new KubernetesClientBuilder().withConfig(config).build();
 
@@ -297,7 +299,8 @@ public final class ClusterLink {
             }
             String line = document.line(object.line());
             Diagnostic d = new Diagnostic(new Range(new Position(object.line(), 0), new Position(object.line(), line.length())),
-                    status.text() + (status.latestWarning() == null ? "" : " (latest warning: " + status.latestWarning() + ")"),
+                    status.text() + (status.latestWarning() == null || ObjectStatus.INFO.equals(status.severity())
+                            ? "" : " (latest warning: " + status.latestWarning() + ")"),
                     switch (status.severity()) {
                         case ObjectStatus.ERROR -> DiagnosticSeverity.Error;
                         case ObjectStatus.WARNING -> DiagnosticSeverity.Warning;

@@ -286,14 +286,19 @@ public final class StatusSummaries {
         return Objects.requireNonNullElse(e.getMetadata().getCreationTimestamp(), "");
     }
 
+    /**
+     * The latest Warning event, for a status that is not healthy (an old probe failure says nothing about a pod that
+     * is ready now). Of the warnings of the same second, the longest: the kubelet's "Failed to pull image ...: why"
+     * comes with a bare "Error: ErrImagePull" that says less.
+     */
     private static String latestWarning(ClusterCache cache, List<? extends HasMetadata> involved) {
-        List<Event> events = events(cache, involved);
-        for (int i = events.size() - 1; i >= 0; i--) {
-            Event e = events.get(i);
-            if ("Warning".equals(e.getType())) {
-                return e.getReason() + ": " + e.getMessage();
-            }
+        List<Event> warnings = events(cache, involved).stream().filter(e -> "Warning".equals(e.getType())).toList();
+        if (warnings.isEmpty()) {
+            return null;
         }
-        return null;
+        String latest = eventTime(warnings.get(warnings.size() - 1));
+        return warnings.stream().filter(e -> eventTime(e).equals(latest))
+                .max(Comparator.comparingInt(e -> Objects.requireNonNullElse(e.getMessage(), "").length()))
+                .map(e -> e.getReason() + ": " + e.getMessage()).orElse(null);
     }
 }
