@@ -287,18 +287,26 @@ public final class StatusSummaries {
     }
 
     /**
-     * The latest Warning event, for a status that is not healthy (an old probe failure says nothing about a pod that
-     * is ready now). Of the warnings of the same second, the longest: the kubelet's "Failed to pull image ...: why"
-     * comes with a bare "Error: ErrImagePull" that says less.
+     * The latest Warning event (the details of a status that is not healthy). Of the warnings of the last few
+     * seconds, the longest: the kubelet's "Failed to pull image ...: why" comes with a bare "Error: ErrImagePull" that
+     * says less.
      */
     private static String latestWarning(ClusterCache cache, List<? extends HasMetadata> involved) {
         List<Event> warnings = events(cache, involved).stream().filter(e -> "Warning".equals(e.getType())).toList();
         if (warnings.isEmpty()) {
             return null;
         }
-        String latest = eventTime(warnings.get(warnings.size() - 1));
-        return warnings.stream().filter(e -> eventTime(e).equals(latest))
+        long latest = epochSeconds(eventTime(warnings.get(warnings.size() - 1)));
+        return warnings.stream().filter(e -> latest - epochSeconds(eventTime(e)) <= 3)
                 .max(Comparator.comparingInt(e -> Objects.requireNonNullElse(e.getMessage(), "").length()))
                 .map(e -> e.getReason() + ": " + e.getMessage()).orElse(null);
+    }
+
+    private static long epochSeconds(String time) {
+        try {
+            return java.time.OffsetDateTime.parse(time).toEpochSecond();
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 }
