@@ -1,11 +1,21 @@
 package io.coxswain.ls;
 
+import com.google.gson.JsonObject;
+import io.coxswain.ls.cluster.ClusterLink;
+import io.coxswain.ls.cluster.ClusterSettings;
+import io.coxswain.ls.cluster.CoxswainClient;
+import io.coxswain.ls.services.Log;
 import io.coxswain.ls.services.ManifestLanguageService;
 import io.coxswain.ls.services.Schemas;
 import io.coxswain.ls.services.Workspace;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionOptions;
+import org.eclipse.lsp4j.CodeLensOptions;
 import org.eclipse.lsp4j.CompletionOptions;
+import org.eclipse.lsp4j.ConfigurationItem;
+import org.eclipse.lsp4j.ConfigurationParams;
+import org.eclipse.lsp4j.ExecuteCommandOptions;
+import org.eclipse.lsp4j.InitializedParams;
 import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
 import org.eclipse.lsp4j.ServerCapabilities;
@@ -24,9 +34,20 @@ import java.util.concurrent.CompletableFuture;
 public final class CoxswainLanguageServer implements LanguageServer, LanguageClientAware {
 
     private final ManifestLanguageService service = new ManifestLanguageService(new Workspace(), Schemas.STANDARD);
-    private final CoxswainTextDocumentService documents = new CoxswainTextDocumentService(service);
-    private final CoxswainWorkspaceService workspace = new CoxswainWorkspaceService();
+    private final CoxswainTextDocumentService documents;
+    private final ClusterLink cluster;
+    private final CoxswainWorkspaceService workspace;
+    private volatile CoxswainClient client;
+    private volatile boolean configurationPull;
     private volatile boolean shutdown;
+
+    public CoxswainLanguageServer() {
+        CoxswainTextDocumentService[] self = new CoxswainTextDocumentService[1];
+        cluster = new ClusterLink(service.workspace(), () -> self[0].clusterChanged());
+        documents = new CoxswainTextDocumentService(service, cluster);
+        self[0] = documents;
+        workspace = new CoxswainWorkspaceService(cluster, this::pullSettings);
+    }
 
     @Override
     public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
@@ -40,14 +61,47 @@ public final class CoxswainLanguageServer implements LanguageServer, LanguageCli
         capabilities.setDefinitionProvider(true);
         capabilities.setReferencesProvider(true);
         capabilities.setDocumentFormattingProvider(true);
+        capabilities.setCodeLensProvider(new CodeLensOptions(false));
+        capabilities.setExecuteCommandProvider(new ExecuteCommandOptions(ClusterLink.COMMANDS));
+        var caps = params.getCapabilities();
+        boolean lensRefresh = caps != null && caps.getWorkspace() != null && caps.getWorkspace().getCodeLens() != null
+                && Boolean.TRUE.equals(caps.getWorkspace().getCodeLens().getRefreshSupport());
+        boolean progress = caps != null && caps.getWindow() != null && Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress());
+        configurationPull = caps != null && caps.getWorkspace() != null && Boolean.TRUE.equals(caps.getWorkspace().getConfiguration());
+        cluster.connect(client, lensRefresh, progress);
+        cluster.configure(ClusterSettings.from(params.getInitializationOptions()));
         // Load the schemas now, not on the first keystroke.
         CompletableFuture.runAsync(() -> Schemas.STANDARD.catalog().kinds());
         return CompletableFuture.completedFuture(new InitializeResult(capabilities, new ServerInfo("coxswain-language-server", "0.1.0")));
     }
 
     @Override
+    public void initialized(InitializedParams params) {
+        pullSettings();
+    }
+
+    /** Asks the client for {@code coxswain.cluster}; a client without workspace/configuration keeps the init options. */
+    private void pullSettings() {
+        CoxswainClient c = client;
+        if (c == null || !configurationPull) {
+            return;
+        }
+        ConfigurationItem item = new ConfigurationItem();
+        item.setSection("coxswain.cluster");
+        c.configuration(new ConfigurationParams(List.of(item))).thenAccept(values -> {
+            if (values != null && !values.isEmpty() && values.get(0) instanceof JsonObject o && !o.isEmpty()) {
+                cluster.configure(ClusterSettings.from(o));
+            }
+        }).exceptionally(e -> {
+            Log.warn("workspace/configuration failed", e);
+            return null;
+        });
+    }
+
+    @Override
     public CompletableFuture<Object> shutdown() {
         shutdown = true;
+        cluster.shutdown();
         documents.shutdown();
         return CompletableFuture.completedFuture(null);
     }
@@ -69,6 +123,7 @@ public final class CoxswainLanguageServer implements LanguageServer, LanguageCli
 
     @Override
     public void connect(LanguageClient client) {
-        documents.connect(client);
+        this.client = client instanceof CoxswainClient c ? c : null;
+        documents.connect(this.client != null ? this.client : client);
     }
 }

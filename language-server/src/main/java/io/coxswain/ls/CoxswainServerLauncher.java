@@ -2,7 +2,7 @@ package io.coxswain.ls;
 
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.launch.LSPLauncher;
-import org.eclipse.lsp4j.services.LanguageClient;
+import io.coxswain.ls.cluster.CoxswainClient;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,7 +42,8 @@ public final class CoxswainServerLauncher {
 
     static void run(InputStream in, OutputStream out) throws Exception {
         CoxswainLanguageServer server = new CoxswainLanguageServer();
-        Launcher<LanguageClient> launcher = LSPLauncher.createServerLauncher(server, in, out);
+        Launcher<CoxswainClient> launcher = new LSPLauncher.Builder<CoxswainClient>().setLocalService(server)
+                .setRemoteInterface(CoxswainClient.class).setInput(in).setOutput(out).create();
         server.connect(launcher.getRemoteProxy());
         launcher.startListening().get();
     }

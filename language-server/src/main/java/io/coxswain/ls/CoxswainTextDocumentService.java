@@ -1,10 +1,17 @@
 package io.coxswain.ls;
 
+import io.coxswain.ls.cluster.ClusterLink;
+import io.coxswain.ls.cluster.CoxswainClient;
 import io.coxswain.ls.model.ManifestDocument;
+import io.coxswain.ls.services.DaemonThreads;
 import io.coxswain.ls.services.Log;
 import io.coxswain.ls.services.ManifestLanguageService;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.CodeLens;
+import org.eclipse.lsp4j.CodeLensParams;
+import org.eclipse.lsp4j.MarkupContent;
+import org.eclipse.lsp4j.MarkupKind;
 import org.eclipse.lsp4j.Command;
 import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionList;
@@ -60,16 +67,33 @@ final class CoxswainTextDocumentService implements TextDocumentService {
     private static final long VALIDATION_DELAY_MS = 30;
 
     private final ManifestLanguageService service;
+    private final ClusterLink cluster;
     private final ExecutorService executor = Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("coxswain-ls-feature"));
-    private final ScheduledExecutorService validation = Executors.newSingleThreadScheduledExecutor(daemon("coxswain-ls-validate"));
+            Math.max(2, Runtime.getRuntime().availableProcessors()), DaemonThreads.named("coxswain-ls-feature"));
+    private final ScheduledExecutorService validation = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("coxswain-ls-validate"));
     private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     /** What each file was last told, so that an edit in one file re-sends only the files whose findings changed. */
     private final Map<String, List<Diagnostic>> published = new ConcurrentHashMap<>();
     private volatile LanguageClient client;
 
-    CoxswainTextDocumentService(ManifestLanguageService service) {
+    CoxswainTextDocumentService(ManifestLanguageService service, ClusterLink cluster) {
         this.service = service;
+        this.cluster = cluster;
+    }
+
+    /** The cluster link saw a change: statuses go out as diagnostics, refreshed lenses and the status notification. */
+    void clusterChanged() {
+        scheduleValidation();
+        LanguageClient c = client;
+        if (c == null) {
+            return;
+        }
+        if (cluster.lensRefreshSupported()) {
+            c.refreshCodeLenses();
+        }
+        if (c instanceof CoxswainClient coxswain) {
+            coxswain.status(cluster.statusModel());
+        }
     }
 
     void connect(LanguageClient client) {
@@ -81,13 +105,6 @@ final class CoxswainTextDocumentService implements TextDocumentService {
         validation.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread t = new Thread(runnable, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     @Override
     public void didOpen(DidOpenTextDocumentParams params) {
@@ -135,6 +152,7 @@ final class CoxswainTextDocumentService implements TextDocumentService {
 
     /** Validates every open file after a short pause; a newer edit cancels the pending run. Cheap: results are cached per section. */
     private void scheduleValidation() {
+        cluster.documentsChanged();
         ScheduledFuture<?> previous = pending.put("*", validation.schedule(this::validateAll, VALIDATION_DELAY_MS, TimeUnit.MILLISECONDS));
         if (previous != null) {
             previous.cancel(false);
@@ -145,7 +163,8 @@ final class CoxswainTextDocumentService implements TextDocumentService {
         LanguageClient c = client;
         for (ManifestDocument document : service.workspace().documents()) {
             try {
-                var diagnostics = service.diagnostics(document);
+                List<Diagnostic> diagnostics = new java.util.ArrayList<>(service.diagnostics(document));
+                diagnostics.addAll(cluster.diagnostics(document));
                 if (diagnostics.equals(published.put(document.uri(), diagnostics))) {
                     continue;
                 }
@@ -185,7 +204,22 @@ final class CoxswainTextDocumentService implements TextDocumentService {
     @Override
     public CompletableFuture<Hover> hover(HoverParams params) {
         var p = params.getPosition();
-        return compute(params.getTextDocument().getUri(), null, d -> service.hover(d, p.getLine(), p.getCharacter()));
+        return compute(params.getTextDocument().getUri(), null, d -> withLiveStatus(d, p.getLine(), service.hover(d, p.getLine(), p.getCharacter())));
+    }
+
+    /** On metadata.name, the object's live status comes first, then the field's documentation. */
+    private Hover withLiveStatus(ManifestDocument document, int line, Hover schema) {
+        String live = cluster.hover(document, line);
+        if (live == null) {
+            return schema;
+        }
+        String docs = schema == null ? "" : "\n\n---\n\n" + schema.getContents().getRight().getValue();
+        return new Hover(new MarkupContent(MarkupKind.MARKDOWN, live + docs), schema == null ? null : schema.getRange());
+    }
+
+    @Override
+    public CompletableFuture<List<? extends CodeLens>> codeLens(CodeLensParams params) {
+        return compute(params.getTextDocument().getUri(), List.of(), cluster::codeLenses);
     }
 
     @Override

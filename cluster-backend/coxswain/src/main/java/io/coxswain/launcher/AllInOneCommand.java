@@ -63,9 +63,9 @@ final class AllInOneCommand implements Callable<Integer> {
 
     /** The scheduler and the controllers, each with its own client of the API, as separate processes would have. */
     private void startControlLoops(ApiServerCommand.Running running, String server) throws java.io.IOException {
-        KubernetesClient schedulerClient = NodeAgents.client(server);
+        KubernetesClient schedulerClient = NodeAgents.client(server, "kube-scheduler");
         Scheduler scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig));
-        KubernetesClient controllersClient = NodeAgents.client(server);
+        KubernetesClient controllersClient = NodeAgents.client(server, "kube-controller-manager");
         ControllerManager controllers = ControllerManager.start(controllersClient, ControllerOptions.defaults());
         running.onStop(() -> {
             controllers.close();
@@ -78,7 +78,7 @@ final class AllInOneCommand implements Callable<Integer> {
 
     /** kube-proxy needs root and iptables; without them services have no virtual IPs, and the log says why. */
     private void startProxy(ApiServerCommand.Running running, String server) {
-        KubernetesClient client = NodeAgents.client(server);
+        KubernetesClient client = NodeAgents.client(server, "kube-proxy");
         try {
             KubeProxy proxy = KubeProxy.start(client, ProxyOptions.defaults(node.nodeName())
                     .withNodeIps(List.of(node.nodeIp)).withServiceCidr(listen.serviceRange));
@@ -95,7 +95,7 @@ final class AllInOneCommand implements Callable<Integer> {
 
     /** Without a Docker engine the API still serves; pods then wait for a node, and the log says why. */
     private void startKubelet(ApiServerCommand.Running running, String server) {
-        KubernetesClient client = NodeAgents.client(server);
+        KubernetesClient client = NodeAgents.client(server, "kubelet");
         try {
             Kubelet kubelet = NodeAgents.dockerKubelet(running.vertx(), client, node, store.dataDir);
             running.onStop(() -> {

@@ -32,7 +32,7 @@ final class ControllerManagerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var client = NodeAgents.client(server);
+        var client = NodeAgents.client(server, "kube-controller-manager");
         ControllerManager manager;
         if (leaderElect) {
             String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();

@@ -43,7 +43,7 @@ final class KubeletCommand implements Callable<Integer> {
         if (!runtime.equals("docker") && !runtime.equals("hollow")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--runtime must be docker or hollow, not " + runtime);
         }
-        var client = NodeAgents.client(server);
+        var client = NodeAgents.client(server, "kubelet");
         if (runtime.equals("hollow")) {
             HollowNodes hollow = HollowNodes.start(client, HollowOptions.defaults(nodes).withPrefix(prefix));
             System.out.println(nodes + " hollow nodes " + prefix + "-0.." + (nodes - 1) + " are running against " + server);

@@ -16,9 +16,13 @@ final class NodeAgents {
     private NodeAgents() {
     }
 
-    static KubernetesClient client(String server) {
+    /**
+     * A client named as the component's Kubernetes counterpart: the apiserver takes the User-Agent's product as the
+     * field manager of updates, so managedFields say "kube-controller-manager" or "kubelet", as on a real cluster.
+     */
+    static KubernetesClient client(String server, String component) {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(server)
-                .withRequestTimeout(30_000).withWatchReconnectInterval(500).build()).build();
+                .withUserAgent(component + "/coxswain").withRequestTimeout(30_000).withWatchReconnectInterval(500).build()).build();
     }
 
     static DockerRuntime dockerRuntime(NodeOptions node) {

@@ -29,7 +29,7 @@ final class SchedulerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var client = NodeAgents.client(server);
+        var client = NodeAgents.client(server, "kube-scheduler");
         SchedulerOptions options = options(config);
         if (!leaderElect) {
             Scheduler.start(client, options);

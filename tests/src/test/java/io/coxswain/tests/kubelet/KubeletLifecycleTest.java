@@ -103,11 +103,11 @@ class KubeletLifecycleTest extends DockerNodeSuite {
                 spec:
                   nodeName: NODE
                   containers:
-                  - {name: main, image: 'coxswain/not-built-here:1', imagePullPolicy: IfNotPresent}
+                  - {name: main, image: '127.0.0.1:9/coxswain/not-built-here:1', imagePullPolicy: IfNotPresent}
                 """);
         Pod pulled = node.waitFor("no-image", Duration.ofSeconds(60), p -> waiting(p, "ErrImagePull"));
         assertThat(pulled.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
-                .contains("coxswain/not-built-here:1");
+                .contains("127.0.0.1:9/coxswain/not-built-here:1");
         node.waitFor("no-image", Duration.ofSeconds(60), p -> waiting(p, "ImagePullBackOff"));
         assertThat(node.kubectl("get", "pod", "no-image", "--no-headers").stdout()).containsAnyOf("ImagePullBackOff", "ErrImagePull");
         assertThat(node.kubectl("get", "events", "--field-selector", "involvedObject.name=no-image", "--no-headers").stdout())

@@ -80,9 +80,13 @@ public final class LspServers {
         return file;
     }
 
-    /** The settings both servers receive, as initializationOptions and through workspace/configuration. */
+    /**
+     * The settings both servers receive, as initializationOptions and through workspace/configuration. Ours is
+     * pointed at a kubeconfig that does not exist, so a cluster running on the machine never joins a measurement.
+     */
     public static Map<String, Object> settings() throws java.io.IOException {
-        return Map.of("yaml", Map.of(
+        return Map.of("coxswain", Map.of("cluster", Map.of("kubeconfig", workDir().resolve("no-cluster.kubeconfig").toString())),
+                "yaml", Map.of(
                 "schemas", Map.of(schemaFile().toUri().toString(), List.of("*.yaml", "*.yml")),
                 "validate", true,
                 "completion", true,

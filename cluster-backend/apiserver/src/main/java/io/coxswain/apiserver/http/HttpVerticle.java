@@ -26,7 +26,9 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true));
+        // No h2c upgrade: kube-apiserver has none, and Java's HttpClient sometimes waits forever on an upgraded stream.
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true)
+                .setHttp2ClearTextEnabled(false));
         return server.requestHandler(handler).listen();
     }
 
