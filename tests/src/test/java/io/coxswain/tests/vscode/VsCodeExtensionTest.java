@@ -235,7 +235,9 @@ class VsCodeExtensionTest {
 
     private static Result runAnyExit(Path cwd, Path log, Duration timeout, Map<String, String> env, String... command)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        // no input: a tool that asks a question fails instead of waiting for the timeout
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(env);
         Process p;
         try {
