@@ -105,7 +105,7 @@ final class ClusterCommands {
 
     /** The logs of a Pod, or of a workload's newest pod; with a follower, more text goes to it until the stream ends. */
     Map<String, Object> logs(ManifestObject object, String container, Integer tailLines, Consumer<String> follower,
-                             Runnable ended, List<LogWatch> watches) {
+                             Runnable ended, Consumer<LogWatch> following) {
         Map<String, Object> result = result(object);
         try {
             Pod pod = "Pod".equals(object.kind()) ? client.pods().inNamespace(object.namespace()).withName(object.name()).get()
@@ -137,7 +137,7 @@ final class ClusterCommands {
                         follower.accept(new String(b, off, len, StandardCharsets.UTF_8));
                     }
                 });
-                watches.add(watch);
+                following.accept(watch);
                 watch.onClose().whenComplete((error, failure) -> ended.run());
             }
         } catch (KubernetesClientException e) {

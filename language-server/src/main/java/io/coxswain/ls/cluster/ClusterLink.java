@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,7 +68,8 @@ public final class ClusterLink {
     private final ExecutorService commands = Executors.newCachedThreadPool(DaemonThreads.named("coxswain-ls-command"));
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
     private final Map<String, Map<Integer, List<Diagnostic>>> refusals = new ConcurrentHashMap<>();
-    private final List<LogWatch> logWatches = new CopyOnWriteArrayList<>();
+    /** The followed logs by document: following again replaces the stream instead of adding a second one. */
+    private final Map<String, LogWatch> logWatches = new ConcurrentHashMap<>();
     private final Map<String, DeployProgress> deploys = new ConcurrentHashMap<>();
     private final DeployProgress.Reporter progress = new DeployProgress.Reporter();
 
@@ -121,7 +121,7 @@ public final class ClusterLink {
     }
 
     public void shutdown() {
-        logWatches.forEach(LogWatch::close);
+        logWatches.values().forEach(LogWatch::close);
         cluster.execute(this::closeClient);
         cluster.shutdown();
         commands.shutdownNow();
@@ -477,7 +477,12 @@ public final class ClusterLink {
         chunkBase.put("document", target.document());
         Map<String, Object> result = ops.logs(target, container, tail,
                 follow ? text -> sendLog(chunkBase, Map.of("text", text)) : null,
-                () -> sendLog(chunkBase, Map.of("text", "", "end", true)), logWatches);
+                () -> sendLog(chunkBase, Map.of("text", "", "end", true)), watch -> {
+                    LogWatch previous = logWatches.put(target.uri() + "#" + target.document(), watch);
+                    if (previous != null) {
+                        previous.close();
+                    }
+                });
         chunkBase.put("pod", result.get("pod"));
         chunkBase.put("container", result.get("container"));
         return result;
