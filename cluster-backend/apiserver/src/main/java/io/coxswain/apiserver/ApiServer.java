@@ -6,7 +6,13 @@ import io.coxswain.api.LabelSelector;
 import io.coxswain.apiserver.admission.FieldValidation;
 import io.coxswain.apiserver.admission.SchemaAdmission;
 import io.coxswain.apiserver.admission.ServiceAllocator;
+import io.coxswain.apiserver.auth.AuditLog;
+import io.coxswain.apiserver.auth.Authorizer;
+import io.coxswain.apiserver.auth.Authorizers;
+import io.coxswain.apiserver.auth.Security;
+import io.coxswain.apiserver.auth.TokenFile;
 import io.coxswain.apiserver.http.Json;
+import io.coxswain.apiserver.http.RequestAuth;
 import io.coxswain.apiserver.http.Metrics;
 import io.coxswain.apiserver.http.HttpVerticle;
 import io.coxswain.apiserver.http.Router;
@@ -43,6 +49,8 @@ public final class ApiServer extends VerticleBase {
     private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()), io.coxswain.store.DeliveryPool.daemonThreads("apiserver-work"));
     private ObjectService service;
+    private TokenFile tokens;
+    private AuditLog audit;
 
     public ApiServer(ApiServerOptions options, Store store) {
         this.options = options;
@@ -64,11 +72,28 @@ public final class ApiServer extends VerticleBase {
                 .compose(v -> {
                     String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
-                            options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers);
+                            options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers,
+                            requestAuth());
                     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
-                    return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port),
+                    return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port, options.security()),
                             new DeploymentOptions().setInstances(loops));
                 });
+    }
+
+    /** Team mode's pipeline steps, or null without team mode. */
+    private RequestAuth requestAuth() {
+        Security security = options.security();
+        if (security == null) {
+            return null;
+        }
+        tokens = TokenFile.watch(security.tokenFile());
+        try {
+            audit = security.auditLog() == null ? null : AuditLog.open(security.auditLog());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not open the audit log " + security.auditLog(), e);
+        }
+        Authorizer authorizer = Authorizers.teamMode(options.authorizer().apply(service));
+        return new RequestAuth(tokens, authorizer, audit, service);
     }
 
     /** The port it listens on; the chosen one when the options said 0. */
@@ -119,6 +144,12 @@ public final class ApiServer extends VerticleBase {
     public Future<?> stop() {
         // The HTTP verticles are this one's children and are undeployed with it.
         workers.shutdown();
+        if (tokens != null) {
+            tokens.close();
+        }
+        if (audit != null) {
+            audit.close();
+        }
         return Future.succeededFuture();
     }
 }

@@ -14,7 +14,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.List;
 
-/** Every URL the apiserver serves, on one Vert.x router. */
+/**
+ * Every URL the apiserver serves, on one Vert.x router.
+ *
+ * @see RequestAuth the authentication and authorization steps of team mode, ahead of everything else
+ */
 public final class Router {
 
     private Router() {
@@ -22,7 +26,8 @@ public final class Router {
 
     public static io.vertx.ext.web.Router create(Vertx vertx, ObjectService service, Metrics metrics, int maxBodyBytes,
                                                  int maxReadInflight, int maxMutatingInflight, long bookmarkMillis,
-                                                 String serverAddress, java.util.concurrent.Executor workers) {
+                                                 String serverAddress, java.util.concurrent.Executor workers,
+                                                 RequestAuth auth) {
         io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
         Tables tables = new Tables(Clock.systemUTC());
         Discovery discovery = new Discovery(service.registry());
@@ -32,6 +37,15 @@ public final class Router {
                 metrics, maxReadInflight, maxMutatingInflight, workers);
 
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
+        // Team mode authenticates before a body is read, and authorizes after (a node's create is judged by its name).
+        if (auth != null) {
+            router.route().handler(auth::authenticate);
+        } else {
+            router.route().handler(ctx -> {
+                ctx.put(RequestAuth.USER, io.coxswain.apiserver.auth.UserInfo.UNSECURED);
+                ctx.next();
+            });
+        }
         // A WebSocket watch must reach the upgrade with its request unread.
         router.route().handler(ctx -> {
             if (ctx.request().canUpgradeToWebSocket()) {
@@ -40,6 +54,9 @@ public final class Router {
                 bodies.handle(ctx);
             }
         });
+        if (auth != null) {
+            router.route().handler(auth::authorize);
+        }
         router.get("/version").handler(ctx -> Responses.json(ctx, 200, version(), List.of()));
         for (String probe : List.of("/healthz", "/readyz", "/livez")) {
             router.get(probe).handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
