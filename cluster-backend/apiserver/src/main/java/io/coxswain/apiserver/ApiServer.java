@@ -96,6 +96,11 @@ public final class ApiServer extends VerticleBase {
         return new RequestAuth(tokens, authorizer, audit, service);
     }
 
+    /** Whether it runs in team mode (TLS, authentication, authorization, audit). */
+    public boolean secure() {
+        return options.security() != null;
+    }
+
     /** The port it listens on; the chosen one when the options said 0. */
     public int port() {
         return port;

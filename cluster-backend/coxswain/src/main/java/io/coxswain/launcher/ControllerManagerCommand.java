@@ -15,8 +15,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "controller-manager", mixinStandardHelpOptions = true, description = "Run the controllers.")
 final class ControllerManagerCommand implements Callable<Integer> {
 
-    @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443")
-    String server;
+    @picocli.CommandLine.Mixin
+    ServerOptions server = new ServerOptions();
 
     @Option(names = "--leader-elect", description = "run only while holding the kube-system/kube-controller-manager Lease")
     boolean leaderElect;
@@ -32,7 +32,7 @@ final class ControllerManagerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var client = NodeAgents.client(server, "kube-controller-manager");
+        var client = server.client("kube-controller-manager");
         ControllerManager manager;
         if (leaderElect) {
             String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
@@ -42,7 +42,7 @@ final class ControllerManagerCommand implements Callable<Integer> {
             System.out.println("controller-manager " + identity + " is waiting for the lease");
         } else {
             manager = ControllerManager.start(client, ControllerOptions.defaults());
-            System.out.println("controller-manager running against " + server);
+            System.out.println("controller-manager running against " + server.describe());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(manager::close, "controller-manager-shutdown"));
         new CountDownLatch(1).await();

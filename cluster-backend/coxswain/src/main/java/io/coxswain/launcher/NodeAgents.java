@@ -21,7 +21,12 @@ final class NodeAgents {
      * field manager of updates, so managedFields say "kube-controller-manager" or "kubelet", as on a real cluster.
      */
     static KubernetesClient client(String server, String component) {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(server)
+        return client(new ConfigBuilder().withMasterUrl(server).build(), component);
+    }
+
+    /** A client from a kubeconfig's settings (a secured server's CA and a credential), named as above. */
+    static KubernetesClient client(io.fabric8.kubernetes.client.Config config, String component) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(config)
                 .withUserAgent(component + "/coxswain").withRequestTimeout(30_000).withWatchReconnectInterval(500).build()).build();
     }
 

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 @Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Bind pending pods to nodes.")
 final class SchedulerCommand implements Callable<Integer> {
 
-    @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443")
-    String server;
+    @picocli.CommandLine.Mixin
+    ServerOptions server = new ServerOptions();
 
     @Option(names = "--config", description = "a KubeSchedulerConfiguration file (profiles, plugins, weights)")
     Path config;
@@ -29,7 +29,7 @@ final class SchedulerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var client = NodeAgents.client(server, "kube-scheduler");
+        var client = server.client("kube-scheduler");
         SchedulerOptions options = options(config);
         if (!leaderElect) {
             Scheduler.start(client, options);
@@ -45,7 +45,7 @@ final class SchedulerCommand implements Callable<Integer> {
                         }
                     });
         }
-        System.out.println("scheduler running against " + server);
+        System.out.println("scheduler running against " + server.describe());
         new CountDownLatch(1).await();
         return 0;
     }

@@ -6,7 +6,8 @@ import java.util.Set;
  * The authorizer chain of team mode, first answer wins, as kube-apiserver's {@code --authorization-mode=Node,RBAC}
  * with its bootstrap policy:
  * <ol>
- *   <li>{@code system:masters} may do everything (the admin credential, and the components inside all-in-one);</li>
+ *   <li>{@code system:masters} may do everything (the admin credential, and the components inside all-in-one), and
+ *       everyone may ask who they are and what they may do (self subject reviews, kube's {@code system:basic-user});</li>
  *   <li>node users get exactly {@link NodeRestriction}'s answer (the body and pod checks are the pipeline's);</li>
  *   <li>the control-plane components ({@code system:kube-scheduler}, {@code system:kube-controller-manager},
  *       {@code system:kube-proxy}) may do everything: the bootstrap roles that would narrow them are not written yet;</li>
@@ -26,7 +27,7 @@ public final class Authorizers {
     public static Authorizer teamMode(Authorizer configured) {
         return a -> {
             UserInfo user = a.user();
-            if (user.inGroup(MASTERS)) {
+            if (user.inGroup(MASTERS) || selfReview(a)) {
                 return Authorizer.Decision.ALLOW;
             }
             switch (NodeRestriction.decide(a)) {
@@ -47,6 +48,14 @@ public final class Authorizers {
             }
             return configured.authorize(a);
         };
+    }
+
+    /** What kube's system:basic-user allows everyone: asking who one is and what one may do. */
+    private static boolean selfReview(RequestAttributes a) {
+        return a.resourceRequest() && a.verb().equals("create") && a.subresource() == null
+                && (a.apiGroup().equals("authentication.k8s.io") && a.resource().equals("selfsubjectreviews")
+                || a.apiGroup().equals("authorization.k8s.io")
+                && (a.resource().equals("selfsubjectaccessreviews") || a.resource().equals("selfsubjectrulesreviews")));
     }
 
     private static boolean discovery(String path) {

@@ -77,6 +77,7 @@ public final class Pki {
     public static Pki open(Path dir) {
         try {
             Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             Path crt = dir.resolve("ca.crt");
             Path key = dir.resolve("ca.key");
             if (Files.exists(crt) && Files.exists(key)) {

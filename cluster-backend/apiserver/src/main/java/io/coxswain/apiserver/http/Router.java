@@ -84,6 +84,8 @@ public final class Router {
             ctx.response().putHeader("Content-Type", "application/json").putHeader("ETag", "\"" + hash + "\"")
                     .putHeader("Cache-Control", "public, immutable").end(Buffer.buffer(doc));
         });
+        // kubectl auth whoami: who the pipeline says the caller is
+        router.post("/apis/authentication.k8s.io/:version/selfsubjectreviews").handler(ctx -> whoami(ctx, ctx.pathParam("version")));
         router.routeWithRegex("/apis?/.+").handler(resources::handle);
         router.route().last().handler(ctx -> Responses.error(ctx,
                 new ApiException(404, "NotFound", "the server could not find the requested resource")));
@@ -108,6 +110,18 @@ public final class Router {
         } else {
             Responses.json(ctx, 200, list, List.of());
         }
+    }
+
+    private static void whoami(RoutingContext ctx, String version) {
+        io.coxswain.apiserver.auth.UserInfo user = ctx.get(RequestAuth.USER);
+        ObjectNode review = Json.object().put("kind", "SelfSubjectReview").put("apiVersion", "authentication.k8s.io/" + version);
+        review.putObject("metadata").putNull("creationTimestamp");
+        ObjectNode info = review.putObject("status").putObject("userInfo").put("username", user.name());
+        if (!user.uid().isEmpty()) {
+            info.put("uid", user.uid());
+        }
+        user.groups().forEach(info.withArray("groups")::add);
+        Responses.json(ctx, 201, review, List.of());
     }
 
     private static ObjectNode version() {
