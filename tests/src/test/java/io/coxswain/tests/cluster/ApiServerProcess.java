@@ -29,7 +29,10 @@ public final class ApiServerProcess implements AutoCloseable {
         return SharedFiles.projectRoot().resolve("cluster-backend/coxswain/target/coxswain.jar");
     }
 
-    /** @param storeArgs such as {@code --store embedded --data-dir D}, or {@code --store etcd --etcd-servers URL} */
+    /**
+     * @param storeArgs such as {@code --store embedded --data-dir D}, or {@code --store etcd --etcd-servers URL}, and any
+     *                  other flag of {@code coxswain apiserver} ({@code --secure})
+     */
     public static ApiServerProcess start(Path workDir, String... storeArgs) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -43,8 +46,10 @@ public final class ApiServerProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            if (Files.readString(log).contains("apiserver listening")) {
-                return new ApiServerProcess(process, "http://127.0.0.1:" + port);
+            // "apiserver listening on http://…", or https:// in team mode
+            java.util.regex.Matcher listening = java.util.regex.Pattern.compile("apiserver listening on (\\S+)").matcher(Files.readString(log));
+            if (listening.find()) {
+                return new ApiServerProcess(process, listening.group(1));
             }
             if (!process.isAlive()) {
                 break;
