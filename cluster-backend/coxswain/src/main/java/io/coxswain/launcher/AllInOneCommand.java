@@ -36,7 +36,7 @@ final class AllInOneCommand implements Callable<Integer> {
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
-    /** In team mode: the admin kubeconfig, whose system:masters certificate the components inside use. */
+    /** In team mode: the admin kubeconfig (certificate of system:admin in system:masters); null on plain HTTP. */
     private io.fabric8.kubernetes.client.Config adminConfig;
 
     @Option(names = "--no-kubelet", description = "run the control plane only, with no node")
@@ -125,9 +125,18 @@ final class AllInOneCommand implements Callable<Integer> {
         }
     }
 
-    /** A component's client: plain on loopback, the admin credential in team mode. */
+    /**
+     * A component's client: plain on loopback. In team mode a client certificate of its own, made in memory at
+     * start, as user {@code system:<component>} in group {@code system:masters}, so the audit log names it.
+     */
     private KubernetesClient client(String server, String component) {
-        return adminConfig == null ? NodeAgents.client(server, component) : NodeAgents.client(adminConfig, component);
+        if (adminConfig == null) {
+            return NodeAgents.client(server, component);
+        }
+        var pki = io.coxswain.apiserver.auth.Pki.open(SecurityOptions.pkiDir(store.dataDir));
+        var issued = pki.issueClient("system:" + component, List.of("system:masters"));
+        return NodeAgents.client(io.fabric8.kubernetes.client.Config.fromKubeconfig(Kubeconfig.secure(server, pki.caPem(),
+                "system:" + component, Kubeconfig.Credential.certificate(issued.certificatePem(), issued.keyPem()), "default")), component);
     }
 
     /**

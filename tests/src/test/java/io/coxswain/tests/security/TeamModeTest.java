@@ -135,7 +135,7 @@ class TeamModeTest {
         Kubectl anonymous = new Kubectl(writeKubeconfigWithAWrongToken(), dir.resolve("anonymous"));
         Kubectl.Result refused = anonymous.run(new String[]{"get", "pods"});
         assertThat(refused.exitCode()).isNotZero();
-        assertThat(refused.stderr()).contains("Unauthorized");
+        assertThat(refused.stderr()).contains("You must be logged in to the server");
         System.out.println("verified: no credentials and a wrong token get 401 with kube-apiserver's Status body, /api included; "
                 + "/healthz is open; kubectl with a wrong token says: " + refused.stderr().strip().lines().reduce((a, b) -> b).orElse(""));
     }
