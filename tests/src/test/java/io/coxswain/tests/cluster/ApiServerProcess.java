@@ -34,6 +34,19 @@ public final class ApiServerProcess implements AutoCloseable {
      *                  other flag of {@code coxswain apiserver} ({@code --secure})
      */
     public static ApiServerProcess start(Path workDir, String... storeArgs) throws IOException, InterruptedException {
+        // On a shared machine another process may take the free port between the probe and the server's bind.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(workDir, storeArgs);
+            } catch (IOException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("BindException")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static ApiServerProcess startOnce(Path workDir, String... storeArgs) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();

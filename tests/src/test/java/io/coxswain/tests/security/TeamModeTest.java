@@ -258,6 +258,7 @@ class TeamModeTest {
             assertThat(l.path("verb").asText()).isEqualTo("create");
             assertThat(l.path("resource").asText()).isEqualTo("configmaps");
             assertThat(l.path("namespace").asText()).isEqualTo("team-a");
+            assertThat(l.path("name").asText()).isEqualTo("settings");
             assertThat(l.path("code").asInt()).isEqualTo(201);
             assertThat(l.path("groups").toString()).contains("team-a-devs");
         });

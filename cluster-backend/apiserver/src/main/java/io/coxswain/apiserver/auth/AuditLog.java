@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
 
 /**
  * One JSON line per mutating request (create, update, patch, delete, deletecollection), refused ones included:
- * when, who (user and groups), the verb, the resource, namespace and name, the response code and the request URI.
+ * when, who (user and groups), the verb, the resource, namespace and name (a create's from its body), the response
+ * code and the request URI.
  * Lines are written by one thread of its own, in order, never on the event loop; the file is created 0600.
  */
 public final class AuditLog implements AutoCloseable {
@@ -53,6 +54,15 @@ public final class AuditLog implements AutoCloseable {
 
     /** Records the request if it mutates; returns at once. */
     public void record(RequestAttributes a, int code, String uri) {
+        record(a, code, uri, () -> null);
+    }
+
+    /**
+     * Records the request if it mutates; returns at once.
+     *
+     * @param createdName for a create, whose URL has no name: the name in the body, read on the audit thread
+     */
+    public void record(RequestAttributes a, int code, String uri, java.util.function.Supplier<String> createdName) {
         if (!a.resourceRequest() || !MUTATING.contains(a.verb())) {
             return;
         }
@@ -66,7 +76,7 @@ public final class AuditLog implements AutoCloseable {
             line.put("apiGroup", a.apiGroup());
             line.put("resource", a.subresource() == null ? a.resource() : a.resource() + "/" + a.subresource());
             line.put("namespace", a.namespace());
-            line.put("name", a.name());
+            line.put("name", a.name() != null || !a.verb().equals("create") ? a.name() : createdName.get());
             line.put("code", code);
             line.put("requestURI", uri);
             try {

@@ -122,7 +122,11 @@ public final class RequestAuth {
         RequestAttributes attributes = attributes(ctx, user);
         ctx.put(ATTRIBUTES, attributes);
         if (audit != null) {
-            ctx.addEndHandler(v -> audit.record(attributes, ctx.response().getStatusCode(), ctx.request().uri()));
+            ctx.addEndHandler(v -> {
+                io.vertx.core.buffer.Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+                String type = ctx.request().getHeader("Content-Type");
+                audit.record(attributes, ctx.response().getStatusCode(), ctx.request().uri(), () -> bodyName(body, type));
+            });
         }
         if (user == ANONYMOUS) {
             ctx.next();
@@ -165,12 +169,15 @@ public final class RequestAuth {
     }
 
     private static String bodyName(RoutingContext ctx) {
+        return bodyName(ctx.body().buffer(), ctx.request().getHeader("Content-Type"));
+    }
+
+    private static String bodyName(io.vertx.core.buffer.Buffer body, String contentType) {
         try {
-            var body = ctx.body().buffer();
             if (body == null || body.length() == 0) {
                 return null;
             }
-            return Json.parseObject(body, ctx.request().getHeader("Content-Type")).path("metadata").path("name").asText(null);
+            return Json.parseObject(body, contentType).path("metadata").path("name").asText(null);
         } catch (RuntimeException e) {
             return null;
         }
