@@ -175,6 +175,12 @@ class TeamModeTest {
         JsonNode user = JSON.readTree(whoami.stdout()).path("status").path("userInfo");
         assertThat(user.path("username").asText()).isEqualTo("bob");
         assertThat(user.path("groups").toString()).contains("ops", "oncall");
+        // impersonation: the admin (system:masters) may act as anyone, as kubectl --as does it
+        Kubectl.Result as = admin.run(new String[]{"auth", "whoami", "--as", "dave", "--as-group", "qa", "-o", "json"});
+        assertThat(as.exitCode()).as(as.stderr()).isZero();
+        JsonNode dave = JSON.readTree(as.stdout()).path("status").path("userInfo");
+        assertThat(dave.path("username").asText()).isEqualTo("dave");
+        assertThat(dave.path("groups").toString()).contains("qa", "system:authenticated").doesNotContain("system:masters");
         // a certificate from another CA is refused by the TLS handshake itself
         Path stranger = Files.createDirectories(dir.resolve("other-ca"));
         Pki other = Pki.open(stranger);
@@ -185,7 +191,7 @@ class TeamModeTest {
         Kubectl.Result refused = new Kubectl(forgedConfig, dir.resolve("forged")).run(new String[]{"get", "namespaces"});
         assertThat(refused.exitCode()).isNotZero();
         System.out.println("verified: a client certificate from the CA authenticates bob in " + user.path("groups")
-                + "; one from another CA claiming system:masters is refused: " + refused.stderr().strip().lines().reduce((a, b) -> b).orElse(""));
+                + "; the admin impersonating dave in qa is " + dave + "; one from another CA claiming system:masters is refused: " + refused.stderr().strip().lines().reduce((a, b) -> b).orElse(""));
     }
 
     @Test
@@ -356,6 +362,9 @@ class TeamModeTest {
             assertThat(refused.stderr().strip()).isEqualTo("Error from server (Forbidden): pods is forbidden: User \"alice\" cannot "
                     + "list resource \"pods\" in API group \"\" in the namespace \"team-b\"");
             assertThat(kubectl.run(new String[]{"get", "pods", "-n", "team-a"}).exitCode()).isZero();
+            Kubectl.Result impersonating = kubectl.run(new String[]{"get", "pods", "-n", "team-a", "--as", "bob"});
+            assertThat(impersonating.stderr().strip()).isEqualTo("Error from server (Forbidden): users \"bob\" is forbidden: User "
+                    + "\"alice\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope");
             HttpClient http = HttpClient.newBuilder().sslContext(trusting(pki.caFile())).build();
             HttpResponse<String> body = http.send(HttpRequest.newBuilder(URI.create(url + "/apis/apps/v1/namespaces/team-b/deployments/web"))
                     .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
@@ -369,7 +378,8 @@ class TeamModeTest {
             assertThat(status.path("details").path("group").asText()).isEqualTo("apps");
             assertThat(status.path("details").path("name").asText()).isEqualTo("web");
             System.out.println("verified: with an authorizer that refuses team-b, kubectl prints `" + refused.stderr().strip()
-                    + "` and the Status has reason Forbidden, details " + status.path("details"));
+                    + "` and the Status has reason Forbidden, details " + status.path("details") + "; --as bob: `"
+                    + impersonating.stderr().strip() + "`");
         }
     }
 

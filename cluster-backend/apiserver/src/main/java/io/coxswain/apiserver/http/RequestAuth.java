@@ -28,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
  * before the body is read: a client certificate the TLS handshake checked against the cluster CA (CN = user,
  * O = groups), else a bearer token from the token file; neither gives 401, except on the open paths
  * {@code /healthz}, {@code /readyz}, {@code /livez} and {@code /version}, which kube-apiserver also serves to
- * {@code system:anonymous}. {@link #authorize} runs after the body: it builds the {@link RequestAttributes}, asks
+ * {@code system:anonymous}; {@code Impersonate-User}/{@code Impersonate-Group} headers switch the user when the caller
+ * may {@code impersonate} them. {@link #authorize} runs after the body: it builds the {@link RequestAttributes}, asks
  * the authorizer chain, finishes the node checks that need the body or the pod, and answers 403 as kube-apiserver
  * does. Both put what they learnt in the RoutingContext ({@link #USER}, {@link #ATTRIBUTES}); mutating requests are
  * audited when their response ends.
@@ -67,8 +68,45 @@ public final class RequestAuth {
             Responses.json(ctx, 401, status, List.of());
             return;
         }
+        List<String> groups = ctx.request().headers().getAll("Impersonate-Group");
+        String as = ctx.request().getHeader("Impersonate-User");
+        if (as != null || !groups.isEmpty()) {
+            user = impersonate(ctx, user, as, groups);
+            if (user == null) {
+                return;
+            }
+        }
         ctx.put(USER, user);
         ctx.next();
+    }
+
+    /**
+     * kube-apiserver's impersonation ({@code kubectl --as alice --as-group devs}): the caller needs the verb
+     * {@code impersonate} on {@code users/<name>} and on each {@code groups/<name>}; the request then runs as that
+     * user. Returns null after answering 403 (or 400 for groups without a user).
+     */
+    private UserInfo impersonate(RoutingContext ctx, UserInfo caller, String as, List<String> groups) {
+        if (as == null || as.isEmpty()) {
+            Responses.json(ctx, 400, status(400, "BadRequest", "requested impersonation of groups without a user"), List.of());
+            return null;
+        }
+        List<RequestAttributes> asked = new ArrayList<>();
+        asked.add(new RequestAttributes(caller, "impersonate", true, "", "users", null, null, as, ctx.request().path()));
+        for (String group : groups) {
+            asked.add(new RequestAttributes(caller, "impersonate", true, "", "groups", null, null, group, ctx.request().path()));
+        }
+        for (RequestAttributes a : asked) {
+            Authorizer.Decision decision = authorizer.authorize(a);
+            if (!decision.allowed()) {
+                forbid(ctx, a, decision.reason());
+                return null;
+            }
+        }
+        List<String> all = new ArrayList<>(groups);
+        if (!as.equals("system:anonymous") && !all.contains("system:authenticated")) {
+            all.add("system:authenticated");
+        }
+        return new UserInfo(as, "", List.copyOf(all));
     }
 
     private UserInfo user(HttpServerRequest request) {
