@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
         description = "Run a node: register it and run its pods on Docker (or --runtime hollow: N simulated nodes).")
 final class KubeletCommand implements Callable<Integer> {
 
-    @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443")
+    @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443; several, comma-separated, to fail over between them")
     String server;
 
     @Option(names = "--root-dir", defaultValue = "${sys:user.home}/.coxswain/kubelet", description = "where pod volumes live (default ${DEFAULT-VALUE})")

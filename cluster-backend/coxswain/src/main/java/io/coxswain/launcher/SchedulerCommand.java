@@ -5,6 +5,7 @@ import io.coxswain.scheduler.Scheduler;
 import io.coxswain.scheduler.SchedulerConfiguration;
 import io.coxswain.scheduler.SchedulerOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 @Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Bind pending pods to nodes.")
 final class SchedulerCommand implements Callable<Integer> {
 
-    @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443")
+    @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443; several, comma-separated, to fail over between them")
     String server;
 
     @Option(names = "--config", description = "a KubeSchedulerConfiguration file (profiles, plugins, weights)")
@@ -26,6 +27,9 @@ final class SchedulerCommand implements Callable<Integer> {
 
     @Option(names = "--leader-elect", description = "run only while holding the kube-system/kube-scheduler Lease")
     boolean leaderElect;
+
+    @Mixin
+    LeaseTiming timing = new LeaseTiming();
 
     @Override
     public Integer call() throws Exception {
@@ -36,7 +40,8 @@ final class SchedulerCommand implements Callable<Integer> {
         } else {
             String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
             AtomicReference<Scheduler> running = new AtomicReference<>();
-            LeaderElection.start(client, "kube-scheduler", identity, LeaderElection.Timing.defaults(),
+            System.out.println("scheduler " + identity + " is waiting for the lease");
+            LeaderElection.start(client, "kube-scheduler", identity, timing.timing(),
                     () -> running.set(Scheduler.start(client, options)),
                     () -> {
                         Scheduler s = running.getAndSet(null);
