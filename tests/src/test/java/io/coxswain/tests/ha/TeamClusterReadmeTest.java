@@ -45,7 +45,8 @@ class TeamClusterReadmeTest {
 
             // the failover the section describes
             long apiserver = Long.parseLong(Files.readString(team.resolve("apiserver-7443.pid")).strip());
-            ProcessHandle.of(apiserver).orElseThrow().destroyForcibly();
+            ProcessHandle.of(apiserver).orElseThrow().destroyForcibly().onExit().get(20, TimeUnit.SECONDS);
+            Files.delete(team.resolve("apiserver-7443.pid")); // it is gone: the Stop block must not signal a PID it no longer owns
             long killedAt = System.nanoTime();
             Path kubeletLog = team.resolve("kubelet.log");
             awaitTrue(() -> read(kubeletLog).contains("apiserver failover: http://127.0.0.1:7443 is unreachable; now using http://127.0.0.1:7444"),
@@ -59,8 +60,16 @@ class TeamClusterReadmeTest {
         } finally {
             try {
                 long stopping = System.nanoTime();
+                List<String> exits = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                try (Stream<Path> pids = Files.list(team)) {
+                    for (Path f : pids.filter(p -> p.toString().endsWith(".pid")).toList()) {
+                        String component = f.getFileName().toString().replace(".pid", "");
+                        ProcessHandle.of(Long.parseLong(Files.readString(f).strip())).ifPresent(h -> h.onExit().thenRun(() ->
+                                exits.add(component + " " + (System.nanoTime() - stopping) / 1_000_000 + " ms")));
+                    }
+                }
                 bash("stop", stop, Duration.ofMinutes(2));
-                System.out.printf("team cluster: the Stop block took %d ms%n", (System.nanoTime() - stopping) / 1_000_000);
+                System.out.printf("team cluster: the Stop block took %d ms; each stopped after %s%n", (System.nanoTime() - stopping) / 1_000_000, exits);
             } finally {
                 // anything the Stop block left: only the processes whose PIDs the Start block recorded
                 try (Stream<Path> pids = Files.list(team)) {
