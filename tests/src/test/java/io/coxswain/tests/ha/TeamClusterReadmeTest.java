@@ -45,9 +45,11 @@ class TeamClusterReadmeTest {
 
             // the failover the section describes
             long apiserver = Long.parseLong(Files.readString(team.resolve("apiserver-7443.pid")).strip());
-            ProcessHandle.of(apiserver).orElseThrow().destroyForcibly().onExit().get(20, TimeUnit.SECONDS);
-            Files.delete(team.resolve("apiserver-7443.pid")); // it is gone: the Stop block must not signal a PID it no longer owns
+            ProcessHandle handle = ProcessHandle.of(apiserver).orElseThrow();
             long killedAt = System.nanoTime();
+            handle.destroyForcibly();
+            handle.onExit().get(20, TimeUnit.SECONDS);
+            Files.delete(team.resolve("apiserver-7443.pid")); // it is gone: the Stop block must not signal a PID it no longer owns
             Path kubeletLog = team.resolve("kubelet.log");
             awaitTrue(() -> read(kubeletLog).contains("apiserver failover: http://127.0.0.1:7443 is unreachable; now using http://127.0.0.1:7444"),
                     Duration.ofSeconds(60), "the kubelet to fail over to 7444");
