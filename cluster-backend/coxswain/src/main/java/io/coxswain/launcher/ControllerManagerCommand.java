@@ -29,7 +29,8 @@ final class ControllerManagerCommand implements Callable<Integer> {
     int nodeMonitorGraceSeconds;
 
     @Option(names = "--pod-eviction-timeout", defaultValue = "300",
-            description = "seconds pods stay on a NotReady or unreachable node before they are evicted (default ${DEFAULT-VALUE})")
+            description = "seconds a pod without a NoExecute toleration of its own stays on a NotReady or unreachable node before it is"
+                    + " evicted (default ${DEFAULT-VALUE}; the apiserver gives pods 300 s tolerations, a pod's tolerationSeconds sets its own)")
     int podEvictionSeconds;
 
     @Override
