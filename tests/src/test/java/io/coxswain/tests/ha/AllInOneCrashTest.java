@@ -68,6 +68,7 @@ class AllInOneCrashTest {
                     while (!stop.get()) {
                         String name = "a-" + next.getAndIncrement();
                         String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"k\":\"v\"}}";
+                        long sentAt = System.nanoTime();
                         try {
                             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(coxswain.server() + "/api/v1/namespaces/default/configmaps"))
                                     .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
@@ -75,7 +76,7 @@ class AllInOneCrashTest {
                             if (r.statusCode() == 201) {
                                 acked.add(name);
                                 long now = System.nanoTime();
-                                if (now > killedAt.get()) {
+                                if (sentAt > killedAt.get()) { // sent once the old process was gone: the new one answered
                                     firstAckAfter.accumulateAndGet(now, Math::min);
                                 }
                                 continue;
@@ -93,8 +94,11 @@ class AllInOneCrashTest {
             awaitTrue(() -> acked.size() >= 300, Duration.ofSeconds(60), "300 acknowledged writes");
             long pid = coxswain.pid();
             int ackedBefore = acked.size();
-            killedAt.set(System.nanoTime());
-            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            ProcessHandle aio = ProcessHandle.of(pid).orElseThrow();
+            long killed = System.nanoTime();
+            aio.destroyForcibly();
+            aio.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            killedAt.set(killed);
             System.out.printf("killed all-in-one (pid %d, SIGKILL) with %d writes acknowledged%n", pid, ackedBefore);
             awaitTrue(() -> firstAckAfter.get() != Long.MAX_VALUE, Duration.ofSeconds(60), "a write acknowledged by the restarted all-in-one");
             awaitTrue(() -> acked.size() >= ackedBefore + 200, Duration.ofSeconds(60), "200 more writes");
