@@ -142,7 +142,18 @@ public final class ApiServer extends VerticleBase {
         return service.get(r, namespace, object.path("metadata").path("name").asText())
                 .handle((existing, error) -> error)
                 .thenCompose(missing -> missing == null ? CompletableFuture.completedFuture(null)
-                        : service.create(r, namespace, object, SYSTEM).thenApply(w -> (Object) w));
+                        : service.create(r, namespace, object, SYSTEM).thenApply(w -> (Object) w)
+                        .exceptionallyCompose(e -> alreadyExists(e) ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(e)));
+    }
+
+    /** Another apiserver over the same store, starting at the same time, created it first: that is as good. */
+    private static boolean alreadyExists(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.coxswain.api.ApiException api && "AlreadyExists".equals(api.reason())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

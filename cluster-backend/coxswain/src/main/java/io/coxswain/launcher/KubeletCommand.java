@@ -45,7 +45,8 @@ final class KubeletCommand implements Callable<Integer> {
         }
         var client = server.client("kubelet");
         if (runtime.equals("hollow")) {
-            HollowNodes hollow = HollowNodes.start(client, HollowOptions.defaults(nodes).withPrefix(prefix));
+            HollowNodes hollow = HollowNodes.start(client, HollowOptions.defaults(nodes).withPrefix(prefix)
+                    .withLease(java.time.Duration.ofSeconds(node.statusSeconds), java.time.Duration.ofSeconds(4L * node.statusSeconds)));
             System.out.println(nodes + " hollow nodes " + prefix + "-0.." + (nodes - 1) + " are running against " + server.describe());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 hollow.close();

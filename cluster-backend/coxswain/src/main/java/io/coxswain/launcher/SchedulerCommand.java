@@ -5,6 +5,7 @@ import io.coxswain.scheduler.Scheduler;
 import io.coxswain.scheduler.SchedulerConfiguration;
 import io.coxswain.scheduler.SchedulerOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
@@ -27,6 +28,9 @@ final class SchedulerCommand implements Callable<Integer> {
     @Option(names = "--leader-elect", description = "run only while holding the kube-system/kube-scheduler Lease")
     boolean leaderElect;
 
+    @Mixin
+    LeaseTiming timing = new LeaseTiming();
+
     @Override
     public Integer call() throws Exception {
         var client = server.client("kube-scheduler");
@@ -36,7 +40,8 @@ final class SchedulerCommand implements Callable<Integer> {
         } else {
             String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
             AtomicReference<Scheduler> running = new AtomicReference<>();
-            LeaderElection.start(client, "kube-scheduler", identity, LeaderElection.Timing.defaults(),
+            System.out.println("scheduler " + identity + " is waiting for the lease");
+            LeaderElection.start(client, "kube-scheduler", identity, timing.timing(),
                     () -> running.set(Scheduler.start(client, options)),
                     () -> {
                         Scheduler s = running.getAndSet(null);

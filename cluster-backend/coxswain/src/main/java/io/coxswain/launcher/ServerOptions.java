@@ -14,7 +14,7 @@ import java.nio.file.Path;
  */
 final class ServerOptions {
 
-    @Option(names = "--server", description = "the apiserver's URL, e.g. http://127.0.0.1:6443")
+    @Option(names = "--server", description = "the apiserver's URL, e.g. http://127.0.0.1:6443; several, comma-separated, to fail over between them")
     String server;
 
     @Option(names = "--kubeconfig", description = "a kubeconfig with the server, its CA and this component's credential (team mode)")
