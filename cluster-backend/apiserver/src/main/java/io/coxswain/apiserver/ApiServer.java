@@ -10,6 +10,10 @@ import io.coxswain.apiserver.http.Json;
 import io.coxswain.apiserver.http.Metrics;
 import io.coxswain.apiserver.http.HttpVerticle;
 import io.coxswain.apiserver.http.Router;
+import io.coxswain.apiserver.rbac.BootstrapPolicy;
+import io.coxswain.apiserver.rbac.PolicyWatcher;
+import io.coxswain.apiserver.rbac.RbacAuthorizer;
+import io.coxswain.apiserver.rbac.RbacPolicy;
 import io.coxswain.apiserver.registry.ListOptions;
 import io.coxswain.apiserver.registry.ObjectService;
 import io.coxswain.apiserver.registry.ObjectStore;
@@ -43,6 +47,8 @@ public final class ApiServer extends VerticleBase {
     private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()), io.coxswain.store.DeliveryPool.daemonThreads("apiserver-work"));
     private ObjectService service;
+    private final RbacAuthorizer rbac = new RbacAuthorizer(new RbacPolicy());
+    private PolicyWatcher rbacWatcher;
 
     public ApiServer(ApiServerOptions options, Store store) {
         this.options = options;
@@ -60,15 +66,25 @@ public final class ApiServer extends VerticleBase {
                     Clock.systemUTC());
             return registry;
         }).compose(registry -> Future.fromCompletionStage(restoreAllocations(registry, allocator)
-                        .thenCompose(v -> seed(registry, allocator)), context))
+                        .thenCompose(v -> seed(registry, allocator))
+                        .thenCompose(v -> bootstrapRbac(registry))
+                        .thenCompose(v -> {
+                            rbacWatcher = new PolicyWatcher(store, rbac.policy());
+                            return rbacWatcher.start();
+                        }), context))
                 .compose(v -> {
                     String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
-                            options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers);
+                            options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers, rbac);
                     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
                     return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port),
                             new DeploymentOptions().setInstances(loops));
                 });
+    }
+
+    /** RBAC over the roles and bindings in the store, kept current by a watch; what team mode authorizes with. */
+    public RbacAuthorizer authorizer() {
+        return rbac;
     }
 
     /** The port it listens on; the chosen one when the options said 0. */
@@ -108,6 +124,27 @@ public final class ApiServer extends VerticleBase {
         return chain.thenCompose(v -> createIfMissing(services, "default", kubernetes)).thenApply(v -> null);
     }
 
+    /** kube-apiserver's bootstrap policy: the default ClusterRoles and bindings, created when missing, never overwritten. */
+    private CompletableFuture<Void> bootstrapRbac(ResourceRegistry registry) {
+        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+        for (BootstrapPolicy.Item item : BootstrapPolicy.items()) {
+            ResourceInfo r = registry.find("rbac.authorization.k8s.io/v1", item.plural()).orElseThrow();
+            // another apiserver over the same store may create it first: that is as good
+            chain = chain.thenCompose(v -> createIfMissing(r, null, item.object())
+                    .exceptionally(e -> alreadyExists(e) ? null : rethrow(e)));
+        }
+        return chain.thenApply(v -> null);
+    }
+
+    private static boolean alreadyExists(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof io.coxswain.api.ApiException api && api.code() == 409;
+    }
+
+    private static Object rethrow(Throwable e) {
+        throw e instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(e);
+    }
+
     private CompletableFuture<Object> createIfMissing(ResourceInfo r, String namespace, ObjectNode object) {
         return service.get(r, namespace, object.path("metadata").path("name").asText())
                 .handle((existing, error) -> error)
@@ -119,6 +156,9 @@ public final class ApiServer extends VerticleBase {
     public Future<?> stop() {
         // The HTTP verticles are this one's children and are undeployed with it.
         workers.shutdown();
+        if (rbacWatcher != null) {
+            rbacWatcher.close();
+        }
         return Future.succeededFuture();
     }
 }
