@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coxswain.api.ApiException;
 import io.coxswain.apiserver.admission.Defaulter;
+import io.coxswain.apiserver.admission.PodSecurity;
 import io.coxswain.apiserver.admission.SchemaAdmission;
 import io.coxswain.apiserver.patch.ManagedFields;
 import io.coxswain.schemas.SchemaCatalog;
@@ -44,9 +45,16 @@ public final class ObjectService {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final SchemaNavigator navigator = new SchemaNavigator(SchemaCatalog.standard());
+    private final PodSecurity podSecurity;
 
     public ObjectService(ResourceRegistry registry, ObjectStore store, SchemaAdmission admission, ServiceAllocator services,
                          Clock clock) {
+        this(registry, store, admission, services, clock, new PodSecurity(PodSecurity.Level.BASELINE));
+    }
+
+    public ObjectService(ResourceRegistry registry, ObjectStore store, SchemaAdmission admission, ServiceAllocator services,
+                         Clock clock, PodSecurity podSecurity) {
+        this.podSecurity = podSecurity;
         this.registry = registry;
         this.store = store;
         this.admission = admission;
@@ -132,9 +140,14 @@ public final class ObjectService {
             meta.put("creationTimestamp", now());
             // Also resets status and sets generation 1, as PrepareForCreate does; the Job's selector needs the uid.
             Defaulter.apply(r.gvk(), body, Defaulter.Operation.CREATE);
-            List<String> warnings = admission.admit(r, body, options.fieldValidation());
+            List<String> warnings = new ArrayList<>(admission.admit(r, body, options.fieldValidation()));
+            if (r.plural().equals("namespaces") && r.gvk().group().isEmpty()) {
+                PodSecurity.validateNamespace(body);
+            }
             ObjectNode owned = recordOwnership(r, null, body, options);
-            return requireLiveNamespace(r, ns).thenCompose(ok -> {
+            return requireLiveNamespace(r, ns).thenCompose(namespaceLabels -> {
+                // validating admission, after the mutating steps: Pod Security on what would be stored
+                warnings.addAll(podSecurity.admit(r.gvk().group(), r.kind(), null, owned, namespaceLabels));
                 if (r.plural().equals("services")) {
                     services.allocate(owned);
                 }
@@ -162,7 +175,8 @@ public final class ObjectService {
         return new String(out);
     }
 
-    private CompletableFuture<Void> requireLiveNamespace(ResourceInfo r, String namespace) {
+    /** Fails unless the namespace exists and is not being deleted; gives its labels when Pod Security needs them. */
+    private CompletableFuture<JsonNode> requireLiveNamespace(ResourceInfo r, String namespace) {
         if (!r.namespaced()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -177,7 +191,8 @@ public final class ObjectService {
                 throw new ApiException(403, "Forbidden", r.plural() + " is forbidden: unable to create new content in namespace "
                         + namespace + " because it is being terminated");
             }
-            return null;
+            return PodSecurity.holdsPods(r.gvk().group(), r.kind())
+                    ? ObjectStore.decode(ns.get()).path("metadata").path("labels") : null;
         });
     }
 
@@ -218,6 +233,20 @@ public final class ObjectService {
      */
     public CompletableFuture<WriteResult> replace(ResourceInfo r, String namespace, String name, WriteOptions options,
                                                   Function<ObjectNode, ObjectNode> change) {
+        if (namespace != null && PodSecurity.holdsPods(r.gvk().group(), r.kind())) {
+            return namespaceLabels(namespace).thenCompose(labels -> replace(r, namespace, name, options, change, labels));
+        }
+        return replace(r, namespace, name, options, change, null);
+    }
+
+    private CompletableFuture<JsonNode> namespaceLabels(String namespace) {
+        ResourceInfo namespaces = registry.find("v1", "namespaces").orElseThrow();
+        return store.getRaw(namespaces, null, namespace)
+                .thenApply(ns -> ns.map(kv -> ObjectStore.decode(kv).path("metadata").path("labels")).orElse(null));
+    }
+
+    private CompletableFuture<WriteResult> replace(ResourceInfo r, String namespace, String name, WriteOptions options,
+                                                   Function<ObjectNode, ObjectNode> change, JsonNode namespaceLabels) {
         List<String> warnings = new ArrayList<>();
         ObjectNode[] dryRunResult = new ObjectNode[1];
         boolean[] finished = new boolean[1];
@@ -228,6 +257,10 @@ public final class ObjectService {
             Defaulter.apply(r.gvk(), next, Defaulter.Operation.UPDATE);
             warnings.clear();
             warnings.addAll(admission.admit(r, next, options.fieldValidation()));
+            if (r.plural().equals("namespaces") && r.gvk().group().isEmpty()) {
+                PodSecurity.validateNamespace(next);
+            }
+            warnings.addAll(podSecurity.admit(r.gvk().group(), r.kind(), current.object(), next, namespaceLabels));
             if (r.plural().equals("services")) {
                 keepServiceAllocations(current.object(), next);
             }
