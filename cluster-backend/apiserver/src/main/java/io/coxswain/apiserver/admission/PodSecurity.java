@@ -353,15 +353,7 @@ public final class PodSecurity {
     }
 
     private static void seccompBaseline(JsonNode spec, List<String> out) {
-        List<String> setters = new ArrayList<>();
-        if (spec.path("securityContext").path("seccompProfile").path("type").asText("").equals("Unconfined")) {
-            setters.add("pod");
-        }
-        List<String> bad = new ArrayList<>();
-        forContainers(spec, c -> c.path("securityContext").path("seccompProfile").path("type").asText("").equals("Unconfined"), bad);
-        if (!bad.isEmpty()) {
-            setters.add(plural("container", "containers", bad.size()) + " " + joinQuote(bad));
-        }
+        List<String> setters = podAndContainers(spec, sc -> sc.path("seccompProfile").path("type").asText("").equals("Unconfined"));
         if (!setters.isEmpty()) {
             out.add("seccompProfile (" + String.join(" and ", setters) + " must not set securityContext.seccompProfile.type to \"Unconfined\")");
         }
@@ -381,15 +373,7 @@ public final class PodSecurity {
     }
 
     private static void windowsHostProcess(JsonNode spec, List<String> out) {
-        List<String> setters = new ArrayList<>();
-        if (spec.path("securityContext").path("windowsOptions").path("hostProcess").asBoolean(false)) {
-            setters.add("pod");
-        }
-        List<String> bad = new ArrayList<>();
-        forContainers(spec, c -> c.path("securityContext").path("windowsOptions").path("hostProcess").asBoolean(false), bad);
-        if (!bad.isEmpty()) {
-            setters.add(plural("container", "containers", bad.size()) + " " + joinQuote(bad));
-        }
+        List<String> setters = podAndContainers(spec, sc -> sc.path("windowsOptions").path("hostProcess").asBoolean(false));
         if (!setters.isEmpty()) {
             out.add("hostProcess (" + String.join(" and ", setters) + " must not set securityContext.windowsOptions.hostProcess=true)");
         }
@@ -531,19 +515,7 @@ public final class PodSecurity {
     }
 
     private static void runAsUser(JsonNode spec, List<String> out) {
-        List<String> setters = new ArrayList<>();
-        JsonNode pod = spec.path("securityContext").path("runAsUser");
-        if (pod.isNumber() && pod.asLong() == 0) {
-            setters.add("pod");
-        }
-        List<String> bad = new ArrayList<>();
-        forContainers(spec, c -> {
-            JsonNode v = c.path("securityContext").path("runAsUser");
-            return v.isNumber() && v.asLong() == 0;
-        }, bad);
-        if (!bad.isEmpty()) {
-            setters.add(plural("container", "containers", bad.size()) + " " + joinQuote(bad));
-        }
+        List<String> setters = podAndContainers(spec, sc -> sc.path("runAsUser").isNumber() && sc.path("runAsUser").asLong() == 0);
         if (!setters.isEmpty()) {
             out.add("runAsUser=0 (" + String.join(" and ", setters) + " must not set runAsUser=0)");
         }
@@ -582,6 +554,20 @@ public final class PodSecurity {
     }
 
     // ---- helpers ----
+
+    /** "pod" when the pod's securityContext fails the test, then the containers whose own securityContext does. */
+    private static List<String> podAndContainers(JsonNode spec, Function<JsonNode, Boolean> failing) {
+        List<String> setters = new ArrayList<>();
+        if (failing.apply(spec.path("securityContext"))) {
+            setters.add("pod");
+        }
+        List<String> bad = new ArrayList<>();
+        forContainers(spec, c -> failing.apply(c.path("securityContext")), bad);
+        if (!bad.isEmpty()) {
+            setters.add(plural("container", "containers", bad.size()) + " " + joinQuote(bad));
+        }
+        return setters;
+    }
 
     /** Adds to {@code bad} the name of every container (init, app, ephemeral) the test finds at fault. */
     private static void forContainers(JsonNode spec, Function<JsonNode, Boolean> test, List<String> bad) {
