@@ -113,6 +113,12 @@ class KubectlRbacTest extends KubectlSuite {
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.stderr()).contains("Robot");
         verified("apply of a RoleBinding with a bad subject kind is refused");
+        Kubectl.Result moved = kubectl(POLICY.replace("kind: Role, name: pod-reader}", "kind: ClusterRole, name: view}"),
+                "apply", "-f", "-");
+        assertThat(moved.exitCode()).isNotZero();
+        assertThat(moved.stderr()).contains("RoleBinding.rbac.authorization.k8s.io \"alice-reads\" is invalid: roleRef: Invalid value: "
+                + "rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"Role\", Name:\"pod-reader\"}: cannot change roleRef");
+        verified("apply of a changed roleRef -> " + moved.stderr().lines().filter(l -> l.contains("roleRef")).findFirst().orElse(""));
     }
 
     @Test

@@ -253,6 +253,7 @@ public final class ObjectService {
         CompletableFuture<StoredObject> stored = store.guaranteedUpdate(r, namespace, name, current -> {
             ObjectNode changed = change.apply(current.object().deepCopy());
             keepServerFields(r, current.object(), changed);
+            immutableRoleRef(r, current.object(), changed);
             ObjectNode next = changed;
             Defaulter.apply(r.gvk(), next, Defaulter.Operation.UPDATE);
             warnings.clear();
@@ -380,6 +381,20 @@ public final class ObjectService {
             }
         }
         return false;
+    }
+
+    /** A binding's roleRef never changes, as kube's RBAC validation says: delete the binding and create a new one. */
+    private static void immutableRoleRef(ResourceInfo r, ObjectNode current, ObjectNode next) {
+        if (!r.gvk().group().equals("rbac.authorization.k8s.io") || !r.kind().endsWith("Binding")) {
+            return;
+        }
+        JsonNode was = current.path("roleRef");
+        if (!was.equals(next.path("roleRef"))) {
+            throw ApiException.invalid(r.kind() + ".rbac.authorization.k8s.io", next.path("metadata").path("name").asText(""),
+                    List.of(new ApiException.Cause("FieldValueInvalid", "Invalid value: rbac.RoleRef{APIGroup:\""
+                            + was.path("apiGroup").asText() + "\", Kind:\"" + was.path("kind").asText() + "\", Name:\""
+                            + was.path("name").asText() + "\"}: cannot change roleRef", "roleRef")));
+        }
     }
 
     private static void keepServiceAllocations(ObjectNode current, ObjectNode next) {
