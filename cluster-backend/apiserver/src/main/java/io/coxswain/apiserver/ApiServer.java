@@ -11,6 +11,7 @@ import io.coxswain.apiserver.http.Metrics;
 import io.coxswain.apiserver.http.HttpVerticle;
 import io.coxswain.apiserver.http.Router;
 import io.coxswain.apiserver.rbac.BootstrapPolicy;
+import io.coxswain.apiserver.rbac.EscalationCheck;
 import io.coxswain.apiserver.rbac.PolicyWatcher;
 import io.coxswain.apiserver.rbac.RbacAuthorizer;
 import io.coxswain.apiserver.rbac.RbacPolicy;
@@ -64,6 +65,7 @@ public final class ApiServer extends VerticleBase {
             ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
             service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
                     Clock.systemUTC());
+            service.guard(new EscalationCheck(rbac));
             return registry;
         }).compose(registry -> Future.fromCompletionStage(restoreAllocations(registry, allocator)
                         .thenCompose(v -> seed(registry, allocator))

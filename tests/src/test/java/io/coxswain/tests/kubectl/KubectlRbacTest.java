@@ -172,4 +172,28 @@ class KubectlRbacTest extends KubectlSuite {
         assertThat(r.stdout().strip()).isEqualTo("no");
         verified("auth can-i list pods --as alice -> no, once the RoleBinding is deleted");
     }
+
+    @Test
+    @Order(7)
+    void aNamespaceAdminGrantsOnlyWhatItHolds() throws Exception {
+        k.ok("create", "rolebinding", "carol-admin", "--clusterrole=admin", "--user=carol", "-n", "team-a");
+        canI(true, "create", "roles.rbac.authorization.k8s.io", "-n", "team-a", "--as", "carol");
+        canI(false, "escalate", "roles.rbac.authorization.k8s.io", "-n", "team-a", "--as", "carol");
+        k.ok("create", "role", "pod-viewer", "--verb=get,list", "--resource=pods", "-n", "team-a", "--as", "carol");
+        verified("create role pod-viewer --verb=get,list --resource=pods -n team-a --as carol (an admin there)");
+        Kubectl.Result nodes = k.exits(1, "create", "role", "node-reader", "--verb=get", "--resource=nodes", "-n", "team-a",
+                "--as", "carol");
+        assertThat(nodes.stderr()).contains("roles.rbac.authorization.k8s.io \"node-reader\" is forbidden: user \"carol\" "
+                + "(groups=[\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:")
+                .contains("{APIGroups:[\"\"], Resources:[\"nodes\"], Verbs:[\"get\"]}");
+        verified("create role node-reader --verb=get --resource=nodes --as carol -> Forbidden, attempting to grant RBAC "
+                + "permissions not currently held");
+        Kubectl.Result bind = k.exits(1, "create", "rolebinding", "carol-root", "--clusterrole=cluster-admin", "--user=carol", "-n",
+                "team-a", "--as", "carol");
+        assertThat(bind.stderr()).contains("is attempting to grant RBAC permissions not currently held");
+        verified("create rolebinding --clusterrole=cluster-admin --as carol -> Forbidden");
+        k.ok("create", "rolebinding", "dave-edit", "--clusterrole=edit", "--user=dave", "-n", "team-a", "--as", "carol");
+        canI(true, "create", "deployments.apps", "-n", "team-a", "--as", "dave");
+        verified("create rolebinding dave-edit --clusterrole=edit --as carol -> created");
+    }
 }

@@ -130,7 +130,8 @@ public final class BootstrapPolicy {
             b.rule(READ, List.of("coordination.k8s.io"), "leases");
         }
         if (admin) {
-            b.rule(ALL, List.of("rbac.authorization.k8s.io"), "roles", "rolebindings");
+            // not escalate or bind: an admin grants only what it holds (EscalationCheck)
+            b.rule(verbs, List.of("rbac.authorization.k8s.io"), "roles", "rolebindings");
             b.rule(List.of("create"), List.of("authorization.k8s.io"), "localsubjectaccessreviews");
         }
         return b;

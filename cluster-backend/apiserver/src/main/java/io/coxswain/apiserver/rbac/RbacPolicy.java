@@ -96,6 +96,12 @@ public final class RbacPolicy {
         return new Binding(namespace, name, ref.path("kind").asText(), ref.path("name").asText(), List.copyOf(subjects));
     }
 
+    /** The rules of a Role (in the namespace) or ClusterRole; null when there is no such role. */
+    public List<PolicyRule> roleRules(String kind, String namespace, String name) {
+        Role role = kind.equals("Role") ? roles.get(namespace + "/" + name) : clusterRoles.get(name);
+        return role == null ? null : role.rules();
+    }
+
     /** Receives each rule that applies, with where it came from; returns false to stop. */
     public interface RuleVisitor {
         boolean visit(String source, PolicyRule rule, String error);

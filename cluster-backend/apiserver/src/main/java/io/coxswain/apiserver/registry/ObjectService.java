@@ -46,6 +46,22 @@ public final class ObjectService {
     private final SecureRandom random = new SecureRandom();
     private final SchemaNavigator navigator = new SchemaNavigator(SchemaCatalog.standard());
     private final PodSecurity podSecurity;
+    private volatile WriteGuard guard = WriteGuard.NONE;
+
+    /**
+     * A validating admission step that depends on who writes: it sees the object before (null on create) and after, and
+     * throws an ApiException to refuse. RBAC's escalation check is one.
+     */
+    public interface WriteGuard {
+        WriteGuard NONE = (r, namespace, before, after, options) -> { };
+
+        void check(ResourceInfo r, String namespace, ObjectNode before, ObjectNode after, WriteOptions options);
+    }
+
+    /** Installs the guard every create and update passes (after the schemas and Pod Security). */
+    public void guard(WriteGuard writeGuard) {
+        this.guard = writeGuard;
+    }
 
     public ObjectService(ResourceRegistry registry, ObjectStore store, SchemaAdmission admission, ServiceAllocator services,
                          Clock clock) {
@@ -148,6 +164,7 @@ public final class ObjectService {
             return requireLiveNamespace(r, ns).thenCompose(namespaceLabels -> {
                 // validating admission, after the mutating steps: Pod Security on what would be stored
                 warnings.addAll(podSecurity.admit(r.gvk().group(), r.kind(), null, owned, namespaceLabels));
+                guard.check(r, ns, null, owned, options);
                 if (r.plural().equals("services")) {
                     services.allocate(owned);
                 }
@@ -262,6 +279,7 @@ public final class ObjectService {
                 PodSecurity.validateNamespace(next);
             }
             warnings.addAll(podSecurity.admit(r.gvk().group(), r.kind(), current.object(), next, namespaceLabels));
+            guard.check(r, namespace, current.object(), next, options);
             if (r.plural().equals("services")) {
                 keepServiceAllocations(current.object(), next);
             }

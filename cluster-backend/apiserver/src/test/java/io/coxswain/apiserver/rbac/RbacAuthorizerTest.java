@@ -188,4 +188,56 @@ class RbacAuthorizerTest {
                 .hasMessage("users \"alice\" is forbidden: User \"bob\" cannot impersonate resource \"users\" in API group \"\" at the "
                         + "cluster scope");
     }
+
+    @Test
+    void nobodyGrantsWhatTheyDoNotHold() {
+        yaml(RbacPolicy.Kind.ROLE_BINDINGS, """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: alice-admin, namespace: team-a}
+                subjects: [{kind: User, name: alice}]
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
+                """);
+        var registry = new io.coxswain.apiserver.registry.ResourceRegistry(io.coxswain.schemas.SchemaCatalog.standard());
+        var roles = registry.find("rbac.authorization.k8s.io/v1", "roles").orElseThrow();
+        var bindings = registry.find("rbac.authorization.k8s.io/v1", "rolebindings").orElseThrow();
+        EscalationCheck check = new EscalationCheck(authorizer);
+        var asAlice = new io.coxswain.apiserver.registry.WriteOptions(false, io.coxswain.apiserver.admission.FieldValidation.STRICT, "t")
+                .by(ALICE);
+        var podReader = (com.fasterxml.jackson.databind.node.ObjectNode) ManifestReader.read("""
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: r, namespace: team-a}
+                rules: [{apiGroups: [""], resources: [pods, pods/log], verbs: [get, list]}]
+                """).get(0).content();
+        check.check(roles, "team-a", null, podReader, asAlice);
+        var secrets = (com.fasterxml.jackson.databind.node.ObjectNode) ManifestReader.read("""
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: s, namespace: team-a}
+                rules: [{apiGroups: [""], resources: [pods, secrets], verbs: [get]}]
+                """).get(0).content();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> check.check(roles, "team-a", null, secrets, asAlice))
+                .hasMessage("roles.rbac.authorization.k8s.io \"s\" is forbidden: user \"alice\" (groups=[\"team-a\" "
+                        + "\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n"
+                        + "{APIGroups:[\"\"], Resources:[\"secrets\"], Verbs:[\"get\"]}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> check.check(roles, "team-b", null, podReader, asAlice))
+                .as("not in another namespace").hasMessageContaining("is attempting to grant");
+        check.check(roles, "team-a", null, secrets, asAlice.by(UserInfo.UNSECURED));
+        var toClusterAdmin = (com.fasterxml.jackson.databind.node.ObjectNode) ManifestReader.read("""
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: b, namespace: team-a}
+                subjects: [{kind: User, name: bob}]
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+                """).get(0).content();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> check.check(bindings, "team-a", null, toClusterAdmin, asAlice))
+                .hasMessageContaining("{APIGroups:[\"*\"], Resources:[\"*\"], Verbs:[\"*\"]}");
+        var toEdit = toClusterAdmin.deepCopy();
+        toEdit.with("roleRef").put("name", "edit");
+        check.check(bindings, "team-a", null, toEdit, asAlice);
+        var unchanged = toClusterAdmin.deepCopy();
+        unchanged.with("metadata").putObject("labels").put("x", "y");
+        check.check(bindings, "team-a", toClusterAdmin, unchanged, asAlice);
+    }
 }
