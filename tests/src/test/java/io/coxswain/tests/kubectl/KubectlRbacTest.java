@@ -101,6 +101,13 @@ class KubectlRbacTest extends KubectlSuite {
         assertThat(bindings).contains("USERS").contains("Role/pod-reader").contains("alice").contains("ClusterRole/edit")
                 .contains("/robot"); // kube prints the subject's own namespace, empty here
         verified("get rolebindings -o wide");
+        String described = k.ok("describe", "role", "pod-reader", "-n", "team-a").stdout();
+        assertThat(described).contains("PolicyRule").contains("pods/log").contains("[settings]");
+        verified("describe role pod-reader");
+        assertThat(k.ok("describe", "rolebinding", "alice-reads", "-n", "team-a").stdout()).contains("Role:").contains("alice");
+        verified("describe rolebinding alice-reads");
+        assertThat(k.ok("explain", "clusterrolebinding.roleRef").stdout()).contains("RoleRef").contains("apiGroup");
+        verified("explain clusterrolebinding.roleRef");
         assertThat(k.okWithInput(POLICY, "apply", "-f", "-").stdout()).contains("role.rbac.authorization.k8s.io/pod-reader unchanged");
         verified("apply -f (unchanged)");
         Kubectl.Result bad = kubectl("""
