@@ -80,10 +80,30 @@ public final class ManifestValidator {
         for (Error error : schema.validate(withoutNulls)) {
             seen.add(ErrorTranslator.translate(catalog, error));
         }
+        if ("path-segment".equals(kind.get().root().path("x-coxswain-name").asText())) {
+            pathSegmentName(withoutNulls.path("metadata").path("name"), seen);
+        }
         problems.addAll(seen);
         SemanticChecks.check(kind.get().gvk(), withoutNulls, problems);
         problems.sort(Comparator.comparing(ValidationProblem::pointer));
         return new ValidationReport(kind, problems);
+    }
+
+    /**
+     * Kinds marked {@code "x-coxswain-name": "path-segment"} (the RBAC kinds) take any name that fits in a URL path
+     * segment, as kube's ValidatePathSegmentName: {@code system:kube-scheduler} is a valid ClusterRole name.
+     */
+    private static void pathSegmentName(JsonNode name, Set<ValidationProblem> problems) {
+        problems.removeIf(p -> p.pointer().equals("/metadata/name") && p.category() != ProblemCategory.TYPE);
+        if (!name.isTextual()) {
+            return;
+        }
+        String n = name.asText();
+        if (n.equals(".") || n.equals("..")) {
+            problems.add(new ValidationProblem("/metadata/name", "may not be '" + n + "'", ProblemCategory.INVALID));
+        } else if (n.contains("/") || n.contains("%")) {
+            problems.add(new ValidationProblem("/metadata/name", "may not contain '/' or '%'", ProblemCategory.INVALID));
+        }
     }
 
     private Optional<KindSchema> kindOf(JsonNode manifest, List<ValidationProblem> problems) {

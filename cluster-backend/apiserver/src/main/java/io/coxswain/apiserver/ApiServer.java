@@ -16,6 +16,11 @@ import io.coxswain.apiserver.http.RequestAuth;
 import io.coxswain.apiserver.http.Metrics;
 import io.coxswain.apiserver.http.HttpVerticle;
 import io.coxswain.apiserver.http.Router;
+import io.coxswain.apiserver.rbac.BootstrapPolicy;
+import io.coxswain.apiserver.rbac.EscalationCheck;
+import io.coxswain.apiserver.rbac.PolicyWatcher;
+import io.coxswain.apiserver.rbac.RbacAuthorizer;
+import io.coxswain.apiserver.rbac.RbacPolicy;
 import io.coxswain.apiserver.registry.ListOptions;
 import io.coxswain.apiserver.registry.ObjectService;
 import io.coxswain.apiserver.registry.ObjectStore;
@@ -51,6 +56,8 @@ public final class ApiServer extends VerticleBase {
     private ObjectService service;
     private TokenFile tokens;
     private AuditLog audit;
+    private final RbacAuthorizer rbac = new RbacAuthorizer(new RbacPolicy());
+    private PolicyWatcher rbacWatcher;
 
     public ApiServer(ApiServerOptions options, Store store) {
         this.options = options;
@@ -66,14 +73,20 @@ public final class ApiServer extends VerticleBase {
             ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
             service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
                     Clock.systemUTC());
+            service.guard(new EscalationCheck(rbac));
             return registry;
         }).compose(registry -> Future.fromCompletionStage(restoreAllocations(registry, allocator)
-                        .thenCompose(v -> seed(registry, allocator)), context))
+                        .thenCompose(v -> seed(registry, allocator))
+                        .thenCompose(v -> bootstrapRbac(registry))
+                        .thenCompose(v -> {
+                            rbacWatcher = new PolicyWatcher(store, rbac.policy());
+                            return rbacWatcher.start();
+                        }), context))
                 .compose(v -> {
                     String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
                             options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers,
-                            requestAuth());
+                            requestAuth(), rbac);
                     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
                     return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port, options.security()),
                             new DeploymentOptions().setInstances(loops));
@@ -92,13 +105,19 @@ public final class ApiServer extends VerticleBase {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("could not open the audit log " + security.auditLog(), e);
         }
-        Authorizer authorizer = Authorizers.teamMode(options.authorizer().apply(service));
+        // RBAC unless the options name another authorizer (a test's, say).
+        Authorizer authorizer = Authorizers.teamMode(options.authorizer() == null ? rbac : options.authorizer().apply(service));
         return new RequestAuth(tokens, authorizer, audit, service);
     }
 
     /** Whether it runs in team mode (TLS, authentication, authorization, audit). */
     public boolean secure() {
         return options.security() != null;
+    }
+
+    /** RBAC over the roles and bindings in the store, kept current by a watch; what team mode authorizes with. */
+    public RbacAuthorizer authorizer() {
+        return rbac;
     }
 
     /** The port it listens on; the chosen one when the options said 0. */
@@ -138,6 +157,22 @@ public final class ApiServer extends VerticleBase {
         return chain.thenCompose(v -> createIfMissing(services, "default", kubernetes)).thenApply(v -> null);
     }
 
+    /** kube-apiserver's bootstrap policy: the default ClusterRoles and bindings, created when missing, never overwritten. */
+    private CompletableFuture<Void> bootstrapRbac(ResourceRegistry registry) {
+        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+        for (BootstrapPolicy.Item item : BootstrapPolicy.items()) {
+            ResourceInfo r = registry.find("rbac.authorization.k8s.io/v1", item.plural()).orElseThrow();
+            // another apiserver over the same store may create it first: that is as good
+            chain = chain.thenCompose(v -> createIfMissing(r, null, item.object())
+                    .exceptionally(e -> alreadyExists(e) ? null : rethrow(e)));
+        }
+        return chain.thenApply(v -> null);
+    }
+
+    private static Object rethrow(Throwable e) {
+        throw e instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(e);
+    }
+
     private CompletableFuture<Object> createIfMissing(ResourceInfo r, String namespace, ObjectNode object) {
         return service.get(r, namespace, object.path("metadata").path("name").asText())
                 .handle((existing, error) -> error)
@@ -165,6 +200,9 @@ public final class ApiServer extends VerticleBase {
         }
         if (audit != null) {
             audit.close();
+        }
+        if (rbacWatcher != null) {
+            rbacWatcher.close();
         }
         return Future.succeededFuture();
     }

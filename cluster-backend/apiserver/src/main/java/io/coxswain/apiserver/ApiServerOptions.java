@@ -14,7 +14,7 @@ import java.util.function.Function;
  * @param bookmarkMillis  how often a watch that allows bookmarks gets one
  * @param security        team mode (TLS, authentication, audit), or null for plain HTTP without authentication
  * @param authorizer      makes the authorizer that team mode asks after its own chain (node restriction,
- *                        system:masters); it gets the object service, so RBAC can read its objects. Unused
+ *                        system:masters) instead of RBAC, the default (null); it gets the object service. Unused
  *                        without {@code security}.
  */
 public record ApiServerOptions(String host, int port, String serviceCidr, int maxBodyBytes, int maxReadInflight,
@@ -22,8 +22,7 @@ public record ApiServerOptions(String host, int port, String serviceCidr, int ma
                                Function<ObjectService, Authorizer> authorizer) {
 
     public static ApiServerOptions defaults() {
-        return new ApiServerOptions("127.0.0.1", 6443, "10.96.0.0/16", 3 * 1024 * 1024, 400, 200, 60_000, null,
-                service -> Authorizer.ALLOW_ALL);
+        return new ApiServerOptions("127.0.0.1", 6443, "10.96.0.0/16", 3 * 1024 * 1024, 400, 200, 60_000, null, null);
     }
 
     public ApiServerOptions withListen(String host, int port) {
@@ -51,7 +50,7 @@ public record ApiServerOptions(String host, int port, String serviceCidr, int ma
                 security, authorizer);
     }
 
-    /** The authorizer after team mode's own chain, e.g. {@code service -> new RbacAuthorizer(service)}. */
+    /** The authorizer after team mode's own chain instead of RBAC (null, the default: RBAC over the stored roles). */
     public ApiServerOptions withAuthorizer(Function<ObjectService, Authorizer> authorizer) {
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis,
                 security, authorizer);

@@ -43,7 +43,7 @@ final class ApiServerCommand implements Callable<Integer> {
         ApiServerOptions options = ApiServerOptions.defaults().withListen(listen.host(), listen.port())
                 .withServiceCidr(listen.serviceRange);
         if (security.enabled(listen.host())) {
-            options = options.withSecurity(security.prepare(storeOptions.dataDir, listen.host())).withAuthorizer(authorizer());
+            options = options.withSecurity(security.prepare(storeOptions.dataDir, listen.host()));
         }
         Store store = storeOptions.open();
         Vertx vertx = Vertx.vertx();
@@ -52,14 +52,6 @@ final class ApiServerCommand implements Callable<Integer> {
         Running running = new Running(vertx, store, apiServer, (System.nanoTime() - started) / 1_000_000);
         Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "coxswain-shutdown"));
         return running;
-    }
-
-    /**
-     * The authorizer team mode asks after its own chain (system:masters, node restriction, the control-plane
-     * components, discovery): where RBAC plugs in, e.g. {@code service -> new RbacAuthorizer(service)}.
-     */
-    static java.util.function.Function<io.coxswain.apiserver.registry.ObjectService, io.coxswain.apiserver.auth.Authorizer> authorizer() {
-        return service -> io.coxswain.apiserver.auth.Authorizer.ALLOW_ALL;
     }
 
     record Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis, java.util.Deque<Runnable> stops) {

@@ -52,6 +52,11 @@ final class KubeconfigCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, description = "write the kubeconfig to this file (0600) instead of printing it")
     Path output;
 
+    @Option(names = "--role", defaultValue = "edit", description = "bind the user to this role in --namespace: view, edit, "
+            + "admin, cluster-admin (cluster-wide) or none (default ${DEFAULT-VALUE}); needs the running server and the "
+            + "admin kubeconfig of --data-dir")
+    String role;
+
     @Override
     public Integer call() throws Exception {
         String name = node != null ? "system:node:" + node : user;
@@ -78,6 +83,9 @@ final class KubeconfigCommand implements Callable<Integer> {
             Path tokens = tokenFile != null ? tokenFile : SecurityOptions.defaultTokenFile(dataDir);
             credential = Kubeconfig.Credential.token(TokenFile.append(tokens, name, memberOf));
         }
+        if (node == null && !"none".equals(role) && !bind(name, url)) {
+            return 1;
+        }
         String text = Kubeconfig.secure(url, pki.caPem(), name, credential, namespace);
         if (output != null) {
             Kubeconfig.writePrivate(output, text);
@@ -86,6 +94,43 @@ final class KubeconfigCommand implements Callable<Integer> {
             System.out.print(text);
         }
         return 0;
+    }
+
+    /**
+     * A RoleBinding (or, for cluster-admin, a ClusterRoleBinding) named after the user, made with the admin
+     * kubeconfig the server wrote: a new user can work in the namespace at once, and only there.
+     */
+    private boolean bind(String name, String url) {
+        if (!List.of("view", "edit", "admin", "cluster-admin").contains(role)) {
+            System.err.println("--role must be view, edit, admin, cluster-admin or none, not " + role);
+            return false;
+        }
+        Path admin = dataDir.resolve("kubeconfig");
+        var config = io.fabric8.kubernetes.client.Config.fromKubeconfig(null, admin.toFile());
+        config.setMasterUrl(url);
+        String binding = (name + "-" + role).replaceAll("[^a-z0-9.:-]", "-");
+        var subject = new io.fabric8.kubernetes.api.model.rbac.SubjectBuilder().withKind("User")
+                .withApiGroup("rbac.authorization.k8s.io").withName(name).build();
+        var roleRef = new io.fabric8.kubernetes.api.model.rbac.RoleRefBuilder().withApiGroup("rbac.authorization.k8s.io")
+                .withKind("ClusterRole").withName(role).build();
+        try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build()) {
+            if ("cluster-admin".equals(role)) {
+                client.rbac().clusterRoleBindings().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
+                        .withNewMetadata().withName(binding).endMetadata().withSubjects(subject).withRoleRef(roleRef).build())
+                        .createOr(existing -> existing.update());
+            } else {
+                client.rbac().roleBindings().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+                        .withNewMetadata().withName(binding).withNamespace(namespace).endMetadata().withSubjects(subject)
+                        .withRoleRef(roleRef).build()).createOr(existing -> existing.update());
+            }
+            System.err.println(name + " may " + role + (role.equals("cluster-admin") ? " the whole cluster" : " in namespace " + namespace)
+                    + " (binding " + binding + ")");
+            return true;
+        } catch (RuntimeException e) {
+            System.err.println("could not bind " + name + " to " + role + " through " + admin + " (" + e.getMessage()
+                    + "); start the server first, or give --role none");
+            return false;
+        }
     }
 
     private static String serverOf(Path kubeconfig) throws java.io.IOException {

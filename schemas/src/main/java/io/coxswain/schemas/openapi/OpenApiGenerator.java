@@ -34,7 +34,7 @@ public final class OpenApiGenerator {
     static final String INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
     static final String QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
     static final String PATCH = "io.k8s.apimachinery.pkg.apis.meta.v1.Patch";
-    private static final Set<String> DROPPED = Set.of("$schema", "$id", "$defs", "$comment", "title", "x-coxswain-package",
+    private static final Set<String> DROPPED = Set.of("$schema", "$id", "$defs", "$comment", "title", "x-coxswain-package", "x-coxswain-name",
             "propertyNames", "const");
     private static final List<String> PATCH_TYPES = List.of("application/apply-patch+yaml", "application/json-patch+json",
             "application/merge-patch+json", "application/strategic-merge-patch+json");

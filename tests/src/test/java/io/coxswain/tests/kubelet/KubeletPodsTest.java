@@ -166,6 +166,9 @@ class KubeletPodsTest extends DockerNodeSuite {
 
     @Test
     void aHostPortIsPublishedOnTheNode() throws Exception {
+        // Pod Security's baseline (the default) allows no hostPort: this namespace opts out, as kube's would have to.
+        assertThat(node.kubectl("label", "--overwrite", "namespace", "default", "pod-security.kubernetes.io/enforce=privileged")
+                .exitCode()).isZero();
         node.apply("""
                 apiVersion: v1
                 kind: Pod

@@ -45,6 +45,9 @@ class SchedulerTest {
     static void start() throws Exception {
         cluster = TestCluster.embedded(dir.resolve("cluster"));
         client = cluster.newClient();
+        // host ports are refused by Pod Security's baseline, the default: this namespace is privileged
+        client.namespaces().withName("default").edit(ns -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(ns).editMetadata()
+                .addToLabels("pod-security.kubernetes.io/enforce", "privileged").endMetadata().build());
         kubectl = new Kubectl(cluster, Files.createDirectories(dir.resolve("kubectl")));
         SchedulerConfiguration config = SchedulerConfiguration.parse("""
                 apiVersion: kubescheduler.config.k8s.io/v1

@@ -172,7 +172,8 @@ final class ResourceHandler {
         if (manager.length() > 128) {
             throw ApiException.badRequest("fieldManager must be at most 128 characters");
         }
-        return new WriteOptions(query.dryRun(), FieldValidation.parse(query.get("fieldValidation")), manager);
+        return new WriteOptions(query.dryRun(), FieldValidation.parse(query.get("fieldValidation")), manager)
+                .by(io.coxswain.apiserver.rbac.RequestUser.of(ctx));
     }
 
     static DeleteOptions deleteOptions(RoutingContext ctx, QueryParams query) {

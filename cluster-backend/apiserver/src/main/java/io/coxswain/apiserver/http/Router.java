@@ -2,6 +2,11 @@ package io.coxswain.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coxswain.api.ApiException;
+import io.coxswain.apiserver.auth.UserInfo;
+import io.coxswain.apiserver.rbac.Impersonation;
+import io.coxswain.apiserver.rbac.RbacAuthorizer;
+import io.coxswain.apiserver.rbac.RequestUser;
+import io.coxswain.apiserver.rbac.Reviews;
 import io.coxswain.apiserver.registry.ObjectService;
 import io.coxswain.schemas.SchemaCatalog;
 import io.coxswain.schemas.openapi.OpenApiDocuments;
@@ -27,7 +32,7 @@ public final class Router {
     public static io.vertx.ext.web.Router create(Vertx vertx, ObjectService service, Metrics metrics, int maxBodyBytes,
                                                  int maxReadInflight, int maxMutatingInflight, long bookmarkMillis,
                                                  String serverAddress, java.util.concurrent.Executor workers,
-                                                 RequestAuth auth) {
+                                                 RequestAuth auth, RbacAuthorizer rbac) {
         io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
         Tables tables = new Tables(Clock.systemUTC());
         Discovery discovery = new Discovery(service.registry());
@@ -56,7 +61,13 @@ public final class Router {
         });
         if (auth != null) {
             router.route().handler(auth::authorize);
+        } else {
+            // Without team mode everyone is system:masters, who may impersonate: kubectl --as then asks RBAC as that user.
+            router.route().handler(new Impersonation(rbac));
         }
+        Reviews reviews = new Reviews(rbac, rbac);
+        router.post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews").handler(ctx -> review(ctx, reviews::accessReview));
+        router.post("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews").handler(ctx -> review(ctx, reviews::rulesReview));
         router.get("/version").handler(ctx -> Responses.json(ctx, 200, version(), List.of()));
         for (String probe : List.of("/healthz", "/readyz", "/livez")) {
             router.get(probe).handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
@@ -101,6 +112,16 @@ public final class Router {
             }
         });
         return router;
+    }
+
+    /** A review is answered at once and never stored: 201 with its status, as kube-apiserver does. */
+    private static void review(RoutingContext ctx, java.util.function.BiFunction<UserInfo, ObjectNode, ObjectNode> answer) {
+        try {
+            ObjectNode body = Json.parseObject(ctx.body().buffer(), ctx.request().getHeader("Content-Type"));
+            Responses.json(ctx, 201, answer.apply(RequestUser.of(ctx), body), List.of());
+        } catch (RuntimeException e) {
+            Responses.error(ctx, e);
+        }
     }
 
     private static void groupVersion(RoutingContext ctx, Discovery discovery, String apiVersion) {

@@ -69,7 +69,7 @@ final class Subresources {
             throw ApiException.invalid("Binding", name, List.of(new ApiException.Cause("FieldValueNotSupported",
                     "Unsupported value: \"" + target.path("kind").asText() + "\": supported values: \"Node\"", "target.kind")));
         }
-        return service.replace(pods, ns, name, new WriteOptions(write.dryRun(), FieldValidation.IGNORE, write.fieldManager()), pod -> {
+        return service.replace(pods, ns, name, new WriteOptions(write.dryRun(), FieldValidation.IGNORE, write.fieldManager(), false, write.user()), pod -> {
             String current = pod.path("spec").path("nodeName").asText("");
             if (!current.isEmpty()) {
                 throw ApiException.conflict("pods/binding", name, "pod " + name + " is already assigned to node \"" + current + "\"");

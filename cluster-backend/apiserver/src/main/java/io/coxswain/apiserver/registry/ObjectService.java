@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coxswain.api.ApiException;
 import io.coxswain.apiserver.admission.Defaulter;
+import io.coxswain.apiserver.admission.PodSecurity;
 import io.coxswain.apiserver.admission.SchemaAdmission;
 import io.coxswain.apiserver.patch.ManagedFields;
 import io.coxswain.schemas.SchemaCatalog;
@@ -44,9 +45,32 @@ public final class ObjectService {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final SchemaNavigator navigator = new SchemaNavigator(SchemaCatalog.standard());
+    private final PodSecurity podSecurity;
+    private volatile WriteGuard guard = WriteGuard.NONE;
+
+    /**
+     * A validating admission step that depends on who writes: it sees the object before (null on create) and after, and
+     * throws an ApiException to refuse. RBAC's escalation check is one.
+     */
+    public interface WriteGuard {
+        WriteGuard NONE = (r, namespace, before, after, options) -> { };
+
+        void check(ResourceInfo r, String namespace, ObjectNode before, ObjectNode after, WriteOptions options);
+    }
+
+    /** Installs the guard every create and update passes (after the schemas and Pod Security). */
+    public void guard(WriteGuard writeGuard) {
+        this.guard = writeGuard;
+    }
 
     public ObjectService(ResourceRegistry registry, ObjectStore store, SchemaAdmission admission, ServiceAllocator services,
                          Clock clock) {
+        this(registry, store, admission, services, clock, new PodSecurity(PodSecurity.Level.BASELINE));
+    }
+
+    public ObjectService(ResourceRegistry registry, ObjectStore store, SchemaAdmission admission, ServiceAllocator services,
+                         Clock clock, PodSecurity podSecurity) {
+        this.podSecurity = podSecurity;
         this.registry = registry;
         this.store = store;
         this.admission = admission;
@@ -132,9 +156,15 @@ public final class ObjectService {
             meta.put("creationTimestamp", now());
             // Also resets status and sets generation 1, as PrepareForCreate does; the Job's selector needs the uid.
             Defaulter.apply(r.gvk(), body, Defaulter.Operation.CREATE);
-            List<String> warnings = admission.admit(r, body, options.fieldValidation());
+            List<String> warnings = new ArrayList<>(admission.admit(r, body, options.fieldValidation()));
+            if (r.plural().equals("namespaces") && r.gvk().group().isEmpty()) {
+                PodSecurity.validateNamespace(body);
+            }
             ObjectNode owned = recordOwnership(r, null, body, options);
-            return requireLiveNamespace(r, ns).thenCompose(ok -> {
+            return requireLiveNamespace(r, ns).thenCompose(namespaceLabels -> {
+                // validating admission, after the mutating steps: Pod Security on what would be stored
+                warnings.addAll(podSecurity.admit(r.gvk().group(), r.kind(), null, owned, namespaceLabels));
+                guard.check(r, ns, null, owned, options);
                 if (r.plural().equals("services")) {
                     services.allocate(owned);
                 }
@@ -162,7 +192,8 @@ public final class ObjectService {
         return new String(out);
     }
 
-    private CompletableFuture<Void> requireLiveNamespace(ResourceInfo r, String namespace) {
+    /** Fails unless the namespace exists and is not being deleted; gives its labels when Pod Security needs them. */
+    private CompletableFuture<JsonNode> requireLiveNamespace(ResourceInfo r, String namespace) {
         if (!r.namespaced()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -177,7 +208,8 @@ public final class ObjectService {
                 throw new ApiException(403, "Forbidden", r.plural() + " is forbidden: unable to create new content in namespace "
                         + namespace + " because it is being terminated");
             }
-            return null;
+            return PodSecurity.holdsPods(r.gvk().group(), r.kind())
+                    ? ObjectStore.decode(ns.get()).path("metadata").path("labels") : null;
         });
     }
 
@@ -218,16 +250,36 @@ public final class ObjectService {
      */
     public CompletableFuture<WriteResult> replace(ResourceInfo r, String namespace, String name, WriteOptions options,
                                                   Function<ObjectNode, ObjectNode> change) {
+        if (namespace != null && PodSecurity.holdsPods(r.gvk().group(), r.kind())) {
+            return namespaceLabels(namespace).thenCompose(labels -> replace(r, namespace, name, options, change, labels));
+        }
+        return replace(r, namespace, name, options, change, null);
+    }
+
+    private CompletableFuture<JsonNode> namespaceLabels(String namespace) {
+        ResourceInfo namespaces = registry.find("v1", "namespaces").orElseThrow();
+        return store.getRaw(namespaces, null, namespace)
+                .thenApply(ns -> ns.map(kv -> ObjectStore.decode(kv).path("metadata").path("labels")).orElse(null));
+    }
+
+    private CompletableFuture<WriteResult> replace(ResourceInfo r, String namespace, String name, WriteOptions options,
+                                                   Function<ObjectNode, ObjectNode> change, JsonNode namespaceLabels) {
         List<String> warnings = new ArrayList<>();
         ObjectNode[] dryRunResult = new ObjectNode[1];
         boolean[] finished = new boolean[1];
         CompletableFuture<StoredObject> stored = store.guaranteedUpdate(r, namespace, name, current -> {
             ObjectNode changed = change.apply(current.object().deepCopy());
             keepServerFields(r, current.object(), changed);
+            immutableRoleRef(r, current.object(), changed);
             ObjectNode next = changed;
             Defaulter.apply(r.gvk(), next, Defaulter.Operation.UPDATE);
             warnings.clear();
             warnings.addAll(admission.admit(r, next, options.fieldValidation()));
+            if (r.plural().equals("namespaces") && r.gvk().group().isEmpty()) {
+                PodSecurity.validateNamespace(next);
+            }
+            warnings.addAll(podSecurity.admit(r.gvk().group(), r.kind(), current.object(), next, namespaceLabels));
+            guard.check(r, namespace, current.object(), next, options);
             if (r.plural().equals("services")) {
                 keepServiceAllocations(current.object(), next);
             }
@@ -347,6 +399,20 @@ public final class ObjectService {
             }
         }
         return false;
+    }
+
+    /** A binding's roleRef never changes, as kube's RBAC validation says: delete the binding and create a new one. */
+    private static void immutableRoleRef(ResourceInfo r, ObjectNode current, ObjectNode next) {
+        if (!r.gvk().group().equals("rbac.authorization.k8s.io") || !r.kind().endsWith("Binding")) {
+            return;
+        }
+        JsonNode was = current.path("roleRef");
+        if (!was.equals(next.path("roleRef"))) {
+            throw ApiException.invalid(r.kind() + ".rbac.authorization.k8s.io", next.path("metadata").path("name").asText(""),
+                    List.of(new ApiException.Cause("FieldValueInvalid", "Invalid value: rbac.RoleRef{APIGroup:\""
+                            + was.path("apiGroup").asText() + "\", Kind:\"" + was.path("kind").asText() + "\", Name:\""
+                            + was.path("name").asText() + "\"}: cannot change roleRef", "roleRef")));
+        }
     }
 
     private static void keepServiceAllocations(ObjectNode current, ObjectNode next) {

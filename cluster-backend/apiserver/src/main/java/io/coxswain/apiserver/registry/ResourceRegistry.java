@@ -46,7 +46,10 @@ public final class ResourceRegistry {
             Map.entry("deployments", new Extra(List.of("deploy"), List.of("all"), ALL_VERBS, Set.of("status", "scale"), Set.of())),
             Map.entry("jobs", new Extra(List.of(), List.of("all"), ALL_VERBS, Set.of("status"), Set.of("status.successful"))),
             Map.entry("cronjobs", new Extra(List.of("cj"), List.of("all"), ALL_VERBS, Set.of("status"), Set.of())),
-            Map.entry("leases", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())));
+            Map.entry("leases", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
+            // answered, never stored (see rbac.Reviews)
+            Map.entry("selfsubjectaccessreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
+            Map.entry("selfsubjectrulesreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())));
 
     private final Map<String, ResourceInfo> byGroupVersionAndPlural = new LinkedHashMap<>();
     private final Map<GroupVersionKind, ResourceInfo> byKind = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.coxswain.apiserver.registry;
 
 import io.coxswain.apiserver.admission.FieldValidation;
+import io.coxswain.apiserver.auth.UserInfo;
 
 /**
  * What a write request asks beyond its body.
@@ -8,15 +9,25 @@ import io.coxswain.apiserver.admission.FieldValidation;
  * @param dryRun       {@code dryRun=All}: everything but the store write
  * @param fieldManager who makes the change, for managedFields
  * @param apply        a server-side apply: managedFields are already the apply's, not an update's
+ * @param user         who asks, for admission that depends on it (RBAC's escalation check); null for the server itself
  */
-public record WriteOptions(boolean dryRun, FieldValidation fieldValidation, String fieldManager, boolean apply) {
+public record WriteOptions(boolean dryRun, FieldValidation fieldValidation, String fieldManager, boolean apply, UserInfo user) {
 
     public WriteOptions(boolean dryRun, FieldValidation fieldValidation, String fieldManager) {
-        this(dryRun, fieldValidation, fieldManager, false);
+        this(dryRun, fieldValidation, fieldManager, false, null);
+    }
+
+    public WriteOptions(boolean dryRun, FieldValidation fieldValidation, String fieldManager, boolean apply) {
+        this(dryRun, fieldValidation, fieldManager, apply, null);
     }
 
     /** The same request, as a server-side apply, whose field ownership the apply itself has recorded. */
     public WriteOptions asApply() {
-        return new WriteOptions(dryRun, fieldValidation, fieldManager, true);
+        return new WriteOptions(dryRun, fieldValidation, fieldManager, true, user);
+    }
+
+    /** The same request, made by this user. */
+    public WriteOptions by(UserInfo who) {
+        return new WriteOptions(dryRun, fieldValidation, fieldManager, apply, who);
     }
 }

@@ -24,7 +24,11 @@ public final class PrinterRegistry {
             .register("apps", "StatefulSet", new StatefulSetPrinter())
             .register("batch", "Job", new JobPrinter())
             .register("batch", "CronJob", new CronJobPrinter())
-            .register("coordination.k8s.io", "Lease", new LeasePrinter());
+            .register("coordination.k8s.io", "Lease", new LeasePrinter())
+            .register("rbac.authorization.k8s.io", "Role", new RbacPrinters.RolePrinter())
+            .register("rbac.authorization.k8s.io", "ClusterRole", new RbacPrinters.RolePrinter())
+            .register("rbac.authorization.k8s.io", "RoleBinding", new RbacPrinters.BindingPrinter())
+            .register("rbac.authorization.k8s.io", "ClusterRoleBinding", new RbacPrinters.BindingPrinter());
 
     private final Map<String, RowPrinter> printers = new HashMap<>();
     private final RowPrinter fallback = new DefaultPrinter();

@@ -170,7 +170,10 @@ class TableConverterTest {
         assertThat(headers("v1", "Event")).containsExactly("Last Seen", "Type", "Reason", "Object", "Subobject*",
                 "Source*", "Message", "First Seen*", "Count*", "Name*");
         assertThat(headers("coordination.k8s.io/v1", "Lease")).containsExactly("Name", "Holder", "Age");
-        assertThat(headers("rbac.authorization.k8s.io/v1", "ClusterRole")).containsExactly("Name", "Age");
+        assertThat(headers("rbac.authorization.k8s.io/v1", "ClusterRole")).containsExactly("Name", "Created At");
+        assertThat(headers("rbac.authorization.k8s.io/v1", "RoleBinding")).containsExactly("Name", "Role", "Age", "Users*",
+                "Groups*", "ServiceAccounts*");
+        assertThat(headers("policy/v1", "PodDisruptionBudget")).as("a kind without a printer").containsExactly("Name", "Age");
     }
 
     @Test

@@ -64,6 +64,7 @@ final class PodVolumes {
                     if ("DirectoryOrCreate".equals(type)) {
                         Files.createDirectories(p);
                     }
+                    refuseEngineSocket(v.getName(), p);
                     paths.put(v.getName(), p);
                 } else {
                     throw new EnvResolver.ConfigError("volume \"" + v.getName() + "\" has a type this node does not support "
@@ -76,6 +77,39 @@ final class PodVolumes {
         return paths;
     }
 
+    /** The container engines' sockets; the apiserver refuses them too, this catches symbolic links and subPaths. */
+    private static final List<Path> ENGINE_SOCKETS = List.of(Path.of("/var/run/docker.sock"), Path.of("/run/docker.sock"),
+            Path.of("/var/run/containerd/containerd.sock"), Path.of("/run/containerd/containerd.sock"));
+
+    /** Refuses a host path that is, or holds, an engine's socket, after following symbolic links. */
+    static void refuseEngineSocket(String volume, Path hostPath) {
+        Path p = hostPath.toAbsolutePath().normalize();
+        List<Path> candidates = new ArrayList<>(List.of(p));
+        try {
+            if (Files.exists(p)) {
+                candidates.add(p.toRealPath());
+            }
+        } catch (IOException e) {
+            // unreadable: judged by its name alone
+        }
+        for (Path socket : ENGINE_SOCKETS) {
+            Path real = socket;
+            try {
+                if (Files.exists(socket)) {
+                    real = socket.toRealPath();
+                }
+            } catch (IOException e) {
+                // keep the name
+            }
+            for (Path c : candidates) {
+                if (socket.startsWith(c) || real.startsWith(c)) {
+                    throw new EnvResolver.ConfigError("volume \"" + volume + "\" would mount the container engine's socket ("
+                            + socket + "), which no pod may mount");
+                }
+            }
+        }
+    }
+
     List<ContainerSpec.Mount> mounts(Container container, Map<String, Path> volumes) {
         List<ContainerSpec.Mount> mounts = new ArrayList<>();
         for (VolumeMount m : EnvResolver.list(container.getVolumeMounts())) {
@@ -85,6 +119,7 @@ final class PodVolumes {
             }
             if (m.getSubPath() != null && !m.getSubPath().isEmpty()) {
                 host = host.resolve(m.getSubPath()).normalize();
+                refuseEngineSocket(m.getName(), host);
                 try {
                     if (!Files.exists(host)) {
                         Files.createDirectories(host);
