@@ -158,9 +158,19 @@ class TeamModeTest {
         assertThat(created.exitCode()).as(created.stderr()).isZero();
         Kubectl.Result got = kubectl.run(new String[]{"get", "configmap", "settings", "-o", "jsonpath={.metadata.namespace}/{.data.mode}"});
         assertThat(got.stdout()).isEqualTo("team-a/fast");
+        // RBAC: the kubeconfig command bound alice to edit in team-a, and nothing else.
+        Kubectl.Result elsewhere = kubectl.run(new String[]{"get", "pods", "-n", "team-b"});
+        assertThat(elsewhere.exitCode()).isNotZero();
+        assertThat(elsewhere.stderr()).contains("pods is forbidden: User \"alice\" cannot list resource \"pods\" in API group \"\" in the namespace \"team-b\"");
+        Kubectl.Result canI = kubectl.run(new String[]{"auth", "can-i", "delete", "deployments"});
+        assertThat(canI.stdout().strip()).isEqualTo("yes");
+        Kubectl.Result canINodes = kubectl.run(new String[]{"auth", "can-i", "list", "nodes"});
+        assertThat(canINodes.stdout().strip()).isEqualTo("no");
         System.out.println("verified: kubectl over TLS with a token from `coxswain kubeconfig --user alice --namespace team-a` "
                 + "(appended to tokens.csv while the server ran, no restart): whoami says alice "
-                + review.path("status").path("userInfo").path("groups") + ", create and get configmap in team-a work");
+                + review.path("status").path("userInfo").path("groups") + ", create and get configmap in team-a work; RBAC "
+                + "(edit in team-a, bound by the command): can-i delete deployments yes, can-i list nodes no, and team-b says: "
+                + elsewhere.stderr().strip());
     }
 
     @Test
