@@ -23,7 +23,7 @@ class ClusterSettingsTest {
 
     @Test
     void fieldPathsBecomePointers() {
-        assertThat(ClusterLink.pointer("spec.containers[0].image")).isEqualTo("/spec/containers/0/image");
-        assertThat(ClusterLink.pointer("metadata.name")).isEqualTo("/metadata/name");
+        assertThat(EditorCommands.pointer("spec.containers[0].image")).isEqualTo("/spec/containers/0/image");
+        assertThat(EditorCommands.pointer("metadata.name")).isEqualTo("/metadata/name");
     }
 }
