@@ -64,9 +64,10 @@ public final class ApiServer extends VerticleBase {
                 .compose(v -> {
                     String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
-                            options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers);
+                            options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers,
+                            options.maxWatchesPerClient());
                     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
-                    return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port),
+                    return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port, options.slowClientMillis()),
                             new DeploymentOptions().setInstances(loops));
                 });
     }

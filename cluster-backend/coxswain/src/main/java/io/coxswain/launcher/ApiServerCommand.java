@@ -34,7 +34,8 @@ final class ApiServerCommand implements Callable<Integer> {
         Store store = storeOptions.open();
         Vertx vertx = Vertx.vertx();
         ApiServer apiServer = new ApiServer(ApiServerOptions.defaults().withListen(listen.host(), listen.port())
-                .withServiceCidr(listen.serviceRange), store);
+                .withServiceCidr(listen.serviceRange)
+                .withMaxWatchesPerClient(listen.maxWatchesPerClient).withSlowClientMillis(listen.slowClientSeconds * 1000L), store);
         vertx.deployVerticle(apiServer).await();
         Running running = new Running(vertx, store, apiServer, (System.nanoTime() - started) / 1_000_000);
         Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "coxswain-shutdown"));
