@@ -19,17 +19,22 @@ public final class ApiServerProcess implements AutoCloseable {
 
     private final Process process;
     private final String url;
+    private final Path log;
 
-    private ApiServerProcess(Process process, String url) {
+    private ApiServerProcess(Process process, String url, Path log) {
         this.process = process;
         this.url = url;
+        this.log = log;
     }
 
     public static Path jar() {
         return SharedFiles.projectRoot().resolve("cluster-backend/coxswain/target/coxswain.jar");
     }
 
-    /** @param storeArgs such as {@code --store embedded --data-dir D}, or {@code --store etcd --etcd-servers URL} */
+    /**
+     * @param storeArgs such as {@code --store embedded --data-dir D}, or {@code --store etcd --etcd-servers URL}, and any
+     *                  other flags of {@code coxswain apiserver}
+     */
     public static ApiServerProcess start(Path workDir, String... storeArgs) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -44,7 +49,7 @@ public final class ApiServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (Files.readString(log).contains("apiserver listening")) {
-                return new ApiServerProcess(process, "http://127.0.0.1:" + port);
+                return new ApiServerProcess(process, "http://127.0.0.1:" + port, log);
             }
             if (!process.isAlive()) {
                 break;
@@ -57,6 +62,33 @@ public final class ApiServerProcess implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    /** The server's resident memory now, in bytes, from /proc (Linux); -1 where that cannot be read. */
+    public long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The server's own log so far (what it printed), for a failure message. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override
