@@ -133,7 +133,7 @@ class ApiServerLoadBenchmark {
                 case "update" -> {
                     ObjectNode next = client.last.deepCopy();
                     int generation = next.path("data").path("n").asInt() + 1;
-                    next.with("data").put("n", Integer.toString(generation));
+                    ((ObjectNode) next.get("data")).put("n", Integer.toString(generation));
                     HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(url + LOAD + "/" + next.path("metadata").path("name").asText()))
                             .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                             .PUT(HttpRequest.BodyPublishers.ofString(next.toString())).build());
