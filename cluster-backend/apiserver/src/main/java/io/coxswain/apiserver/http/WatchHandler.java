@@ -113,6 +113,16 @@ final class WatchHandler {
         }
         int timeout = query.integer("timeoutSeconds", 1800 + ThreadLocalRandom.current().nextInt(1800));
         Runnable release = acquire(ctx, client(ctx));
+        try {
+            open(ctx, r, namespace, selection, asTable, startRevision, timeout, bookmarks, initialEvents, release);
+        } catch (RuntimeException e) {
+            release.run(); // a watch that did not open holds no place
+            throw e;
+        }
+    }
+
+    private void open(RoutingContext ctx, ResourceInfo r, String namespace, ListOptions selection, boolean asTable, long startRevision,
+                      int timeout, boolean bookmarks, boolean initialEvents, Runnable release) {
         if (ctx.request().canUpgradeToWebSocket()) {
             // As kube-apiserver does for a WebSocket request, each event goes in a text message (fabric8 watches this way).
             long start = startRevision;
