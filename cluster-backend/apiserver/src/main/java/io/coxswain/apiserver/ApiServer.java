@@ -6,7 +6,13 @@ import io.coxswain.api.LabelSelector;
 import io.coxswain.apiserver.admission.FieldValidation;
 import io.coxswain.apiserver.admission.SchemaAdmission;
 import io.coxswain.apiserver.admission.ServiceAllocator;
+import io.coxswain.apiserver.auth.AuditLog;
+import io.coxswain.apiserver.auth.Authorizer;
+import io.coxswain.apiserver.auth.Authorizers;
+import io.coxswain.apiserver.auth.Security;
+import io.coxswain.apiserver.auth.TokenFile;
 import io.coxswain.apiserver.http.Json;
+import io.coxswain.apiserver.http.RequestAuth;
 import io.coxswain.apiserver.http.Metrics;
 import io.coxswain.apiserver.http.HttpVerticle;
 import io.coxswain.apiserver.http.Router;
@@ -43,6 +49,8 @@ public final class ApiServer extends VerticleBase {
     private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()), io.coxswain.store.DeliveryPool.daemonThreads("apiserver-work"));
     private ObjectService service;
+    private TokenFile tokens;
+    private AuditLog audit;
 
     public ApiServer(ApiServerOptions options, Store store) {
         this.options = options;
@@ -65,11 +73,33 @@ public final class ApiServer extends VerticleBase {
                     String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
                             options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers,
-                            options.maxWatchesPerClient());
+                            requestAuth(), options.maxWatchesPerClient());
                     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
-                    return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port, options.slowClientMillis()),
+                    return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port, options.security(),
+                                    options.slowClientMillis()),
                             new DeploymentOptions().setInstances(loops));
                 });
+    }
+
+    /** Team mode's pipeline steps, or null without team mode. */
+    private RequestAuth requestAuth() {
+        Security security = options.security();
+        if (security == null) {
+            return null;
+        }
+        tokens = TokenFile.watch(security.tokenFile());
+        try {
+            audit = security.auditLog() == null ? null : AuditLog.open(security.auditLog());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not open the audit log " + security.auditLog(), e);
+        }
+        Authorizer authorizer = Authorizers.teamMode(options.authorizer().apply(service));
+        return new RequestAuth(tokens, authorizer, audit, service);
+    }
+
+    /** Whether it runs in team mode (TLS, authentication, authorization, audit). */
+    public boolean secure() {
+        return options.security() != null;
     }
 
     /** The port it listens on; the chosen one when the options said 0. */
@@ -113,13 +143,30 @@ public final class ApiServer extends VerticleBase {
         return service.get(r, namespace, object.path("metadata").path("name").asText())
                 .handle((existing, error) -> error)
                 .thenCompose(missing -> missing == null ? CompletableFuture.completedFuture(null)
-                        : service.create(r, namespace, object, SYSTEM).thenApply(w -> (Object) w));
+                        : service.create(r, namespace, object, SYSTEM).thenApply(w -> (Object) w)
+                        .exceptionallyCompose(e -> alreadyExists(e) ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(e)));
+    }
+
+    /** Another apiserver over the same store, starting at the same time, created it first: that is as good. */
+    private static boolean alreadyExists(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.coxswain.api.ApiException api && "AlreadyExists".equals(api.reason())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public Future<?> stop() {
         // The HTTP verticles are this one's children and are undeployed with it.
         workers.shutdown();
+        if (tokens != null) {
+            tokens.close();
+        }
+        if (audit != null) {
+            audit.close();
+        }
         return Future.succeededFuture();
     }
 }

@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** The kubeconfig that points kubectl and client libraries at an apiserver on loopback (no credentials in dev mode). */
+/**
+ * The kubeconfig that points kubectl and client libraries at an apiserver: on loopback without credentials (dev
+ * mode), or in team mode with the cluster CA and a bearer token or a client certificate.
+ */
 public final class Kubeconfig {
 
     private Kubeconfig() {
@@ -35,5 +38,59 @@ public final class Kubeconfig {
                 """.formatted(server));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
+    }
+
+    /** A user's credential: a bearer token, or a client certificate and key (PEM). */
+    public record Credential(String token, String certificatePem, String keyPem) {
+        public static Credential token(String token) {
+            return new Credential(token, null, null);
+        }
+
+        public static Credential certificate(String certificatePem, String keyPem) {
+            return new Credential(null, certificatePem, keyPem);
+        }
+    }
+
+    /** A team-mode kubeconfig: the server, the CA that signed its certificate, one user and a default namespace. */
+    public static String secure(String server, String caPem, String user, Credential credential, String namespace) {
+        String userBlock = credential.token() != null
+                ? "    token: " + credential.token() + "\n"
+                : "    client-certificate-data: " + base64(credential.certificatePem()) + "\n"
+                + "    client-key-data: " + base64(credential.keyPem()) + "\n";
+        String name = "coxswain";
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: %s
+                  cluster:
+                    server: %s
+                    certificate-authority-data: %s
+                contexts:
+                - name: %s
+                  context:
+                    cluster: %s
+                    user: %s
+                    namespace: %s
+                current-context: %s
+                users:
+                - name: %s
+                  user:
+                """.formatted(name, server, base64(caPem), quoted(user + "@" + name), name, quoted(user), quoted(namespace),
+                quoted(user + "@" + name), quoted(user)) + userBlock;
+    }
+
+    /** Writes {@code text} as {@code file}, readable by its owner only. */
+    public static Path writePrivate(Path file, String text) throws IOException {
+        io.coxswain.apiserver.auth.Pki.writePrivate(file, text);
+        return file;
+    }
+
+    private static String quoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static String base64(String pem) {
+        return java.util.Base64.getEncoder().encodeToString(pem.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

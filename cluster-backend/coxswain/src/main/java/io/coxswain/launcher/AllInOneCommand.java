@@ -33,6 +33,12 @@ final class AllInOneCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node = new NodeOptions();
 
+    @Mixin
+    SecurityOptions security = new SecurityOptions();
+
+    /** In team mode: the admin kubeconfig (certificate of system:admin in system:masters); null on plain HTTP. */
+    private io.fabric8.kubernetes.client.Config adminConfig;
+
     @Option(names = "--no-kubelet", description = "run the control plane only, with no node")
     boolean noKubelet;
 
@@ -47,9 +53,17 @@ final class AllInOneCommand implements Callable<Integer> {
             listen.listen = "127.0.0.1:6443";
             listen.serviceRange = "10.96.0.0/16";
         }
-        ApiServerCommand.Running running = ApiServerCommand.start(store, listen);
-        String server = "http://" + listen.host() + ":" + running.apiServer().port();
-        Path kubeconfig = Kubeconfig.write(store.dataDir, server);
+        ApiServerCommand.Running running = ApiServerCommand.start(store, listen, security);
+        String server;
+        Path kubeconfig;
+        if (running.secure()) {
+            server = SecurityOptions.url(listen.host(), running.apiServer().port());
+            kubeconfig = SecurityOptions.writeAdminKubeconfig(store.dataDir, server);
+            adminConfig = io.fabric8.kubernetes.client.Config.fromKubeconfig(null, kubeconfig.toFile());
+        } else {
+            server = "http://" + listen.host() + ":" + running.apiServer().port();
+            kubeconfig = Kubeconfig.write(store.dataDir, server);
+        }
         System.out.println("coxswain all-in-one: API ready at " + server + " in " + running.startMillis() + " ms");
         System.out.println("kubeconfig: " + kubeconfig);
         startControlLoops(running, server);
@@ -63,9 +77,9 @@ final class AllInOneCommand implements Callable<Integer> {
 
     /** The scheduler and the controllers, each with its own client of the API, as separate processes would have. */
     private void startControlLoops(ApiServerCommand.Running running, String server) throws java.io.IOException {
-        KubernetesClient schedulerClient = NodeAgents.client(server, "kube-scheduler");
+        KubernetesClient schedulerClient = client(server, "kube-scheduler");
         Scheduler scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig));
-        KubernetesClient controllersClient = NodeAgents.client(server, "kube-controller-manager");
+        KubernetesClient controllersClient = client(server, "kube-controller-manager");
         ControllerManager controllers = ControllerManager.start(controllersClient, ControllerOptions.defaults());
         running.onStop(() -> {
             controllers.close();
@@ -78,7 +92,7 @@ final class AllInOneCommand implements Callable<Integer> {
 
     /** kube-proxy needs root and iptables; without them services have no virtual IPs, and the log says why. */
     private void startProxy(ApiServerCommand.Running running, String server) {
-        KubernetesClient client = NodeAgents.client(server, "kube-proxy");
+        KubernetesClient client = client(server, "kube-proxy");
         try {
             KubeProxy proxy = KubeProxy.start(client, ProxyOptions.defaults(node.nodeName())
                     .withNodeIps(List.of(node.nodeIp)).withServiceCidr(listen.serviceRange));
@@ -95,7 +109,7 @@ final class AllInOneCommand implements Callable<Integer> {
 
     /** Without a Docker engine the API still serves; pods then wait for a node, and the log says why. */
     private void startKubelet(ApiServerCommand.Running running, String server) {
-        KubernetesClient client = NodeAgents.client(server, "kubelet");
+        KubernetesClient client = kubeletClient(server);
         try {
             Kubelet kubelet = NodeAgents.dockerKubelet(running.vertx(), client, node, store.dataDir);
             running.onStop(() -> {
@@ -108,6 +122,43 @@ final class AllInOneCommand implements Callable<Integer> {
         } catch (RuntimeException | java.io.IOException e) {
             client.close();
             System.out.println("kubelet: not started, so pods will stay Pending: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A component's client: plain on loopback. In team mode a client certificate of its own, made in memory at
+     * start, as user {@code system:<component>} in group {@code system:masters}, so the audit log names it.
+     */
+    private KubernetesClient client(String server, String component) {
+        if (adminConfig == null) {
+            return NodeAgents.client(server, component);
+        }
+        var pki = io.coxswain.apiserver.auth.Pki.open(SecurityOptions.pkiDir(store.dataDir));
+        var issued = pki.issueClient("system:" + component, List.of("system:masters"));
+        return NodeAgents.client(io.fabric8.kubernetes.client.Config.fromKubeconfig(Kubeconfig.secure(server, pki.caPem(),
+                "system:" + component, Kubeconfig.Credential.certificate(issued.certificatePem(), issued.keyPem()), "default")), component);
+    }
+
+    /**
+     * The kubelet's client. In team mode it is the node {@code system:node:<name>} (group system:nodes), with a
+     * certificate issued into {@code <data-dir>/kubelet/pki}, so node restriction holds for it too.
+     */
+    private KubernetesClient kubeletClient(String server) {
+        if (adminConfig == null) {
+            return NodeAgents.client(server, "kubelet");
+        }
+        io.coxswain.apiserver.auth.Pki pki = io.coxswain.apiserver.auth.Pki.open(SecurityOptions.pkiDir(store.dataDir));
+        var issued = pki.issueClient("system:node:" + node.nodeName(), List.of("system:nodes"));
+        Path dir = store.dataDir.resolve("kubelet").resolve("pki");
+        try {
+            Kubeconfig.writePrivate(dir.resolve("kubelet.crt"), issued.certificatePem());
+            Kubeconfig.writePrivate(dir.resolve("kubelet.key"), issued.keyPem());
+            Path file = Kubeconfig.writePrivate(dir.resolve("kubeconfig"), Kubeconfig.secure(server, pki.caPem(),
+                    "system:node:" + node.nodeName(), Kubeconfig.Credential.certificate(issued.certificatePem(), issued.keyPem()),
+                    "default"));
+            return NodeAgents.client(io.fabric8.kubernetes.client.Config.fromKubeconfig(null, file.toFile()), "kubelet");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -20,31 +20,56 @@ final class ApiServerCommand implements Callable<Integer> {
     @Mixin
     ListenOption listen;
 
+    @Mixin
+    SecurityOptions security = new SecurityOptions();
+
     @Override
     public Integer call() throws Exception {
-        Running running = start(store, listen);
-        System.out.println("apiserver listening on http://" + listen.host() + ":" + running.apiServer().port());
+        Running running = start(store, listen, security);
+        if (running.secure()) {
+            String url = SecurityOptions.url(listen.host(), running.apiServer().port());
+            System.out.println("admin kubeconfig: " + SecurityOptions.writeAdminKubeconfig(store.dataDir, url));
+            System.out.println("apiserver listening on " + url);
+        } else {
+            System.out.println("apiserver listening on http://" + listen.host() + ":" + running.apiServer().port());
+        }
         running.awaitShutdown();
         return 0;
     }
 
     /** Starts the store and the apiserver, and stops both on JVM shutdown. */
-    static Running start(StoreOptions storeOptions, ListenOption listen) throws Exception {
+    static Running start(StoreOptions storeOptions, ListenOption listen, SecurityOptions security) throws Exception {
         long started = System.nanoTime();
+        ApiServerOptions options = ApiServerOptions.defaults().withListen(listen.host(), listen.port())
+                .withServiceCidr(listen.serviceRange)
+                .withMaxWatchesPerClient(listen.maxWatchesPerClient).withSlowClientMillis(listen.slowClientSeconds * 1000L);
+        if (security.enabled(listen.host())) {
+            options = options.withSecurity(security.prepare(storeOptions.dataDir, listen.host())).withAuthorizer(authorizer());
+        }
         Store store = storeOptions.open();
         Vertx vertx = Vertx.vertx();
-        ApiServer apiServer = new ApiServer(ApiServerOptions.defaults().withListen(listen.host(), listen.port())
-                .withServiceCidr(listen.serviceRange)
-                .withMaxWatchesPerClient(listen.maxWatchesPerClient).withSlowClientMillis(listen.slowClientSeconds * 1000L), store);
+        ApiServer apiServer = new ApiServer(options, store);
         vertx.deployVerticle(apiServer).await();
         Running running = new Running(vertx, store, apiServer, (System.nanoTime() - started) / 1_000_000);
         Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "coxswain-shutdown"));
         return running;
     }
 
+    /**
+     * The authorizer team mode asks after its own chain (system:masters, node restriction, the control-plane
+     * components, discovery): where RBAC plugs in, e.g. {@code service -> new RbacAuthorizer(service)}.
+     */
+    static java.util.function.Function<io.coxswain.apiserver.registry.ObjectService, io.coxswain.apiserver.auth.Authorizer> authorizer() {
+        return service -> io.coxswain.apiserver.auth.Authorizer.ALLOW_ALL;
+    }
+
     record Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis, java.util.Deque<Runnable> stops) {
         Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis) {
             this(vertx, store, apiServer, startMillis, new java.util.concurrent.ConcurrentLinkedDeque<>());
+        }
+
+        boolean secure() {
+            return apiServer.secure();
         }
 
         /** Stops a component before the apiserver and the store, the last added first. */

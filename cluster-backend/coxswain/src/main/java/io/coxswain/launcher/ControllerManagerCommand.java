@@ -2,11 +2,12 @@ package io.coxswain.launcher;
 
 import io.coxswain.controllers.ControllerManager;
 import io.coxswain.controllers.ControllerOptions;
-import io.coxswain.controllers.machinery.LeaderElection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,34 +16,36 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "controller-manager", mixinStandardHelpOptions = true, description = "Run the controllers.")
 final class ControllerManagerCommand implements Callable<Integer> {
 
-    @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443")
-    String server;
+    @picocli.CommandLine.Mixin
+    ServerOptions server = new ServerOptions();
 
     @Option(names = "--leader-elect", description = "run only while holding the kube-system/kube-controller-manager Lease")
     boolean leaderElect;
 
-    @Option(names = "--leader-elect-lease-duration", defaultValue = "15", description = "seconds (default ${DEFAULT-VALUE})")
-    int leaseSeconds;
+    @Mixin
+    LeaseTiming timing = new LeaseTiming();
 
-    @Option(names = "--leader-elect-renew-deadline", defaultValue = "10", description = "seconds (default ${DEFAULT-VALUE})")
-    int renewSeconds;
+    @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "seconds without a node's Lease before it is NotReady (default ${DEFAULT-VALUE})")
+    int nodeMonitorGraceSeconds;
 
-    @Option(names = "--leader-elect-retry-period", defaultValue = "2", description = "seconds (default ${DEFAULT-VALUE})")
-    int retrySeconds;
+    @Option(names = "--pod-eviction-timeout", defaultValue = "300",
+            description = "seconds a pod without a NoExecute toleration of its own stays on a NotReady or unreachable node before it is"
+                    + " evicted (default ${DEFAULT-VALUE}; the apiserver gives pods 300 s tolerations, a pod's tolerationSeconds sets its own)")
+    int podEvictionSeconds;
 
     @Override
     public Integer call() throws Exception {
-        var client = NodeAgents.client(server, "kube-controller-manager");
+        var client = server.client("kube-controller-manager");
+        ControllerOptions options = ControllerOptions.defaults().withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds))
+                .withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds));
         ControllerManager manager;
         if (leaderElect) {
             String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
-            manager = ControllerManager.startWithLeaderElection(client, ControllerOptions.defaults(), identity,
-                    new LeaderElection.Timing(java.time.Duration.ofSeconds(leaseSeconds), java.time.Duration.ofSeconds(renewSeconds),
-                            java.time.Duration.ofSeconds(retrySeconds)));
+            manager = ControllerManager.startWithLeaderElection(client, options, identity, timing.timing());
             System.out.println("controller-manager " + identity + " is waiting for the lease");
         } else {
-            manager = ControllerManager.start(client, ControllerOptions.defaults());
-            System.out.println("controller-manager running against " + server);
+            manager = ControllerManager.start(client, options);
+            System.out.println("controller-manager running against " + server.describe());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(manager::close, "controller-manager-shutdown"));
         new CountDownLatch(1).await();

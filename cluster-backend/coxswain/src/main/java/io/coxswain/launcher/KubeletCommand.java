@@ -20,8 +20,8 @@ import java.util.concurrent.CountDownLatch;
         description = "Run a node: register it and run its pods on Docker (or --runtime hollow: N simulated nodes).")
 final class KubeletCommand implements Callable<Integer> {
 
-    @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443")
-    String server;
+    @picocli.CommandLine.Mixin
+    ServerOptions server = new ServerOptions();
 
     @Option(names = "--root-dir", defaultValue = "${sys:user.home}/.coxswain/kubelet", description = "where pod volumes live (default ${DEFAULT-VALUE})")
     Path rootDir;
@@ -43,10 +43,11 @@ final class KubeletCommand implements Callable<Integer> {
         if (!runtime.equals("docker") && !runtime.equals("hollow")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--runtime must be docker or hollow, not " + runtime);
         }
-        var client = NodeAgents.client(server, "kubelet");
+        var client = server.client("kubelet");
         if (runtime.equals("hollow")) {
-            HollowNodes hollow = HollowNodes.start(client, HollowOptions.defaults(nodes).withPrefix(prefix));
-            System.out.println(nodes + " hollow nodes " + prefix + "-0.." + (nodes - 1) + " are running against " + server);
+            HollowNodes hollow = HollowNodes.start(client, HollowOptions.defaults(nodes).withPrefix(prefix)
+                    .withLease(java.time.Duration.ofSeconds(node.statusSeconds), java.time.Duration.ofSeconds(4L * node.statusSeconds)));
+            System.out.println(nodes + " hollow nodes " + prefix + "-0.." + (nodes - 1) + " are running against " + server.describe());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 hollow.close();
                 client.close();
@@ -56,7 +57,7 @@ final class KubeletCommand implements Callable<Integer> {
         }
         Vertx vertx = Vertx.vertx();
         Kubelet kubelet = Kubelet.start(vertx, client, node.kubeletOptions(rootDir), NodeAgents.dockerRuntime(node));
-        System.out.println("kubelet " + kubelet.nodeName() + " is running against " + server);
+        System.out.println("kubelet " + kubelet.nodeName() + " is running against " + server.describe());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kubelet.close();
             client.close();

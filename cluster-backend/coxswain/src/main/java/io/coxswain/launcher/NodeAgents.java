@@ -3,9 +3,9 @@ package io.coxswain.launcher;
 import io.coxswain.kubelet.Kubelet;
 import io.coxswain.kubelet.docker.DockerRuntime;
 import io.coxswain.kubelet.docker.PodNetwork;
+import io.coxswain.controllers.machinery.ApiServerFailover;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
@@ -19,10 +19,20 @@ final class NodeAgents {
     /**
      * A client named as the component's Kubernetes counterpart: the apiserver takes the User-Agent's product as the
      * field manager of updates, so managedFields say "kube-controller-manager" or "kubelet", as on a real cluster.
+     * {@code server} may list several apiservers of one cluster, {@code URL1,URL2}: the client fails over between them.
      */
     static KubernetesClient client(String server, String component) {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(server)
-                .withUserAgent(component + "/coxswain").withRequestTimeout(30_000).withWatchReconnectInterval(500).build()).build();
+        return client(ApiServerFailover.split(server), new ConfigBuilder(), component);
+    }
+
+    /** A client from a kubeconfig's settings (a secured server's CA and a credential), named as above. */
+    static KubernetesClient client(io.fabric8.kubernetes.client.Config config, String component) {
+        return client(ApiServerFailover.split(config.getMasterUrl()), new ConfigBuilder(config), component);
+    }
+
+    private static KubernetesClient client(java.util.List<String> servers, ConfigBuilder base, String component) {
+        return ApiServerFailover.client(servers, base,
+                c -> c.withUserAgent(component + "/coxswain").withRequestTimeout(30_000).withWatchReconnectInterval(500));
     }
 
     static DockerRuntime dockerRuntime(NodeOptions node) {

@@ -26,6 +26,10 @@ final class NodeOptions {
     @Option(names = "--pod-network-subnet", defaultValue = "10.244.0.0/16", description = "the Docker bridge network for pods (default ${DEFAULT-VALUE})")
     String podSubnet;
 
+    @Option(names = "--node-status-update-frequency", defaultValue = "10",
+            description = "seconds between the node's Lease renewals and status reports (default ${DEFAULT-VALUE})")
+    int statusSeconds;
+
     @Option(names = "--allow-host-path", description = "let pods mount hostPath volumes")
     boolean allowHostPath;
 
@@ -43,7 +47,7 @@ final class NodeOptions {
     KubeletOptions kubeletOptions(Path rootDir) {
         KubeletOptions defaults = KubeletOptions.defaults(nodeName(), rootDir);
         return new KubeletOptions(defaults.nodeName(), nodeIp, rootDir, kubeletPort, defaults.cpuMillis(), defaults.memoryBytes(),
-                defaults.maxPods(), defaults.labels(), defaults.statusInterval(), defaults.leaseDuration(), defaults.backoffBase(),
+                defaults.maxPods(), defaults.labels(), java.time.Duration.ofSeconds(statusSeconds), defaults.leaseDuration(), defaults.backoffBase(),
                 defaults.backoffMax(), defaults.backoffReset(), defaults.relistInterval(), allowHostPath, defaults.sandboxImage());
     }
 }

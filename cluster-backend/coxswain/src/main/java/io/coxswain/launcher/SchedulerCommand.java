@@ -5,6 +5,7 @@ import io.coxswain.scheduler.Scheduler;
 import io.coxswain.scheduler.SchedulerConfiguration;
 import io.coxswain.scheduler.SchedulerOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
@@ -18,8 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 @Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Bind pending pods to nodes.")
 final class SchedulerCommand implements Callable<Integer> {
 
-    @Option(names = "--server", required = true, description = "the apiserver's URL, e.g. http://127.0.0.1:6443")
-    String server;
+    @picocli.CommandLine.Mixin
+    ServerOptions server = new ServerOptions();
 
     @Option(names = "--config", description = "a KubeSchedulerConfiguration file (profiles, plugins, weights)")
     Path config;
@@ -27,16 +28,20 @@ final class SchedulerCommand implements Callable<Integer> {
     @Option(names = "--leader-elect", description = "run only while holding the kube-system/kube-scheduler Lease")
     boolean leaderElect;
 
+    @Mixin
+    LeaseTiming timing = new LeaseTiming();
+
     @Override
     public Integer call() throws Exception {
-        var client = NodeAgents.client(server, "kube-scheduler");
+        var client = server.client("kube-scheduler");
         SchedulerOptions options = options(config);
         if (!leaderElect) {
             Scheduler.start(client, options);
         } else {
             String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
             AtomicReference<Scheduler> running = new AtomicReference<>();
-            LeaderElection.start(client, "kube-scheduler", identity, LeaderElection.Timing.defaults(),
+            System.out.println("scheduler " + identity + " is waiting for the lease");
+            LeaderElection.start(client, "kube-scheduler", identity, timing.timing(),
                     () -> running.set(Scheduler.start(client, options)),
                     () -> {
                         Scheduler s = running.getAndSet(null);
@@ -45,7 +50,7 @@ final class SchedulerCommand implements Callable<Integer> {
                         }
                     });
         }
-        System.out.println("scheduler running against " + server);
+        System.out.println("scheduler running against " + server.describe());
         new CountDownLatch(1).await();
         return 0;
     }

@@ -33,9 +33,22 @@ public final class ApiServerProcess implements AutoCloseable {
 
     /**
      * @param storeArgs such as {@code --store embedded --data-dir D}, or {@code --store etcd --etcd-servers URL}, and any
-     *                  other flags of {@code coxswain apiserver}
+     *                  other flag of {@code coxswain apiserver} ({@code --secure}, {@code --max-watches-per-client}...)
      */
     public static ApiServerProcess start(Path workDir, String... storeArgs) throws IOException, InterruptedException {
+        // On a shared machine another process may take the free port between the probe and the server's bind.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(workDir, storeArgs);
+            } catch (IOException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("BindException")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static ApiServerProcess startOnce(Path workDir, String... storeArgs) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -48,8 +61,10 @@ public final class ApiServerProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            if (Files.readString(log).contains("apiserver listening")) {
-                return new ApiServerProcess(process, "http://127.0.0.1:" + port, log);
+            // "apiserver listening on http://…", or https:// in team mode
+            java.util.regex.Matcher listening = java.util.regex.Pattern.compile("apiserver listening on (\\S+)").matcher(Files.readString(log));
+            if (listening.find()) {
+                return new ApiServerProcess(process, listening.group(1), log);
             }
             if (!process.isAlive()) {
                 break;

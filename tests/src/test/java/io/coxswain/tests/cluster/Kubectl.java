@@ -22,7 +22,12 @@ public final class Kubectl {
     private final Path cacheDir;
 
     public Kubectl(TestCluster cluster, Path workDir) throws IOException {
-        this.kubeconfig = cluster.kubeconfig();
+        this(cluster.kubeconfig(), workDir);
+    }
+
+    /** kubectl with any kubeconfig, a team-mode user's for instance. */
+    public Kubectl(Path kubeconfig, Path workDir) throws IOException {
+        this.kubeconfig = kubeconfig;
         this.cacheDir = Files.createDirectories(workDir.resolve("kubectl-cache"));
     }
 

@@ -6,7 +6,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -35,6 +38,8 @@ public final class HttpVerticle extends VerticleBase {
     private HttpServer server;
     private long sweep = -1;
 
+    private final io.coxswain.apiserver.auth.Security tls;
+
     /** What one connection is doing: waiting for a request since {@code since}, or serving {@code request}, started then. */
     private static final class Exchange {
         HttpServerRequest request;
@@ -45,18 +50,36 @@ public final class HttpVerticle extends VerticleBase {
         }
     }
 
-    public HttpVerticle(Handler<HttpServerRequest> handler, String host, int port, long slowClientMillis) {
+    public HttpVerticle(Handler<HttpServerRequest> handler, String host, int port) {
+        this(handler, host, port, null, io.coxswain.apiserver.ApiServerOptions.DEFAULT_SLOW_CLIENT_MILLIS);
+    }
+
+    /**
+     * @param tls              team mode: TLS only, with the CA's serving certificate, asking (not requiring) client certificates
+     * @param slowClientMillis how long a connection may take over a request head or body, or sit idle; 0 for no limit
+     */
+    public HttpVerticle(Handler<HttpServerRequest> handler, String host, int port, io.coxswain.apiserver.auth.Security tls,
+                        long slowClientMillis) {
         this.handler = handler;
         this.host = host;
         this.port = port;
+        this.tls = tls;
         this.slowClientMillis = slowClientMillis;
     }
 
     @Override
     public Future<?> start() {
         // No h2c upgrade: kube-apiserver has none, and Java's HttpClient sometimes waits forever on an upgraded stream.
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true)
-                .setHttp2ClearTextEnabled(false));
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true)
+                .setHttp2ClearTextEnabled(false);
+        if (tls != null) {
+            // Client auth REQUEST: a certificate is checked against the CA when sent, and token clients send none.
+            options.setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString()))
+                    .setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile().toString()))
+                    .setClientAuth(ClientAuth.REQUEST);
+        }
+        server = vertx.createHttpServer(options);
         if (slowClientMillis > 0) {
             server.connectionHandler(connection -> {
                 connections.put(connection, new Exchange(System.nanoTime()));

@@ -1,5 +1,8 @@
 package io.coxswain.apiserver.http;
 
+import io.coxswain.api.ApiException;
+import io.vertx.core.http.HttpMethod;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -41,5 +44,39 @@ public record RequestPath(String apiVersion, String namespace, String resource, 
 
     public boolean isCollection() {
         return name == null;
+    }
+
+    /** The API group: "" for the core group ({@code v1}), {@code apps} for {@code apps/v1}. */
+    public String apiGroup() {
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? "" : apiVersion.substring(0, slash);
+    }
+
+    /**
+     * The verb as Kubernetes names it for authorization and metrics: get, list, watch, create, update, patch,
+     * delete or deletecollection.
+     *
+     * @param watch whether the query asks for a watch ({@code ?watch=true})
+     */
+    public String verb(HttpMethod method, boolean watch) {
+        if (method == HttpMethod.GET) {
+            if (isCollection()) {
+                return watch ? "watch" : "list";
+            }
+            return "get";
+        }
+        if (method == HttpMethod.POST) {
+            return "create";
+        }
+        if (method == HttpMethod.PUT) {
+            return "update";
+        }
+        if (method == HttpMethod.PATCH) {
+            return "patch";
+        }
+        if (method == HttpMethod.DELETE) {
+            return isCollection() ? "deletecollection" : "delete";
+        }
+        throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
     }
 }

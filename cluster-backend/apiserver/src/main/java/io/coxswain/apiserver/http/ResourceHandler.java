@@ -13,7 +13,6 @@ import io.coxswain.apiserver.registry.WriteOptions;
 import io.coxswain.apiserver.registry.WriteResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -68,7 +67,7 @@ final class ResourceHandler {
             return;
         }
         QueryParams query = new QueryParams(request.params());
-        String verb = verb(request.method(), path, query);
+        String verb = path.verb(request.method(), query.flag("watch"));
         if (verb.equals("get") && "log".equals(path.subresource()) && resource.subresources().contains("log")) {
             podLogs.serve(ctx, resource, path, query);
             return;
@@ -111,28 +110,6 @@ final class ResourceHandler {
             }
             metrics.record(verb.toUpperCase(), resource.plural(), code, System.nanoTime() - started);
         });
-    }
-
-    private static String verb(HttpMethod method, RequestPath path, QueryParams query) {
-        if (method == HttpMethod.GET) {
-            if (path.isCollection()) {
-                return query.flag("watch") ? "watch" : "list";
-            }
-            return "get";
-        }
-        if (method == HttpMethod.POST) {
-            return "create";
-        }
-        if (method == HttpMethod.PUT) {
-            return "update";
-        }
-        if (method == HttpMethod.PATCH) {
-            return "patch";
-        }
-        if (method == HttpMethod.DELETE) {
-            return path.isCollection() ? "deletecollection" : "delete";
-        }
-        throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
     }
 
     private CompletableFuture<Reply> dispatch(RoutingContext ctx, String verb, ResourceInfo r, RequestPath path, QueryParams query) {

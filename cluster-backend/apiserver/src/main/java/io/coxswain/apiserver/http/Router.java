@@ -14,7 +14,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.List;
 
-/** Every URL the apiserver serves, on one Vert.x router. */
+/**
+ * Every URL the apiserver serves, on one Vert.x router.
+ *
+ * @see RequestAuth the authentication and authorization steps of team mode, ahead of everything else
+ */
 public final class Router {
 
     private Router() {
@@ -23,7 +27,7 @@ public final class Router {
     public static io.vertx.ext.web.Router create(Vertx vertx, ObjectService service, Metrics metrics, int maxBodyBytes,
                                                  int maxReadInflight, int maxMutatingInflight, long bookmarkMillis,
                                                  String serverAddress, java.util.concurrent.Executor workers,
-                                                 int maxWatchesPerClient) {
+                                                 RequestAuth auth, int maxWatchesPerClient) {
         io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
         Tables tables = new Tables(Clock.systemUTC());
         Discovery discovery = new Discovery(service.registry());
@@ -33,6 +37,15 @@ public final class Router {
                 metrics, maxReadInflight, maxMutatingInflight, workers);
 
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
+        // Team mode authenticates before a body is read, and authorizes after (a node's create is judged by its name).
+        if (auth != null) {
+            router.route().handler(auth::authenticate);
+        } else {
+            router.route().handler(ctx -> {
+                ctx.put(RequestAuth.USER, io.coxswain.apiserver.auth.UserInfo.UNSECURED);
+                ctx.next();
+            });
+        }
         // A WebSocket watch must reach the upgrade with its request unread.
         router.route().handler(ctx -> {
             if (ctx.request().canUpgradeToWebSocket()) {
@@ -41,6 +54,9 @@ public final class Router {
                 bodies.handle(ctx);
             }
         });
+        if (auth != null) {
+            router.route().handler(auth::authorize);
+        }
         router.get("/version").handler(ctx -> Responses.json(ctx, 200, version(), List.of()));
         for (String probe : List.of("/healthz", "/readyz", "/livez")) {
             router.get(probe).handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
@@ -68,6 +84,8 @@ public final class Router {
             ctx.response().putHeader("Content-Type", "application/json").putHeader("ETag", "\"" + hash + "\"")
                     .putHeader("Cache-Control", "public, immutable").end(Buffer.buffer(doc));
         });
+        // kubectl auth whoami: who the pipeline says the caller is
+        router.post("/apis/authentication.k8s.io/:version/selfsubjectreviews").handler(ctx -> whoami(ctx, ctx.pathParam("version")));
         router.routeWithRegex("/apis?/.+").handler(resources::handle);
         router.route().last().handler(ctx -> Responses.error(ctx,
                 new ApiException(404, "NotFound", "the server could not find the requested resource")));
@@ -92,6 +110,18 @@ public final class Router {
         } else {
             Responses.json(ctx, 200, list, List.of());
         }
+    }
+
+    private static void whoami(RoutingContext ctx, String version) {
+        io.coxswain.apiserver.auth.UserInfo user = ctx.get(RequestAuth.USER);
+        ObjectNode review = Json.object().put("kind", "SelfSubjectReview").put("apiVersion", "authentication.k8s.io/" + version);
+        review.putObject("metadata").putNull("creationTimestamp");
+        ObjectNode info = review.putObject("status").putObject("userInfo").put("username", user.name());
+        if (!user.uid().isEmpty()) {
+            info.put("uid", user.uid());
+        }
+        user.groups().forEach(info.withArray("groups")::add);
+        Responses.json(ctx, 201, review, List.of());
     }
 
     private static ObjectNode version() {

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>One client may hold at most {@code maxWatchesPerClient} watches at once; past that a watch gets 429
  * TooManyRequests, so that a client opening watches in a loop cannot take every connection and all the memory. A
- * client is its authenticated user ({@value #USER_KEY} in the routing context), else its remote address.
+ * client is its authenticated user ({@link RequestAuth#USER} in the routing context), else its remote address.
  */
 final class WatchHandler {
 
@@ -44,9 +44,6 @@ final class WatchHandler {
     /** Open watches by client; a client with none has no entry. */
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
-    /** Where authentication leaves the {@link UserInfo} of the request. */
-    static final String USER_KEY = "coxswain.user";
-
     WatchHandler(ObjectService service, Tables tables, Metrics metrics, long bookmarkMillis, int maxWatchesPerClient) {
         this.service = service;
         this.tables = tables;
@@ -55,9 +52,12 @@ final class WatchHandler {
         this.maxWatchesPerClient = maxWatchesPerClient;
     }
 
-    /** Who holds a watch: the authenticated user; without one (or in the unsecured mode, where everyone is admin) the address. */
+    /**
+     * Who holds a watch: the authenticated user; without one (the unsecured mode, where everyone is admin, or an
+     * anonymous request) the address, so that unknown clients do not share one allowance.
+     */
     static String client(RoutingContext ctx) {
-        if (ctx.get(USER_KEY) instanceof UserInfo user && user != UserInfo.UNSECURED) {
+        if (ctx.get(RequestAuth.USER) instanceof UserInfo user && user != UserInfo.UNSECURED && !user.inGroup("system:unauthenticated")) {
             return "user " + user.name();
         }
         SocketAddress remote = ctx.request().remoteAddress();

@@ -1,0 +1,14 @@
+package io.coxswain.apiserver.auth;
+
+import java.nio.file.Path;
+
+/**
+ * Team mode's settings for the apiserver: TLS from the cluster CA, bearer tokens and client certificates to
+ * authenticate, and the audit log. Without it (loopback development) the server speaks plain HTTP and every
+ * request is {@link UserInfo#UNSECURED}.
+ *
+ * @param tokenFile the {@code --token-auth-file}, re-read when it changes
+ * @param auditLog  where the audit log goes, or null for none
+ */
+public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog) {
+}

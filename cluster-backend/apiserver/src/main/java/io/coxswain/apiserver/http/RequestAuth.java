@@ -1,0 +1,277 @@
+package io.coxswain.apiserver.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coxswain.api.ApiException;
+import io.coxswain.apiserver.auth.AuditLog;
+import io.coxswain.apiserver.auth.Authorizer;
+import io.coxswain.apiserver.auth.NodeRestriction;
+import io.coxswain.apiserver.auth.RequestAttributes;
+import io.coxswain.apiserver.auth.TokenFile;
+import io.coxswain.apiserver.auth.UserInfo;
+import io.coxswain.apiserver.registry.ObjectService;
+import io.coxswain.apiserver.registry.ResourceInfo;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.security.auth.x500.X500Principal;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The request pipeline of team mode, two route handlers ahead of resource handling. {@link #authenticate} runs
+ * before the body is read: a client certificate the TLS handshake checked against the cluster CA (CN = user,
+ * O = groups), else a bearer token from the token file; neither gives 401, except on the open paths
+ * {@code /healthz}, {@code /readyz}, {@code /livez} and {@code /version}, which kube-apiserver also serves to
+ * {@code system:anonymous}; {@code Impersonate-User}/{@code Impersonate-Group} headers switch the user when the caller
+ * may {@code impersonate} them. {@link #authorize} runs after the body: it builds the {@link RequestAttributes}, asks
+ * the authorizer chain, finishes the node checks that need the body or the pod, and answers 403 as kube-apiserver
+ * does. Both put what they learnt in the RoutingContext ({@link #USER}, {@link #ATTRIBUTES}); mutating requests are
+ * audited when their response ends.
+ */
+public final class RequestAuth {
+
+    /** The {@link UserInfo} of the request, in the RoutingContext. */
+    public static final String USER = "coxswain.user";
+    /** The {@link RequestAttributes} of the request, in the RoutingContext. */
+    public static final String ATTRIBUTES = "coxswain.attributes";
+
+    private static final Set<String> OPEN = Set.of("/healthz", "/readyz", "/livez", "/version");
+    private static final UserInfo ANONYMOUS = new UserInfo("system:anonymous", "", List.of("system:unauthenticated"));
+
+    private final TokenFile tokens;
+    private final Authorizer authorizer;
+    private final AuditLog audit;
+    private final ObjectService service;
+
+    public RequestAuth(TokenFile tokens, Authorizer authorizer, AuditLog audit, ObjectService service) {
+        this.tokens = tokens;
+        this.authorizer = authorizer;
+        this.audit = audit;
+        this.service = service;
+    }
+
+    public void authenticate(RoutingContext ctx) {
+        UserInfo user = user(ctx.request());
+        if (user == null) {
+            if (OPEN.contains(ctx.request().path())) {
+                ctx.put(USER, ANONYMOUS);
+                ctx.next();
+                return;
+            }
+            ObjectNode status = status(401, "Unauthorized", "Unauthorized");
+            Responses.json(ctx, 401, status, List.of());
+            return;
+        }
+        List<String> groups = ctx.request().headers().getAll("Impersonate-Group");
+        String as = ctx.request().getHeader("Impersonate-User");
+        if (as != null || !groups.isEmpty()) {
+            user = impersonate(ctx, user, as, groups);
+            if (user == null) {
+                return;
+            }
+        }
+        ctx.put(USER, user);
+        ctx.next();
+    }
+
+    /**
+     * kube-apiserver's impersonation ({@code kubectl --as alice --as-group devs}): the caller needs the verb
+     * {@code impersonate} on {@code users/<name>} and on each {@code groups/<name>}; the request then runs as that
+     * user. Returns null after answering 403 (or 400 for groups without a user).
+     */
+    private UserInfo impersonate(RoutingContext ctx, UserInfo caller, String as, List<String> groups) {
+        if (as == null || as.isEmpty()) {
+            Responses.json(ctx, 400, status(400, "BadRequest", "requested impersonation of groups without a user"), List.of());
+            return null;
+        }
+        List<RequestAttributes> asked = new ArrayList<>();
+        asked.add(new RequestAttributes(caller, "impersonate", true, "", "users", null, null, as, ctx.request().path()));
+        for (String group : groups) {
+            asked.add(new RequestAttributes(caller, "impersonate", true, "", "groups", null, null, group, ctx.request().path()));
+        }
+        for (RequestAttributes a : asked) {
+            Authorizer.Decision decision = authorizer.authorize(a);
+            if (!decision.allowed()) {
+                forbid(ctx, a, decision.reason());
+                return null;
+            }
+        }
+        List<String> all = new ArrayList<>(groups);
+        if (!as.equals("system:anonymous") && !all.contains("system:authenticated")) {
+            all.add("system:authenticated");
+        }
+        return new UserInfo(as, "", List.copyOf(all));
+    }
+
+    private UserInfo user(HttpServerRequest request) {
+        UserInfo fromCertificate = certificateUser(request);
+        if (fromCertificate != null) {
+            return fromCertificate;
+        }
+        String header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return tokens.user(header.substring(7).trim()).orElse(null);
+        }
+        return null;
+    }
+
+    /** The verified client certificate's subject: the TLS handshake already checked it against the CA. */
+    private static UserInfo certificateUser(HttpServerRequest request) {
+        if (!request.isSSL()) {
+            return null;
+        }
+        List<Certificate> chain;
+        try {
+            chain = request.connection().peerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+        if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate leaf)) {
+            return null;
+        }
+        String cn = null;
+        List<String> groups = new ArrayList<>();
+        try {
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(leaf.getSubjectX500Principal().getName(X500Principal.RFC2253)).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    cn = String.valueOf(rdn.getValue());
+                } else if (rdn.getType().equalsIgnoreCase("O")) {
+                    groups.add(String.valueOf(rdn.getValue()));
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return null;
+        }
+        if (cn == null || cn.isEmpty()) {
+            return null;
+        }
+        groups.add("system:authenticated");
+        return new UserInfo(cn, "", List.copyOf(groups));
+    }
+
+    public void authorize(RoutingContext ctx) {
+        UserInfo user = ctx.get(USER);
+        RequestAttributes attributes = attributes(ctx, user);
+        ctx.put(ATTRIBUTES, attributes);
+        if (audit != null) {
+            ctx.addEndHandler(v -> {
+                io.vertx.core.buffer.Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+                String type = ctx.request().getHeader("Content-Type");
+                audit.record(attributes, ctx.response().getStatusCode(), ctx.request().uri(), () -> bodyName(body, type));
+            });
+        }
+        if (user == ANONYMOUS) {
+            ctx.next();
+            return;
+        }
+        Authorizer.Decision decision = authorizer.authorize(attributes);
+        if (!decision.allowed()) {
+            forbid(ctx, attributes, decision.reason());
+            return;
+        }
+        NodeRestriction.Outcome node = NodeRestriction.decide(attributes);
+        if (node == NodeRestriction.Outcome.CHECK_BODY_NAME) {
+            String name = bodyName(ctx);
+            if (!NodeRestriction.nodeName(user).equals(name)) {
+                forbid(ctx, attributes, NodeRestriction.reason(attributes));
+                return;
+            }
+        } else if (node == NodeRestriction.Outcome.CHECK_POD_BINDING) {
+            checkPodBinding(ctx, attributes);
+            return;
+        }
+        ctx.next();
+    }
+
+    /** A node may write a pod's status, or delete it, only while the pod is bound to that node. */
+    private void checkPodBinding(RoutingContext ctx, RequestAttributes a) {
+        ResourceInfo pods = service.registry().find("v1", "pods").orElseThrow();
+        CompletableFuture<String> boundTo = service.get(pods, a.namespace(), a.name())
+                .thenApply(pod -> pod.path("spec").path("nodeName").asText(""));
+        Future.fromCompletionStage(boundTo, ctx.vertx().getOrCreateContext()).onComplete(result -> {
+            if (result.failed()) {
+                // a pod that is not there: let the resource handler say 404
+                ctx.next();
+            } else if (result.result().equals(NodeRestriction.nodeName(a.user()))) {
+                ctx.next();
+            } else {
+                forbid(ctx, a, "node \"" + NodeRestriction.nodeName(a.user()) + "\" can only write pods bound to it");
+            }
+        });
+    }
+
+    private static String bodyName(RoutingContext ctx) {
+        return bodyName(ctx.body().buffer(), ctx.request().getHeader("Content-Type"));
+    }
+
+    private static String bodyName(io.vertx.core.buffer.Buffer body, String contentType) {
+        try {
+            if (body == null || body.length() == 0) {
+                return null;
+            }
+            return Json.parseObject(body, contentType).path("metadata").path("name").asText(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static RequestAttributes attributes(RoutingContext ctx, UserInfo user) {
+        HttpServerRequest request = ctx.request();
+        RequestPath path = RequestPath.parse(request.path());
+        if (path == null) {
+            return new RequestAttributes(user, request.method().name().toLowerCase(java.util.Locale.ROOT), false, null, null, null,
+                    null, null, request.path());
+        }
+        String verb;
+        try {
+            verb = path.verb(request.method(), new QueryParams(request.params()).flag("watch"));
+        } catch (ApiException e) {
+            verb = request.method().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        return new RequestAttributes(user, verb, true, path.apiGroup(), path.resource(), path.subresource(), path.namespace(),
+                path.name(), request.path());
+    }
+
+    /** 403 in kube-apiserver's words: {@code pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "team-b"}. */
+    static void forbid(RoutingContext ctx, RequestAttributes a, String reason) {
+        String message = forbiddenMessage(a) + (reason == null || reason.isEmpty() ? "" : ": " + reason);
+        ObjectNode status;
+        if (a.resourceRequest()) {
+            String qualified = a.apiGroup().isEmpty() ? a.resource() : a.resource() + "." + a.apiGroup();
+            String prefix = a.name() == null ? qualified + " is forbidden: " : qualified + " \"" + a.name() + "\" is forbidden: ";
+            status = status(403, "Forbidden", prefix + message);
+            ObjectNode details = status.putObject("details");
+            if (a.name() != null) {
+                details.put("name", a.name());
+            }
+            details.put("group", a.apiGroup()).put("kind", a.resource());
+        } else {
+            status = status(403, "Forbidden", "forbidden: " + message);
+            status.putObject("details");
+        }
+        Responses.json(ctx, 403, status, List.of());
+    }
+
+    static String forbiddenMessage(RequestAttributes a) {
+        String user = a.user() == null ? "" : a.user().name();
+        if (!a.resourceRequest()) {
+            return "User \"" + user + "\" cannot " + a.verb() + " path \"" + a.path() + "\"";
+        }
+        String resource = a.subresource() == null ? a.resource() : a.resource() + "/" + a.subresource();
+        String where = a.namespace() != null ? "in the namespace \"" + a.namespace() + "\"" : "at the cluster scope";
+        return "User \"" + user + "\" cannot " + a.verb() + " resource \"" + resource + "\" in API group \"" + a.apiGroup() + "\" " + where;
+    }
+
+    private static ObjectNode status(int code, String reason, String message) {
+        ObjectNode status = Json.object().put("kind", "Status").put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Failure").put("message", message).put("reason", reason).put("code", code);
+        return status;
+    }
+}

@@ -1,0 +1,109 @@
+package io.coxswain.tests.ha;
+
+import io.coxswain.tests.cluster.ApiServerProcess;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One component of the built jar ({@code coxswain <subcommand> …}) in its own JVM, its output in a log file: the
+ * fault tests kill these with SIGKILL and start them again. Only the process started here is ever signalled.
+ */
+final class JarProcess implements AutoCloseable {
+
+    final String name;
+    final Path log;
+    private final List<String> command;
+    private Process process;
+
+    private JarProcess(String name, Path log, List<String> command) {
+        this.name = name;
+        this.log = log;
+        this.command = command;
+    }
+
+    /** Starts {@code java -jar coxswain.jar args…}, and waits until its log says {@code ready}. */
+    static JarProcess start(Path dir, String name, String ready, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // small, quick-starting JVMs: seven of them share two cores in these tests
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", ApiServerProcess.jar().toString()));
+        command.addAll(List.of(args));
+        JarProcess p = new JarProcess(name, Files.createDirectories(dir).resolve(name + ".log"), command);
+        p.start(ready);
+        return p;
+    }
+
+    /** Starts it again with the same command line (the log goes on), and waits for {@code ready} in the new output. */
+    void start(String ready) throws IOException, InterruptedException {
+        long from = Files.exists(log) ? Files.size(log) : 0;
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (ready != null) {
+            awaitLog(ready, from, Duration.ofSeconds(90));
+        }
+    }
+
+    /** Waits for a line containing {@code text} in what the process printed after byte {@code from}. */
+    void awaitLog(String text, long from, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (output(from).contains(text)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IOException(name + " exited with " + process.exitValue() + " before it said \"" + text + "\":\n" + output(0));
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException(name + " did not say \"" + text + "\" within " + timeout + ":\n" + output(0));
+    }
+
+    String output(long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    long logSize() throws IOException {
+        return Files.size(log);
+    }
+
+    /** The text after {@code prefix} on the first line that has it, up to {@code suffix}. */
+    String find(String prefix, String suffix) throws IOException {
+        for (String line : output(0).split("\n")) {
+            int at = line.indexOf(prefix);
+            if (at >= 0 && line.endsWith(suffix)) {
+                return line.substring(at + prefix.length(), line.length() - suffix.length());
+            }
+        }
+        return null;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: a crash, nothing released, nothing flushed. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}
