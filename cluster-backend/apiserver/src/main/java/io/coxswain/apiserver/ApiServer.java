@@ -86,9 +86,10 @@ public final class ApiServer extends VerticleBase {
                     String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
                             options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers,
-                            requestAuth(), rbac);
+                            requestAuth(), rbac, options.maxWatchesPerClient());
                     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
-                    return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port, options.security()),
+                    return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port, options.security(),
+                                    options.slowClientMillis()),
                             new DeploymentOptions().setInstances(loops));
                 });
     }

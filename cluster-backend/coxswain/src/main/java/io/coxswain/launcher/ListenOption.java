@@ -1,8 +1,12 @@
 package io.coxswain.launcher;
 
+import io.coxswain.apiserver.ApiServerOptions;
 import picocli.CommandLine.Option;
 
-/** Where the apiserver listens, {@code host:port}, and the Service range it allocates from. */
+/**
+ * Where the apiserver listens, {@code host:port}, the Service range it allocates from, and what it allows one client:
+ * open watches, and time to send a request.
+ */
 final class ListenOption {
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:6443", description = "address to listen on (default ${DEFAULT-VALUE})")
@@ -11,6 +15,15 @@ final class ListenOption {
     @Option(names = "--service-cluster-ip-range", defaultValue = "10.96.0.0/16",
             description = "where Service cluster IPs come from (default ${DEFAULT-VALUE})")
     String serviceRange;
+
+    @Option(names = "--max-watches-per-client", defaultValue = "2000",
+            description = "watches one client (its user, or its address) may hold open; past it a watch gets 429 (default ${DEFAULT-VALUE})")
+    int maxWatchesPerClient = ApiServerOptions.DEFAULT_MAX_WATCHES_PER_CLIENT;
+
+    @Option(names = "--slow-client-timeout", defaultValue = "60",
+            description = "seconds a connection may take to send a whole request, or sit idle between requests, "
+                    + "before it is closed (default ${DEFAULT-VALUE})")
+    int slowClientSeconds = (int) (ApiServerOptions.DEFAULT_SLOW_CLIENT_MILLIS / 1000);
 
     String host() {
         return listen.substring(0, listen.lastIndexOf(':'));

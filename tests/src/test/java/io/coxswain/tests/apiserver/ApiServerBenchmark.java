@@ -374,7 +374,7 @@ class ApiServerBenchmark {
         return POD.formatted(name);
     }
 
-    private static HttpResponse<String> send(HttpClient http, HttpRequest request) throws IOException {
+    static HttpResponse<String> send(HttpClient http, HttpRequest request) throws IOException {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {

@@ -19,10 +19,12 @@ public final class ApiServerProcess implements AutoCloseable {
 
     private final Process process;
     private final String url;
+    private final Path log;
 
-    private ApiServerProcess(Process process, String url) {
+    private ApiServerProcess(Process process, String url, Path log) {
         this.process = process;
         this.url = url;
+        this.log = log;
     }
 
     public static Path jar() {
@@ -31,7 +33,7 @@ public final class ApiServerProcess implements AutoCloseable {
 
     /**
      * @param storeArgs such as {@code --store embedded --data-dir D}, or {@code --store etcd --etcd-servers URL}, and any
-     *                  other flag of {@code coxswain apiserver} ({@code --secure})
+     *                  other flag of {@code coxswain apiserver} ({@code --secure}, {@code --max-watches-per-client}...)
      */
     public static ApiServerProcess start(Path workDir, String... storeArgs) throws IOException, InterruptedException {
         // On a shared machine another process may take the free port between the probe and the server's bind.
@@ -62,7 +64,7 @@ public final class ApiServerProcess implements AutoCloseable {
             // "apiserver listening on http://…", or https:// in team mode
             java.util.regex.Matcher listening = java.util.regex.Pattern.compile("apiserver listening on (\\S+)").matcher(Files.readString(log));
             if (listening.find()) {
-                return new ApiServerProcess(process, listening.group(1));
+                return new ApiServerProcess(process, listening.group(1), log);
             }
             if (!process.isAlive()) {
                 break;
@@ -75,6 +77,33 @@ public final class ApiServerProcess implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    /** The server's resident memory now, in bytes, from /proc (Linux); -1 where that cannot be read. */
+    public long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The server's own log so far (what it printed), for a failure message. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override

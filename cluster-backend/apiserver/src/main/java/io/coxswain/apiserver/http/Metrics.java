@@ -25,6 +25,8 @@ public final class Metrics {
     final AtomicInteger readInflight = new AtomicInteger();
     final AtomicInteger mutatingInflight = new AtomicInteger();
     final AtomicInteger watches = new AtomicInteger();
+    /** Watches turned down because their client already held as many as one may. */
+    final AtomicLong watchesRefused = new AtomicLong();
 
     void record(String verb, String resource, int code, long nanos) {
         requests.computeIfAbsent(verb + "\u0000" + resource + "\u0000" + code, k -> new AtomicLong()).incrementAndGet();
@@ -67,6 +69,9 @@ public final class Metrics {
         out.append("# HELP apiserver_longrunning_requests Open watches.\n");
         out.append("# TYPE apiserver_longrunning_requests gauge\n");
         out.append("apiserver_longrunning_requests{verb=\"WATCH\"} ").append(watches.get()).append('\n');
+        out.append("# HELP coxswain_watches_refused_total Watches refused with 429 because their client held the most it may.\n");
+        out.append("# TYPE coxswain_watches_refused_total counter\n");
+        out.append("coxswain_watches_refused_total ").append(watchesRefused.get()).append('\n');
         return out.toString();
     }
 }

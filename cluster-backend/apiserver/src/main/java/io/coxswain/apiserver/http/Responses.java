@@ -31,9 +31,29 @@ final class Responses {
         }
         response.setStatusCode(code).putHeader("Content-Type", "application/json");
         for (String warning : warnings) {
-            response.headers().add("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
+            response.headers().add("Warning", "299 - \"" + headerText(warning) + "\"");
         }
         response.end(body);
+    }
+
+    /**
+     * A warning's text as a quoted-string of a header: quotes and backslashes escaped, control characters (CR and LF
+     * among them: a field name from the body can hold them) made spaces, so a client's input can neither add a
+     * header nor make Netty refuse the answer, which would leave the request unanswered.
+     */
+    static String headerText(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(' ');
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** @return the HTTP code sent */

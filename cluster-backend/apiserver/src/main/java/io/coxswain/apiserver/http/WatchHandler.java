@@ -3,19 +3,21 @@ package io.coxswain.apiserver.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coxswain.api.ApiException;
+import io.coxswain.apiserver.auth.UserInfo;
 import io.coxswain.apiserver.registry.ListOptions;
 import io.coxswain.apiserver.registry.ObjectService;
 import io.coxswain.apiserver.registry.ResourceInfo;
 import io.coxswain.apiserver.watch.SharedDecoding;
 import io.coxswain.apiserver.watch.WatchStream;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,6 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * first sends the current objects as ADDED, as kube-apiserver does; with sendInitialEvents it ends them with
  * a bookmark marked {@code k8s.io/initial-events-end}. Bookmarks follow when asked for, and the stream ends
  * after timeoutSeconds or when the client goes.
+ *
+ * <p>One client may hold at most {@code maxWatchesPerClient} watches at once; past that a watch gets 429
+ * TooManyRequests, so that a client opening watches in a loop cannot take every connection and all the memory. A
+ * client is its authenticated user ({@link RequestAuth#USER} in the routing context), else its remote address.
  */
 final class WatchHandler {
 
@@ -34,12 +40,53 @@ final class WatchHandler {
     private final Tables tables;
     private final Metrics metrics;
     private final long bookmarkMillis;
+    private final int maxWatchesPerClient;
+    /** Open watches by client; a client with none has no entry. */
+    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
-    WatchHandler(ObjectService service, Tables tables, Metrics metrics, long bookmarkMillis) {
+    WatchHandler(ObjectService service, Tables tables, Metrics metrics, long bookmarkMillis, int maxWatchesPerClient) {
         this.service = service;
         this.tables = tables;
         this.metrics = metrics;
         this.bookmarkMillis = bookmarkMillis;
+        this.maxWatchesPerClient = maxWatchesPerClient;
+    }
+
+    /**
+     * Who holds a watch: the authenticated user; without one (the unsecured mode, where everyone is admin, or an
+     * anonymous request) the address, so that unknown clients do not share one allowance.
+     */
+    static String client(RoutingContext ctx) {
+        if (ctx.get(RequestAuth.USER) instanceof UserInfo user && user != UserInfo.UNSECURED && !user.inGroup("system:unauthenticated")) {
+            return "user " + user.name();
+        }
+        SocketAddress remote = ctx.request().remoteAddress();
+        return "address " + (remote == null ? "unknown" : remote.hostAddress());
+    }
+
+    /** Takes one of the client's watches, or fails with 429 when it holds all it may. */
+    private Runnable acquire(RoutingContext ctx, String client) {
+        boolean[] granted = {false};
+        open.compute(client, (k, n) -> {
+            int held = n == null ? 0 : n;
+            if (held >= maxWatchesPerClient) {
+                return n;
+            }
+            granted[0] = true;
+            return held + 1;
+        });
+        if (!granted[0]) {
+            metrics.watchesRefused.incrementAndGet();
+            ctx.response().putHeader("Retry-After", "1");
+            throw new ApiException(429, "TooManyRequests", "Too many requests: " + client + " already holds " + maxWatchesPerClient
+                    + " watches, the most one client may hold; close some before opening more");
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                open.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+            }
+        };
     }
 
     void serve(RoutingContext ctx, ResourceInfo r, String namespace, QueryParams query, ListOptions selection, boolean asTable) {
@@ -65,11 +112,23 @@ final class WatchHandler {
             startRevision = 0;
         }
         int timeout = query.integer("timeoutSeconds", 1800 + ThreadLocalRandom.current().nextInt(1800));
+        Runnable release = acquire(ctx, client(ctx));
+        try {
+            open(ctx, r, namespace, selection, asTable, startRevision, timeout, bookmarks, initialEvents, release);
+        } catch (RuntimeException e) {
+            release.run(); // a watch that did not open holds no place
+            throw e;
+        }
+    }
+
+    private void open(RoutingContext ctx, ResourceInfo r, String namespace, ListOptions selection, boolean asTable, long startRevision,
+                      int timeout, boolean bookmarks, boolean initialEvents, Runnable release) {
         if (ctx.request().canUpgradeToWebSocket()) {
             // As kube-apiserver does for a WebSocket request, each event goes in a text message (fabric8 watches this way).
             long start = startRevision;
             ctx.request().toWebSocket().onComplete(upgrade -> {
                 if (upgrade.failed()) {
+                    release.run();
                     if (!ctx.response().ended()) {
                         Responses.error(ctx, ApiException.badRequest("websocket upgrade failed: " + upgrade.cause().getMessage()));
                     }
@@ -98,7 +157,7 @@ final class WatchHandler {
                     public void onClose(Runnable action) {
                         ws.closeHandler(v -> action.run());
                     }
-                }, r, namespace, selection, asTable, start, timeout, bookmarks, initialEvents);
+                }, r, namespace, selection, asTable, start, timeout, bookmarks, initialEvents, release);
             });
             return;
         }
@@ -128,7 +187,7 @@ final class WatchHandler {
             public void onClose(Runnable action) {
                 response.closeHandler(v -> action.run());
             }
-        }, r, namespace, selection, asTable, startRevision, timeout, bookmarks, initialEvents);
+        }, r, namespace, selection, asTable, startRevision, timeout, bookmarks, initialEvents, release);
     }
 
     /** Where the events of one watch go: the chunked body of the response, or a WebSocket. */
@@ -145,7 +204,7 @@ final class WatchHandler {
     }
 
     private void run(RoutingContext ctx, Out out, ResourceInfo r, String namespace, ListOptions selection, boolean asTable,
-                     long startRevision, int timeout, boolean bookmarks, boolean initialEvents) {
+                     long startRevision, int timeout, boolean bookmarks, boolean initialEvents, Runnable release) {
         Context context = ctx.vertx().getOrCreateContext();
         metrics.watches.incrementAndGet();
         AtomicBoolean ended = new AtomicBoolean();
@@ -155,6 +214,7 @@ final class WatchHandler {
         Runnable finish = () -> {
             if (ended.compareAndSet(false, true)) {
                 metrics.watches.decrementAndGet();
+                release.run();
                 if (stream[0] != null) {
                     stream[0].close();
                 }
