@@ -96,6 +96,18 @@ class BadInputTest {
     }
 
     @Test
+    @Order(1)
+    void aBodyInAnUnknownMediaTypeIs415() throws Exception {
+        HttpResponse<String> r = post(CONFIGMAPS, configMap("plain", "x").toString(), "text/plain");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(415);
+        assertThat(status(r).path("reason").asText()).isEqualTo("UnsupportedMediaType");
+        assertThat(get(CONFIGMAPS + "/plain").statusCode()).isEqualTo(404);
+        assertThat(post(CONFIGMAPS, configMap("json-utf8", "x").toString(), "application/json; charset=utf-8").statusCode())
+                .isEqualTo(201);
+        System.out.println("verified: a text/plain body is 415 UnsupportedMediaType and stores nothing; application/json with a charset is 201");
+    }
+
+    @Test
     @Order(2)
     void jsonNestedDeeperThanOneHundredLevelsIs400SayingWhy() throws Exception {
         String deep = "[".repeat(150) + "]".repeat(150);

@@ -24,6 +24,12 @@ public final class Json {
     private Json() {
     }
 
+    /** JSON or YAML by name (any {@code +json} type, as the patch types are), or unnamed; text/plain is not, as in kube. */
+    private static boolean readable(String type) {
+        return type.isEmpty() || type.equals("*/*") || type.equals("application/json") || type.endsWith("+json")
+                || type.equals("application/yaml") || type.equals("application/apply-patch+yaml");
+    }
+
     /** Parses a body as JSON, as YAML when the content type says so, or as a Kubernetes protobuf object. */
     public static JsonNode parse(Buffer body, String contentType) {
         if (body == null || body.length() == 0) {
@@ -34,7 +40,7 @@ public final class Json {
             // kubectl's generators (create configmap, deployment, ...) send their typed objects this way
             return ProtobufBody.decode(body.getBytes(), contentType);
         }
-        if (type.contains("protobuf")) {
+        if (type.contains("protobuf") || !readable(type)) {
             throw ApiException.unsupportedMediaType(contentType);
         }
         if (type.equals("application/yaml") || type.equals("application/apply-patch+yaml") && !looksLikeJson(body)) {
