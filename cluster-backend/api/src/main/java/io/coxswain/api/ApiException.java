@@ -23,6 +23,7 @@ public class ApiException extends RuntimeException {
     private final String name;
     private final List<Cause> causes;
     private int retryAfterSeconds;
+    private String group;
 
     public ApiException(int code, String reason, String message) {
         this(code, reason, message, null, null, List.of());
@@ -79,6 +80,12 @@ public class ApiException extends RuntimeException {
         return e;
     }
 
+    /** The API group of {@code details.kind}, as a Forbidden Status carries it. */
+    public ApiException withGroup(String apiGroup) {
+        this.group = apiGroup;
+        return this;
+    }
+
     public static ApiException internal(String message) {
         return new ApiException(500, "InternalError", "Internal error occurred: " + message);
     }
@@ -110,10 +117,13 @@ public class ApiException extends RuntimeException {
         status.put("kind", "Status").put("apiVersion", "v1");
         status.putObject("metadata");
         status.put("status", "Failure").put("message", getMessage()).put("reason", reason);
-        if (kind != null || name != null || !causes.isEmpty() || retryAfterSeconds > 0) {
+        if (kind != null || name != null || group != null || !causes.isEmpty() || retryAfterSeconds > 0) {
             ObjectNode details = status.putObject("details");
             if (name != null) {
                 details.put("name", name);
+            }
+            if (group != null) {
+                details.put("group", group);
             }
             if (kind != null) {
                 details.put("kind", kind);

@@ -8,6 +8,8 @@ import io.coxswain.apiserver.auth.NodeRestriction;
 import io.coxswain.apiserver.auth.RequestAttributes;
 import io.coxswain.apiserver.auth.TokenFile;
 import io.coxswain.apiserver.auth.UserInfo;
+import io.coxswain.apiserver.rbac.Forbidden;
+import io.coxswain.apiserver.rbac.Impersonation;
 import io.coxswain.apiserver.registry.ObjectService;
 import io.coxswain.apiserver.registry.ResourceInfo;
 import io.vertx.core.Future;
@@ -37,7 +39,8 @@ import java.util.concurrent.CompletableFuture;
 public final class RequestAuth {
 
     /** The {@link UserInfo} of the request, in the RoutingContext. */
-    public static final String USER = "coxswain.user";
+    /** Where the user is kept: the same key as {@link io.coxswain.apiserver.rbac.RequestUser}, one for both. */
+    public static final String USER = io.coxswain.apiserver.rbac.RequestUser.KEY;
     /** The {@link RequestAttributes} of the request, in the RoutingContext. */
     public static final String ATTRIBUTES = "coxswain.attributes";
 
@@ -46,12 +49,14 @@ public final class RequestAuth {
 
     private final TokenFile tokens;
     private final Authorizer authorizer;
+    private final Impersonation impersonation;
     private final AuditLog audit;
     private final ObjectService service;
 
     public RequestAuth(TokenFile tokens, Authorizer authorizer, AuditLog audit, ObjectService service) {
         this.tokens = tokens;
         this.authorizer = authorizer;
+        this.impersonation = new Impersonation(authorizer);
         this.audit = audit;
         this.service = service;
     }
@@ -68,45 +73,16 @@ public final class RequestAuth {
             Responses.json(ctx, 401, status, List.of());
             return;
         }
-        List<String> groups = ctx.request().headers().getAll("Impersonate-Group");
-        String as = ctx.request().getHeader("Impersonate-User");
-        if (as != null || !groups.isEmpty()) {
-            user = impersonate(ctx, user, as, groups);
-            if (user == null) {
-                return;
-            }
+        try {
+            UserInfo as = impersonation.impersonated(user, ctx.request().getHeader("Impersonate-User"),
+                    ctx.request().headers().getAll("Impersonate-Group"), ctx.request().getHeader("Impersonate-Uid"));
+            user = as != null ? as : user;
+        } catch (ApiException e) {
+            Responses.error(ctx, e);
+            return;
         }
         ctx.put(USER, user);
         ctx.next();
-    }
-
-    /**
-     * kube-apiserver's impersonation ({@code kubectl --as alice --as-group devs}): the caller needs the verb
-     * {@code impersonate} on {@code users/<name>} and on each {@code groups/<name>}; the request then runs as that
-     * user. Returns null after answering 403 (or 400 for groups without a user).
-     */
-    private UserInfo impersonate(RoutingContext ctx, UserInfo caller, String as, List<String> groups) {
-        if (as == null || as.isEmpty()) {
-            Responses.json(ctx, 400, status(400, "BadRequest", "requested impersonation of groups without a user"), List.of());
-            return null;
-        }
-        List<RequestAttributes> asked = new ArrayList<>();
-        asked.add(new RequestAttributes(caller, "impersonate", true, "", "users", null, null, as, ctx.request().path()));
-        for (String group : groups) {
-            asked.add(new RequestAttributes(caller, "impersonate", true, "", "groups", null, null, group, ctx.request().path()));
-        }
-        for (RequestAttributes a : asked) {
-            Authorizer.Decision decision = authorizer.authorize(a);
-            if (!decision.allowed()) {
-                forbid(ctx, a, decision.reason());
-                return null;
-            }
-        }
-        List<String> all = new ArrayList<>(groups);
-        if (!as.equals("system:anonymous") && !all.contains("system:authenticated")) {
-            all.add("system:authenticated");
-        }
-        return new UserInfo(as, "", List.copyOf(all));
     }
 
     private UserInfo user(HttpServerRequest request) {
@@ -240,32 +216,7 @@ public final class RequestAuth {
 
     /** 403 in kube-apiserver's words: {@code pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "team-b"}. */
     static void forbid(RoutingContext ctx, RequestAttributes a, String reason) {
-        String message = forbiddenMessage(a) + (reason == null || reason.isEmpty() ? "" : ": " + reason);
-        ObjectNode status;
-        if (a.resourceRequest()) {
-            String qualified = a.apiGroup().isEmpty() ? a.resource() : a.resource() + "." + a.apiGroup();
-            String prefix = a.name() == null ? qualified + " is forbidden: " : qualified + " \"" + a.name() + "\" is forbidden: ";
-            status = status(403, "Forbidden", prefix + message);
-            ObjectNode details = status.putObject("details");
-            if (a.name() != null) {
-                details.put("name", a.name());
-            }
-            details.put("group", a.apiGroup()).put("kind", a.resource());
-        } else {
-            status = status(403, "Forbidden", "forbidden: " + message);
-            status.putObject("details");
-        }
-        Responses.json(ctx, 403, status, List.of());
-    }
-
-    static String forbiddenMessage(RequestAttributes a) {
-        String user = a.user() == null ? "" : a.user().name();
-        if (!a.resourceRequest()) {
-            return "User \"" + user + "\" cannot " + a.verb() + " path \"" + a.path() + "\"";
-        }
-        String resource = a.subresource() == null ? a.resource() : a.resource() + "/" + a.subresource();
-        String where = a.namespace() != null ? "in the namespace \"" + a.namespace() + "\"" : "at the cluster scope";
-        return "User \"" + user + "\" cannot " + a.verb() + " resource \"" + resource + "\" in API group \"" + a.apiGroup() + "\" " + where;
+        Responses.error(ctx, Forbidden.exception(a, reason));
     }
 
     private static ObjectNode status(int code, String reason, String message) {

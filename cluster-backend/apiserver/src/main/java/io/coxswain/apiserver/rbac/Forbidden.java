@@ -38,6 +38,7 @@ public final class Forbidden {
     public static ApiException exception(RequestAttributes a, String reason) {
         String resource = a.resourceRequest() ? a.resource() : null;
         return new ApiException(403, "Forbidden", message(a, reason), resource,
-                a.name() == null || a.name().isEmpty() ? null : a.name(), java.util.List.of());
+                a.name() == null || a.name().isEmpty() ? null : a.name(), java.util.List.of())
+                .withGroup(a.resourceRequest() ? (a.apiGroup() == null ? "" : a.apiGroup()) : null);
     }
 }
