@@ -42,10 +42,8 @@ public final class CoxswainLanguageServer implements LanguageServer, LanguageCli
     private volatile boolean shutdown;
 
     public CoxswainLanguageServer() {
-        CoxswainTextDocumentService[] self = new CoxswainTextDocumentService[1];
-        cluster = new ClusterLink(service.workspace(), () -> self[0].clusterChanged());
-        documents = new CoxswainTextDocumentService(service, cluster);
-        self[0] = documents;
+        documents = new CoxswainTextDocumentService(service);
+        cluster = documents.cluster();
         workspace = new CoxswainWorkspaceService(cluster, this::pullSettings);
     }
 

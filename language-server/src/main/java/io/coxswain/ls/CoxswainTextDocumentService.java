@@ -76,9 +76,14 @@ final class CoxswainTextDocumentService implements TextDocumentService {
     private final Map<String, List<Diagnostic>> published = new ConcurrentHashMap<>();
     private volatile LanguageClient client;
 
-    CoxswainTextDocumentService(ManifestLanguageService service, ClusterLink cluster) {
+    /** The cluster link is made here: its changes come back to {@link #clusterChanged}. */
+    CoxswainTextDocumentService(ManifestLanguageService service) {
         this.service = service;
-        this.cluster = cluster;
+        this.cluster = new ClusterLink(service.workspace(), this::clusterChanged);
+    }
+
+    ClusterLink cluster() {
+        return cluster;
     }
 
     /** The cluster link saw a change: statuses go out as diagnostics, refreshed lenses and the status notification. */

@@ -46,7 +46,8 @@ final class ClusterCommands {
         try {
             PatchContext context = new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
                     .withFieldManager(FIELD_MANAGER).withForce(force).withDryRun(dryRun ? List.of("All") : null).build();
-            HasMetadata applied = client.resource(toResource(object)).patch(context, toResource(object));
+            GenericKubernetesResource resource = toResource(object);
+            HasMetadata applied = client.resource(resource).patch(context, resource);
             result.put("ok", true);
             result.put("code", 200);
             result.put("message", resourceName(object) + (dryRun ? " serverside-applied (server dry run)" : " serverside-applied"));

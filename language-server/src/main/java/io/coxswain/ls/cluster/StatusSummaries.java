@@ -57,8 +57,7 @@ public final class StatusSummaries {
             return null;
         }
         ObjectStatus.PodStatus status = podStatus(pod);
-        return new ObjectStatus(status.text(), status.severity(), List.of(status), latestWarning(cache, List.of(pod)),
-                Details.of(pod, List.of(pod), events(cache, List.of(pod))));
+        return status(status.text(), status.severity(), List.of(status), pod, List.of(pod), List.of(pod), cache);
     }
 
     static ObjectStatus deployment(Deployment d, ClusterCache cache) {
@@ -117,8 +116,7 @@ public final class StatusSummaries {
             text = "⏳ Progressing " + ready + "/" + desired + " ready";
             severity = ObjectStatus.WARNING;
         }
-        return new ObjectStatus(text, severity, podStatuses, latestWarning(cache, involved),
-                Details.of(owner, pods, events(cache, involved)));
+        return status(text, severity, podStatuses, owner, pods, involved, cache);
     }
 
     static ObjectStatus job(Job job, ClusterCache cache) {
@@ -153,7 +151,7 @@ public final class StatusSummaries {
         }
         List<HasMetadata> involved = new ArrayList<>(pods);
         involved.add(0, job);
-        return new ObjectStatus(text, severity, podStatuses, latestWarning(cache, involved), Details.of(job, pods, events(cache, involved)));
+        return status(text, severity, podStatuses, job, pods, involved, cache);
     }
 
     static ObjectStatus cronJob(CronJob cronJob, ClusterCache cache) {
@@ -170,8 +168,7 @@ public final class StatusSummaries {
             text = "● Scheduled: " + active + " active, " + (last == null ? "not run yet" : "last at " + last);
         }
         List<HasMetadata> involved = List.of(cronJob);
-        return new ObjectStatus(text, ObjectStatus.INFO, List.of(), latestWarning(cache, involved),
-                Details.of(cronJob, List.of(), events(cache, involved)));
+        return status(text, ObjectStatus.INFO, List.of(), cronJob, List.of(), involved, cache);
     }
 
     static ObjectStatus service(Service service, ClusterCache cache) {
@@ -193,9 +190,15 @@ public final class StatusSummaries {
         }
         String text = ready > 0 ? "● " + ready + (ready == 1 ? " endpoint ready" : " endpoints ready") : "⚠ No ready endpoints";
         List<HasMetadata> involved = List.of(service);
-        return new ObjectStatus(text, ready > 0 ? ObjectStatus.INFO : ObjectStatus.WARNING,
-                pods.stream().map(StatusSummaries::podStatus).toList(), latestWarning(cache, involved),
-                Details.of(service, pods, events(cache, involved)));
+        return status(text, ready > 0 ? ObjectStatus.INFO : ObjectStatus.WARNING,
+                pods.stream().map(StatusSummaries::podStatus).toList(), service, pods, involved, cache);
+    }
+
+    /** The status with its events, read once from the cache for both the latest warning and the details. */
+    private static ObjectStatus status(String text, String severity, List<ObjectStatus.PodStatus> podStatuses, HasMetadata owner,
+                                       List<Pod> pods, List<? extends HasMetadata> involved, ClusterCache cache) {
+        List<Event> events = events(cache, involved);
+        return new ObjectStatus(text, severity, podStatuses, latestWarning(events), Details.of(owner, pods, events));
     }
 
     /** A pod's one-line status, as kubectl get pods shows its STATUS column, plus readiness. */
@@ -291,8 +294,8 @@ public final class StatusSummaries {
      * seconds, the longest: the kubelet's "Failed to pull image ...: why" comes with a bare "Error: ErrImagePull" that
      * says less.
      */
-    private static String latestWarning(ClusterCache cache, List<? extends HasMetadata> involved) {
-        List<Event> warnings = events(cache, involved).stream().filter(e -> "Warning".equals(e.getType())).toList();
+    private static String latestWarning(List<Event> events) {
+        List<Event> warnings = events.stream().filter(e -> "Warning".equals(e.getType())).toList();
         if (warnings.isEmpty()) {
             return null;
         }
