@@ -23,8 +23,6 @@ import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageServer;
 import org.junit.jupiter.api.Test;
 
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -38,15 +36,14 @@ class CoxswainLanguageServerTest {
 
     @Test
     void speaksTheProtocol() throws Exception {
-        PipedInputStream serverIn = new PipedInputStream(1 << 16);
-        PipedOutputStream clientOut = new PipedOutputStream(serverIn);
-        PipedInputStream clientIn = new PipedInputStream(1 << 16);
-        PipedOutputStream serverOut = new PipedOutputStream(clientIn);
+        // A loopback socket, not piped streams: a piped stream breaks when a thread that wrote to it ends, and the
+        // server's executors end at shutdown.
+        java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
         Thread server = new Thread(() -> {
-            try {
-                CoxswainServerLauncher.run(serverIn, serverOut);
+            try (listener; java.net.Socket accepted = listener.accept()) {
+                CoxswainServerLauncher.run(accepted.getInputStream(), accepted.getOutputStream());
             } catch (Exception e) {
-                // the streams close at the end of the test
+                // the socket closes at the end of the test
             }
         });
         server.setDaemon(true);
@@ -76,7 +73,8 @@ class CoxswainLanguageServerTest {
             public void logMessage(MessageParams message) {
             }
         };
-        Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(client, clientIn, clientOut);
+        java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), listener.getLocalPort());
+        Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(client, socket.getInputStream(), socket.getOutputStream());
         launcher.startListening();
         LanguageServer remote = launcher.getRemoteProxy();
 
@@ -100,6 +98,6 @@ class CoxswainLanguageServerTest {
                 new Position(5, 17))).get(30, TimeUnit.SECONDS);
         assertThat(completion.getRight().getItems()).extracting(CompletionItem::getLabel).contains("Always", "Never");
         remote.shutdown().get(30, TimeUnit.SECONDS);
-        clientOut.close();
+        socket.close();
     }
 }
