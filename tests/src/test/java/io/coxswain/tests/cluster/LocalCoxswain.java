@@ -27,14 +27,17 @@ public final class LocalCoxswain implements AutoCloseable {
     public final Path data;
     public final String listen;
     public final String nodeName;
+    /** Team mode: TLS from the data directory's CA, the admin's client certificate in the kubeconfig, RBAC. */
+    public final boolean secure;
     private final Map<String, String> env;
 
-    private LocalCoxswain(Path data, String listen, String nodeName) {
+    private LocalCoxswain(Path data, String listen, String nodeName, boolean secure) {
         this.data = data;
         this.listen = listen;
         this.nodeName = nodeName;
+        this.secure = secure;
         this.env = Map.of("COXSWAIN_DATA", data.toString(), "COXSWAIN_LISTEN", listen,
-                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " --kubelet-port 0");
+                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " --kubelet-port 0" + (secure ? " --secure" : ""));
     }
 
     /**
@@ -42,7 +45,12 @@ public final class LocalCoxswain implements AutoCloseable {
      * API ready, the kubelet ready on Docker, the kubeconfig written. On failure it runs {@code down} and throws.
      */
     public static LocalCoxswain up(Path data, String nodeName, Duration timeout) throws IOException, InterruptedException {
-        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName);
+        return up(data, nodeName, timeout, false);
+    }
+
+    /** As {@link #up(Path, String, Duration)}, in team mode when {@code secure} (all-in-one {@code --secure}). */
+    public static LocalCoxswain up(Path data, String nodeName, Duration timeout, boolean secure) throws IOException, InterruptedException {
+        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName, secure);
         String out = coxswain.script("up", timeout);
         if (!out.contains("kubelet: node " + nodeName + " is ready on Docker") || !Files.isRegularFile(coxswain.kubeconfig())) {
             String log = coxswain.log();
@@ -57,13 +65,19 @@ public final class LocalCoxswain implements AutoCloseable {
     }
 
     public String server() {
-        return "http://" + listen;
+        return (secure ? "https://" : "http://") + listen;
     }
 
-    /** A fabric8 client of this cluster, for what another user or tool does to it meanwhile. */
+    /** A fabric8 client of this cluster as its admin (the kubeconfig {@code up} wrote), for what another tool does meanwhile. */
     public io.fabric8.kubernetes.client.KubernetesClient newClient() {
+        String text;
+        try {
+            text = Files.readString(kubeconfig());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(server()).build()).build();
+                .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(text)).build();
     }
 
     /** The node name the all-in-one wrote for {@code down}. */
