@@ -269,7 +269,7 @@ class WatchSemanticsTest {
                     .isTrue();
         }
 
-        // sendInitialEvents needs resourceVersionMatch=NotOlderThan and bookmarks.
+        // sendInitialEvents needs resourceVersionMatch=NotOlderThan.
         RawApi.Response refused = api.send("GET", configMaps(ns) + "?watch=true&sendInitialEvents=true&allowWatchBookmarks=true", null, null);
         assertThat(refused.code()).isEqualTo(422);
         assertThat(refused.body().path("reason").asText()).isEqualTo("Invalid");

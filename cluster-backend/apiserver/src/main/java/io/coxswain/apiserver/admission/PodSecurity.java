@@ -100,12 +100,11 @@ public final class PodSecurity {
         }
         JsonNode meta = pod ? object.path("metadata") : podTemplateMeta(kind, object);
         String name = object.path("metadata").path("name").asText("");
-        String resource = pod ? "pods" : kind.toLowerCase() + "s." + group;
+        String resource = pod ? "pods" : kind.toLowerCase() + "s";
         List<String> socket = engineSocketVolumes(spec);
         if (!socket.isEmpty()) {
-            throw new ApiException(403, "Forbidden", resource + " \"" + name + "\" is forbidden: hostPath "
-                    + plural("volume", "volumes", socket.size()) + " " + joinQuote(socket) + " would mount the container engine's "
-                    + "socket, which no pod may mount at any Pod Security level", resource, name, List.of());
+            throw ApiException.forbidden(group, resource, name, "hostPath " + plural("volume", "volumes", socket.size()) + " "
+                    + joinQuote(socket) + " would mount the container engine's socket, which no pod may mount at any Pod Security level");
         }
         Level enforce = level(namespaceLabels, ENFORCE);
         String enforceVersion = version(namespaceLabels, ENFORCE_VERSION);
@@ -114,7 +113,7 @@ public final class PodSecurity {
         if (!enforced.isEmpty()) {
             String policy = "PodSecurity \"" + enforce.label() + ":" + enforceVersion + "\": " + String.join(", ", enforced);
             if (pod) {
-                throw new ApiException(403, "Forbidden", "pods \"" + name + "\" is forbidden: violates " + policy, "pods", name, List.of());
+                throw ApiException.forbidden("", "pods", name, "violates " + policy);
             }
             warnings.add("would violate " + policy);
         }
@@ -156,7 +155,7 @@ public final class PodSecurity {
         JsonNode labels = namespace.path("metadata").path("labels");
         for (String key : List.of(ENFORCE, WARN, "pod-security.kubernetes.io/audit")) {
             if (labels.has(key) && Level.parse(labels.get(key).asText()) == null) {
-                throw ApiException.invalid("Namespace", namespace.path("metadata").path("name").asText(""), List.of(
+                throw ApiException.invalid("", "Namespace", namespace.path("metadata").path("name").asText(""), List.of(
                         new ApiException.Cause("FieldValueNotSupported", "Unsupported value: \"" + labels.get(key).asText()
                                 + "\": supported values: \"privileged\", \"baseline\", \"restricted\"", "metadata.labels[" + key + "]")));
             }

@@ -12,6 +12,8 @@ import io.coxswain.schemas.ValidationProblem;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Validates every written object with the same schemas as the editor. Unknown fields follow
@@ -54,13 +56,60 @@ public final class SchemaAdmission {
         List<ApiException.Cause> causes = new ArrayList<>();
         for (ValidationProblem p : problems) {
             if (p.category() != ProblemCategory.UNKNOWN_FIELD) {
-                causes.add(new ApiException.Cause(reason(p.category()), p.message(), p.fieldPath()));
+                causes.add(new ApiException.Cause(reason(p.category()), fieldError(p, object.at(p.pointer())), p.fieldPath()));
             }
         }
         if (!causes.isEmpty()) {
-            throw ApiException.invalid(resource.kind(), name, causes);
+            throw ApiException.invalid(resource.gvk().group(), resource.kind(), name, causes);
         }
         return warnings;
+    }
+
+    private static final Pattern MISSING = Pattern.compile("^required field \"[^\"]*\" is missing(?:: (.*))?$");
+    private static final Pattern RANGE = Pattern.compile("^.* is out of range: (.*)$");
+    private static final Pattern NOT_ONE_OF = Pattern.compile("^unsupported value .*?: must be (?:one of )?(.*)$");
+
+    /**
+     * A schema problem in the shape of kube's {@code field.Error} body, which clients read: {@code Required value},
+     * {@code Unsupported value: "X": supported values: "A", "B"}, {@code Invalid value: -1: <why>}; the why is ours.
+     */
+    static String fieldError(ValidationProblem p, JsonNode value) {
+        String message = p.message();
+        if (p.category() == ProblemCategory.REQUIRED) {
+            Matcher m = MISSING.matcher(message);
+            return m.matches() && m.group(1) != null ? "Required value: " + m.group(1) : "Required value";
+        }
+        if (p.category() == ProblemCategory.ENUM) {
+            Matcher m = NOT_ONE_OF.matcher(message);
+            if (m.matches()) {
+                return "Unsupported value: " + goValue(value) + ": supported values: " + m.group(1);
+            }
+        }
+        if (p.category() == ProblemCategory.DUPLICATE) {
+            return "Duplicate value: " + goValue(value);
+        }
+        return "Invalid value: " + goValue(value) + ": " + why(message);
+    }
+
+    /** Our message without the value it starts by naming, which the Invalid value part already shows. */
+    private static String why(String message) {
+        Matcher m = RANGE.matcher(message);
+        if (m.matches()) {
+            // kube's words for a bound, as in validation.ValidateNonnegativeField
+            String bound = m.group(1).replaceFirst("^must be at least (-?[0-9.]+)$", "must be greater than or equal to $1")
+                    .replaceFirst("^must be at most (-?[0-9.]+)$", "must be less than or equal to $1");
+            return bound;
+        }
+        int valid = message.indexOf(" is not valid: ");
+        return valid > 0 ? message.substring(valid + " is not valid: ".length()) : message;
+    }
+
+    /** A value as field.Error prints it: strings quoted, numbers and booleans bare, anything else as JSON. */
+    private static String goValue(JsonNode value) {
+        if (value == null || value.isMissingNode() || value.isNull()) {
+            return "null";
+        }
+        return value.isValueNode() && !value.isTextual() ? value.asText() : value.toString();
     }
 
     private static String reason(ProblemCategory category) {

@@ -131,7 +131,7 @@ public final class ServiceAllocator {
     }
 
     private static ApiException invalid(String name, String field, String message) {
-        return ApiException.invalid("Service", name, List.of(new ApiException.Cause("FieldValueInvalid", message, field)));
+        return ApiException.invalid("", "Service", name, List.of(new ApiException.Cause("FieldValueInvalid", message, field)));
     }
 
     private static long toLong(String ip) {

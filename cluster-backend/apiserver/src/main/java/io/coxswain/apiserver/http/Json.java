@@ -21,6 +21,9 @@ public final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build());
 
+    /** What a create or an update takes, as kube-apiserver lists its serializers for a built-in kind. */
+    static final List<String> BODY_TYPES = List.of("application/json", "application/yaml", "application/vnd.kubernetes.protobuf");
+
     private Json() {
     }
 
@@ -41,7 +44,7 @@ public final class Json {
             return ProtobufBody.decode(body.getBytes(), contentType);
         }
         if (type.contains("protobuf") || !readable(type)) {
-            throw ApiException.unsupportedMediaType(contentType);
+            throw ApiException.unsupportedMediaType(BODY_TYPES);
         }
         if (type.equals("application/yaml") || type.equals("application/apply-patch+yaml") && !looksLikeJson(body)) {
             try {
@@ -82,6 +85,22 @@ public final class Json {
         return nl < 0 ? message : message.substring(0, nl);
     }
 
+    /**
+     * A response body as kube-apiserver writes one: the JSON, then a newline (its encoder is Go's json.Encoder).
+     * Written straight into the buffer that goes out, with no copy of a large list.
+     */
+    public static Buffer body(JsonNode node) {
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(512);
+        try (java.io.OutputStream out = new io.netty.buffer.ByteBufOutputStream(buf)) {
+            MAPPER.writeValue(out, node);
+        } catch (IOException e) {
+            throw ApiException.internal(e.getMessage());
+        }
+        buf.writeByte('\n');
+        return io.vertx.core.internal.buffer.BufferInternal.buffer(buf);
+    }
+
+    /** One JSON value with nothing after it: a watch event's line, a stored object. */
     public static Buffer write(JsonNode node) {
         try {
             return Buffer.buffer(MAPPER.writeValueAsBytes(node));

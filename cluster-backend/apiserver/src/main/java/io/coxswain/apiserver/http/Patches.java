@@ -18,10 +18,15 @@ import io.coxswain.schemas.SchemaView;
 import io.vertx.core.buffer.Buffer;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** PATCH in its four content types: JSON patch, merge patch, strategic merge patch and server-side apply. */
 final class Patches {
+
+    /** The patch types kube-apiserver takes for a built-in kind, in the order its 415 lists them. */
+    static final List<String> PATCH_TYPES = List.of("application/json-patch+json", "application/merge-patch+json",
+            "application/strategic-merge-patch+json", "application/apply-patch+yaml");
 
     private final ObjectService service;
     private final SchemaNavigator navigator = new SchemaNavigator(SchemaCatalog.standard());
@@ -33,6 +38,9 @@ final class Patches {
     CompletableFuture<WriteResult> patch(ResourceInfo r, String ns, String name, String contentType, Buffer body,
                                          WriteOptions write, boolean force, boolean statusOnly) {
         String type = contentType == null ? "" : contentType.split(";")[0].trim();
+        if (!PATCH_TYPES.contains(type)) {
+            throw ApiException.unsupportedMediaType(PATCH_TYPES);
+        }
         SchemaView schema = navigator.root(r.schema());
         if (type.equals("application/apply-patch+yaml")) {
             return apply(r, ns, name, Json.parseObject(body, type), write, force, schema);
@@ -45,7 +53,7 @@ final class Patches {
                     case "application/json-patch+json" -> JsonPatch.apply(current, patch);
                     case "application/merge-patch+json" -> MergePatch.apply(current, patch);
                     case "application/strategic-merge-patch+json" -> StrategicMergePatch.apply(current, patch, schema);
-                    default -> throw ApiException.unsupportedMediaType(contentType);
+                    default -> throw ApiException.unsupportedMediaType(PATCH_TYPES);
                 };
             } catch (PatchException e) {
                 throw new ApiException(422, "Invalid", e.getMessage());
@@ -62,7 +70,7 @@ final class Patches {
     private static void checkPrecondition(ResourceInfo r, String name, JsonNode current, JsonNode patched) {
         String wanted = patched.path("metadata").path("resourceVersion").asText("");
         if (!wanted.isEmpty() && !wanted.equals(current.path("metadata").path("resourceVersion").asText())) {
-            throw ApiException.conflict(r.plural(), name,
+            throw ApiException.conflict(r.gvk().group(), r.plural(), name,
                     "the object has been modified; please apply your changes to the latest version and try again");
         }
     }
@@ -79,7 +87,7 @@ final class Patches {
     private CompletableFuture<WriteResult> apply(ResourceInfo r, String ns, String name, ObjectNode applied, WriteOptions write,
                                                  boolean force, SchemaView schema) {
         if (write.fieldManager() == null || write.fieldManager().isEmpty() || write.fieldManager().equals("unknown")) {
-            throw ApiException.invalid("PatchOptions", "", java.util.List.of(new ApiException.Cause("FieldValueRequired",
+            throw ApiException.invalid("meta.k8s.io", "PatchOptions", "", java.util.List.of(new ApiException.Cause("FieldValueRequired",
                     "Required value: is required for apply patch", "fieldManager")));
         }
         String apiVersion = r.gvk().apiVersion();

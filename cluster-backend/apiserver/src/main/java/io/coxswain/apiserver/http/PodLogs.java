@@ -23,9 +23,6 @@ import java.util.List;
  */
 final class PodLogs {
 
-    private static final List<String> PASSED = List.of("follow", "previous", "timestamps", "tailLines", "sinceSeconds",
-            "sinceTime", "limitBytes");
-
     private final ObjectService service;
     private HttpClient http;
 
@@ -37,6 +34,13 @@ final class PodLogs {
         String ns = path.namespace();
         String name = path.name();
         ResourceInfo nodes = service.registry().find("v1", "nodes").orElseThrow();
+        List<String> params;
+        try {
+            params = kubeletQuery(name, query); // options are checked before the pod is looked up, as in kube
+        } catch (ApiException e) {
+            Responses.error(ctx, e);
+            return;
+        }
         Future.fromCompletionStage(service.get(pods, ns, name), ctx.vertx().getOrCreateContext()).compose(pod -> {
             String container = container(pod, query.get("container"));
             String node = pod.path("spec").path("nodeName").asText("");
@@ -44,7 +48,7 @@ final class PodLogs {
                 throw ApiException.badRequest("pod " + name + " does not have a host assigned");
             }
             return Future.fromCompletionStage(service.get(nodes, null, node), ctx.vertx().getOrCreateContext())
-                    .compose(n -> proxy(ctx, n, ns, name, container, query));
+                    .compose(n -> proxy(ctx, n, ns, name, container, params));
         }).onFailure(e -> {
             if (!ctx.response().headWritten()) {
                 Responses.error(ctx, e);
@@ -54,7 +58,7 @@ final class PodLogs {
         });
     }
 
-    private Future<Void> proxy(RoutingContext ctx, ObjectNode node, String ns, String pod, String container, QueryParams query) {
+    private Future<Void> proxy(RoutingContext ctx, ObjectNode node, String ns, String pod, String container, List<String> params) {
         String host = null;
         for (JsonNode a : node.path("status").path("addresses")) {
             if ("InternalIP".equals(a.path("type").asText())) {
@@ -66,13 +70,6 @@ final class PodLogs {
             throw new ApiException(503, "ServiceUnavailable", "node " + node.path("metadata").path("name").asText()
                     + " reports no kubelet address to read logs from");
         }
-        List<String> params = new ArrayList<>();
-        for (String p : PASSED) {
-            String v = query.get(p);
-            if (v != null) {
-                params.add(p + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
-            }
-        }
         String uri = "/containerLogs/" + ns + "/" + pod + "/" + container + (params.isEmpty() ? "" : "?" + String.join("&", params));
         String kubelet = host + ":" + port;
         return client(ctx).request(HttpMethod.GET, port, host, uri).compose(req -> {
@@ -81,6 +78,55 @@ final class PodLogs {
         }).recover(e -> Future.failedFuture(new ApiException(503, "ServiceUnavailable",
                 "the kubelet of this pod at " + kubelet + " did not answer: " + e.getMessage()))
         ).compose(resp -> relay(ctx, resp));
+    }
+
+    /**
+     * The log options decoded and checked as kube-apiserver decodes and validates a PodLogOptions, then written for the
+     * kubelet in one spelling: {@code follow=True} from the Python client reaches it as {@code follow=true}.
+     */
+    static List<String> kubeletQuery(String pod, QueryParams query) {
+        List<ApiException.Cause> invalid = new ArrayList<>();
+        Long tailLines = query.optionalLong("tailLines");
+        Long limitBytes = query.optionalLong("limitBytes");
+        Long sinceSeconds = query.optionalLong("sinceSeconds");
+        String sinceTime = query.get("sinceTime");
+        if (tailLines != null && tailLines < 0) {
+            invalid.add(invalidValue("tailLines", tailLines, "must be greater than or equal to 0"));
+        }
+        if (limitBytes != null && limitBytes < 1) {
+            invalid.add(invalidValue("limitBytes", limitBytes, "must be greater than 0"));
+        }
+        if (sinceSeconds != null && sinceTime != null) {
+            invalid.add(new ApiException.Cause("FieldValueForbidden", "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified", ""));
+        } else if (sinceSeconds != null && sinceSeconds < 1) {
+            invalid.add(invalidValue("sinceSeconds", sinceSeconds, "must be greater than 0"));
+        }
+        if (!invalid.isEmpty()) {
+            throw ApiException.invalid("", "PodLogOptions", pod, invalid);
+        }
+        List<String> params = new ArrayList<>();
+        for (String flag : List.of("follow", "previous", "timestamps")) {
+            if (query.flag(flag)) {
+                params.add(flag + "=true");
+            }
+        }
+        if (tailLines != null) {
+            params.add("tailLines=" + tailLines);
+        }
+        if (limitBytes != null) {
+            params.add("limitBytes=" + limitBytes);
+        }
+        if (sinceSeconds != null) {
+            params.add("sinceSeconds=" + sinceSeconds);
+        }
+        if (sinceTime != null) {
+            params.add("sinceTime=" + URLEncoder.encode(sinceTime, StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+
+    private static ApiException.Cause invalidValue(String field, long value, String why) {
+        return new ApiException.Cause("FieldValueInvalid", "Invalid value: " + value + ": " + why, field);
     }
 
     private static Future<Void> relay(RoutingContext ctx, HttpClientResponse resp) {

@@ -121,7 +121,7 @@ final class ProtobufBody {
                     + envelope.getContentEncoding() + "\"");
         }
         Descriptor type = messageType(apiVersion, kind).orElseThrow(() -> ApiException.unsupportedMediaType(
-                contentType + "; no protobuf message for " + apiVersion + ", Kind=" + kind));
+                List.of("application/json", "application/yaml")));
         DynamicMessage message;
         try {
             message = DynamicMessage.parseFrom(type, envelope.getRaw());

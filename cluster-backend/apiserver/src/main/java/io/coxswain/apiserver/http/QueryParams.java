@@ -1,9 +1,10 @@
 package io.coxswain.apiserver.http;
 
 import io.coxswain.api.ApiException;
+import io.coxswain.api.QueryValues;
 import io.vertx.core.MultiMap;
 
-/** Typed access to a request's query parameters, with kube-apiserver's 400 for a malformed value. */
+/** Typed access to a request's query parameters, decoded as apimachinery decodes them, with a 400 for a malformed value. */
 final class QueryParams {
 
     private final MultiMap params;
@@ -16,33 +17,24 @@ final class QueryParams {
         return params.get(name);
     }
 
+    /** A boolean as apimachinery decodes it: see {@link QueryValues#bool}. */
     boolean flag(String name) {
-        String v = params.get(name);
-        return "true".equals(v) || "1".equals(v);
+        return QueryValues.bool(params.get(name));
     }
 
     int integer(String name, int otherwise) {
-        String v = params.get(name);
-        if (v == null || v.isEmpty()) {
+        Long v = optionalLong(name);
+        if (v == null) {
             return otherwise;
         }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be a whole number, not \"" + v + "\"");
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw ApiException.badRequest("the query parameter " + name + " is out of range: " + v);
         }
+        return v.intValue();
     }
 
     Long optionalLong(String name) {
-        String v = params.get(name);
-        if (v == null || v.isEmpty()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be a whole number, not \"" + v + "\"");
-        }
+        return QueryValues.int64(name, params.get(name));
     }
 
     boolean dryRun() {

@@ -77,6 +77,6 @@ public record RequestPath(String apiVersion, String namespace, String resource, 
         if (method == HttpMethod.DELETE) {
             return isCollection() ? "deletecollection" : "delete";
         }
-        throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        throw ApiException.methodNotAllowed();
     }
 }

@@ -58,12 +58,12 @@ final class ResourceHandler {
         HttpServerRequest request = ctx.request();
         RequestPath path = RequestPath.parse(request.path());
         if (path == null) {
-            Responses.error(ctx, new ApiException(404, "NotFound", "the server could not find the requested resource"));
+            Responses.error(ctx, ApiException.pathNotFound());
             return;
         }
         ResourceInfo resource = service.registry().find(path.apiVersion(), path.resource()).orElse(null);
         if (resource == null) {
-            Responses.error(ctx, new ApiException(404, "NotFound", "the server could not find the requested resource"));
+            Responses.error(ctx, ApiException.pathNotFound());
             return;
         }
         QueryParams query = new QueryParams(request.params());
@@ -96,7 +96,7 @@ final class ResourceHandler {
                 .supplyAsync(() -> dispatch(ctx, verb, resource, path, query), workers)
                 .thenCompose(f -> f)
                 .thenApply(r -> new Rendered(r.code(),
-                        Json.write(table ? tables.render(resource, r.body(), verb.equals("list"), includeObject) : r.body()),
+                        Json.body(table ? tables.render(resource, r.body(), verb.equals("list"), includeObject) : r.body()),
                         r.warnings()));
         Future.fromCompletionStage(rendered, context).onComplete(result -> {
             inflight.decrementAndGet();
@@ -118,7 +118,12 @@ final class ResourceHandler {
             throw ApiException.badRequest("the namespace of the object is required for " + r.plural());
         }
         if (!r.verbs().contains(verb) && !(verb.equals("create") && path.subresource() != null)) {
-            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+            throw ApiException.methodNotAllowed();
+        }
+        // routes kube-apiserver does not register: PUT or PATCH of a collection, POST to a named object
+        if ((verb.equals("update") || verb.equals("patch")) && path.isCollection()
+                || verb.equals("create") && !path.isCollection() && path.subresource() == null) {
+            throw ApiException.methodNotAllowed();
         }
         if (path.subresource() != null) {
             return subresources.serve(ctx, verb, r, path, query);
@@ -141,7 +146,7 @@ final class ResourceHandler {
             case "delete" -> service.delete(r, ns, path.name(), deleteOptions(ctx, query)).thenApply(ResourceHandler::reply);
             case "deletecollection" -> service.deleteCollection(r, ns, selection(r, query), deleteOptions(ctx, query))
                     .thenApply(Reply::ok);
-            default -> throw ApiException.methodNotAllowed("unsupported verb " + verb);
+            default -> throw ApiException.methodNotAllowed();
         };
     }
 

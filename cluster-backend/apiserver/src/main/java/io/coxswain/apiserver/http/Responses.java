@@ -20,7 +20,7 @@ final class Responses {
     }
 
     static void json(RoutingContext ctx, int code, JsonNode body, List<String> warnings) {
-        bytes(ctx, code, Json.write(body), warnings);
+        bytes(ctx, code, Json.body(body), warnings);
     }
 
     /** Writes a body already encoded, off the event loop, as JSON. */

@@ -88,7 +88,7 @@ public final class Router {
         router.getWithRegex("/openapi/v3/(.+)").handler(ctx -> {
             byte[] doc = openapi.documents().get(ctx.pathParam("param0"));
             if (doc == null) {
-                Responses.error(ctx, new ApiException(404, "NotFound", "the server could not find the requested resource"));
+                Responses.error(ctx, ApiException.pathNotFound());
                 return;
             }
             String hash = openapi.hashes().get(ctx.pathParam("param0"));
@@ -99,12 +99,12 @@ public final class Router {
         router.post("/apis/authentication.k8s.io/:version/selfsubjectreviews").handler(ctx -> whoami(ctx, ctx.pathParam("version")));
         router.routeWithRegex("/apis?/.+").handler(resources::handle);
         router.route().last().handler(ctx -> Responses.error(ctx,
-                new ApiException(404, "NotFound", "the server could not find the requested resource")));
+                ApiException.pathNotFound()));
         router.route().failureHandler(ctx -> {
             int code = ctx.statusCode();
             Throwable failure = ctx.failure();
             if (code == 413) {
-                Responses.error(ctx, ApiException.tooLarge("Request entity too large: limit is " + maxBodyBytes + " bytes"));
+                Responses.error(ctx, ApiException.tooLarge("limit is " + maxBodyBytes + " bytes"));
             } else if (failure != null) {
                 Responses.error(ctx, failure);
             } else {
@@ -127,7 +127,7 @@ public final class Router {
     private static void groupVersion(RoutingContext ctx, Discovery discovery, String apiVersion) {
         ObjectNode list = discovery.resources(apiVersion);
         if (list == null) {
-            Responses.error(ctx, new ApiException(404, "NotFound", "the server could not find the requested resource"));
+            Responses.error(ctx, ApiException.pathNotFound());
         } else {
             Responses.json(ctx, 200, list, List.of());
         }

@@ -29,7 +29,7 @@ final class Subresources {
     CompletableFuture<Reply> serve(RoutingContext ctx, String verb, ResourceInfo r, RequestPath path, QueryParams query) {
         String sub = path.subresource();
         if (!r.subresources().contains(sub)) {
-            throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+            throw ApiException.pathNotFound();
         }
         String ns = path.namespace();
         String name = path.name();
@@ -48,7 +48,7 @@ final class Subresources {
             case "binding:create" -> bind(r, ns, name, Json.parseObject(ctx.body().buffer(), contentType), write);
             case "eviction:create" -> service.delete(r, ns, name, new DeleteOptions(null, null, null, null, write.dryRun()))
                     .thenApply(w -> new Reply(201, success(), List.of()));
-            default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+            default -> throw ApiException.methodNotAllowed();
         };
     }
 
@@ -63,19 +63,19 @@ final class Subresources {
         JsonNode target = binding.path("target");
         String node = target.path("name").asText("");
         if (node.isEmpty()) {
-            throw ApiException.invalid("Binding", name, List.of(new ApiException.Cause("FieldValueRequired", "Required value", "target.name")));
+            throw ApiException.invalid("", "Binding", name, List.of(new ApiException.Cause("FieldValueRequired", "Required value", "target.name")));
         }
         if (!target.path("kind").asText("Node").equals("Node") && !target.path("kind").asText().isEmpty()) {
-            throw ApiException.invalid("Binding", name, List.of(new ApiException.Cause("FieldValueNotSupported",
+            throw ApiException.invalid("", "Binding", name, List.of(new ApiException.Cause("FieldValueNotSupported",
                     "Unsupported value: \"" + target.path("kind").asText() + "\": supported values: \"Node\"", "target.kind")));
         }
         return service.replace(pods, ns, name, new WriteOptions(write.dryRun(), FieldValidation.IGNORE, write.fieldManager(), false, write.user()), pod -> {
             String current = pod.path("spec").path("nodeName").asText("");
             if (!current.isEmpty()) {
-                throw ApiException.conflict("pods/binding", name, "pod " + name + " is already assigned to node \"" + current + "\"");
+                throw ApiException.conflict("", "pods/binding", name, "pod " + name + " is already assigned to node \"" + current + "\"");
             }
             if (pod.path("metadata").has("deletionTimestamp")) {
-                throw ApiException.conflict("pods/binding", name, "pod " + name + " is being deleted, cannot be assigned to a host");
+                throw ApiException.conflict("", "pods/binding", name, "pod " + name + " is being deleted, cannot be assigned to a host");
             }
             ((ObjectNode) pod.with("spec")).put("nodeName", node);
             ObjectNode status = pod.with("status");
@@ -89,13 +89,13 @@ final class Subresources {
     private CompletableFuture<Reply> setReplicas(ResourceInfo r, String ns, String name, WriteOptions write, ObjectNode scale) {
         JsonNode replicas = scale.path("spec").path("replicas");
         if (!replicas.isIntegralNumber() || replicas.asInt() < 0) {
-            throw ApiException.invalid("Scale", name, List.of(new ApiException.Cause("FieldValueInvalid",
+            throw ApiException.invalid("autoscaling", "Scale", name, List.of(new ApiException.Cause("FieldValueInvalid",
                     "Invalid value: " + replicas + ": must be greater than or equal to 0", "spec.replicas")));
         }
         String expected = scale.path("metadata").path("resourceVersion").asText("");
         return service.replace(r, ns, name, write, o -> {
             if (!expected.isEmpty() && !expected.equals(o.path("metadata").path("resourceVersion").asText())) {
-                throw ApiException.conflict(r.plural(), name, "the object has been modified; please apply your changes to the latest version and try again");
+                throw ApiException.conflict(r.gvk().group(), r.plural(), name, "the object has been modified; please apply your changes to the latest version and try again");
             }
             ((ObjectNode) o.with("spec")).put("replicas", replicas.asInt());
             return o;

@@ -17,6 +17,8 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -93,14 +95,7 @@ final class WatchHandler {
         String rv = query.get("resourceVersion");
         boolean bookmarks = query.flag("allowWatchBookmarks");
         boolean initialEvents = query.flag("sendInitialEvents");
-        if (query.get("sendInitialEvents") != null && !query.get("sendInitialEvents").isEmpty()) {
-            String match = query.get("resourceVersionMatch");
-            if (initialEvents && (!"NotOlderThan".equals(match) || !bookmarks)) {
-                throw ApiException.invalid("ListOptions", "", java.util.List.of(new ApiException.Cause("FieldValueForbidden",
-                        "sendInitialEvents requires resourceVersionMatch=NotOlderThan and allowWatchBookmarks=true",
-                        "sendInitialEvents")));
-            }
-        }
+        validateWatchOptions(query);
         long startRevision;
         if (rv != null && !rv.isEmpty() && !rv.equals("0") && !initialEvents) {
             try {
@@ -300,6 +295,35 @@ final class WatchHandler {
             sink.end();
             return false;
         }
+    }
+
+    /** apiserver's validateWatchOptions (1.32, WatchList on): what sendInitialEvents and resourceVersionMatch need. */
+    private static void validateWatchOptions(QueryParams query) {
+        String match = query.get("resourceVersionMatch") == null ? "" : query.get("resourceVersionMatch");
+        boolean initialEventsGiven = query.get("sendInitialEvents") != null;
+        List<ApiException.Cause> causes = new ArrayList<>();
+        if (initialEventsGiven && !match.equals("NotOlderThan")) {
+            causes.add(forbidden("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+        }
+        if (!match.isEmpty()) {
+            if (!initialEventsGiven) {
+                causes.add(forbidden("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
+            }
+            if (!match.equals("NotOlderThan")) {
+                causes.add(new ApiException.Cause("FieldValueNotSupported", "Unsupported value: \"" + match
+                        + "\": supported values: \"NotOlderThan\"", "resourceVersionMatch"));
+            }
+            if (query.get("continue") != null && !query.get("continue").isEmpty()) {
+                causes.add(forbidden("resourceVersionMatch is forbidden when continue is provided"));
+            }
+        }
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid("meta.k8s.io", "ListOptions", "", causes);
+        }
+    }
+
+    private static ApiException.Cause forbidden(String why) {
+        return new ApiException.Cause("FieldValueForbidden", "Forbidden: " + why, "resourceVersionMatch");
     }
 
     private static byte[] serialize(String type, JsonNode object) {

@@ -51,7 +51,7 @@ public final class EscalationCheck implements ObjectService.WriteGuard {
             }
             granted = rbac.policy().roleRules(ref.path("kind").asText(), ns, roleName);
             if (granted == null) {
-                throw ApiException.notFound(roleResource + "." + GROUP, roleName);
+                throw ApiException.notFound(GROUP, roleResource, roleName);
             }
         } else {
             if (allowed(user, "escalate", r.plural(), ns, name)) {

@@ -32,7 +32,7 @@ public final class Reviews {
         JsonNode resource = spec.path("resourceAttributes");
         JsonNode nonResource = spec.path("nonResourceAttributes");
         if (resource.isObject() == nonResource.isObject()) {
-            throw ApiException.invalid("SelfSubjectAccessReview", "", List.of(new ApiException.Cause("FieldValueRequired",
+            throw ApiException.invalid("authorization.k8s.io", "SelfSubjectAccessReview", "", List.of(new ApiException.Cause("FieldValueRequired",
                     "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified",
                     "spec.resourceAttributes")));
         }

@@ -146,7 +146,7 @@ public final class ObjectService {
             if (meta.path("name").asText("").isEmpty()) {
                 String prefix = meta.path("generateName").asText("");
                 if (prefix.isEmpty()) {
-                    throw ApiException.invalid(r.kind(), "", List.of(new ApiException.Cause("FieldValueRequired",
+                    throw ApiException.invalid(r.gvk().group(), r.kind(), "", List.of(new ApiException.Cause("FieldValueRequired",
                             "Required value: name or generateName is required", "metadata.name")));
                 }
                 meta.put("name", prefix + suffix());
@@ -161,7 +161,7 @@ public final class ObjectService {
                 PodSecurity.validateNamespace(body);
             }
             ObjectNode owned = recordOwnership(r, null, body, options);
-            return requireLiveNamespace(r, ns).thenCompose(namespaceLabels -> {
+            return requireLiveNamespace(r, ns, name).thenCompose(namespaceLabels -> {
                 // validating admission, after the mutating steps: Pod Security on what would be stored
                 warnings.addAll(podSecurity.admit(r.gvk().group(), r.kind(), null, owned, namespaceLabels));
                 guard.check(r, ns, null, owned, options);
@@ -193,19 +193,19 @@ public final class ObjectService {
     }
 
     /** Fails unless the namespace exists and is not being deleted; gives its labels when Pod Security needs them. */
-    private CompletableFuture<JsonNode> requireLiveNamespace(ResourceInfo r, String namespace) {
+    private CompletableFuture<JsonNode> requireLiveNamespace(ResourceInfo r, String namespace, String name) {
         if (!r.namespaced()) {
             return CompletableFuture.completedFuture(null);
         }
         ResourceInfo namespaces = registry.find("v1", "namespaces").orElseThrow();
         return store.getRaw(namespaces, null, namespace).thenApply(ns -> {
             if (ns.isEmpty()) {
-                throw ApiException.notFound("namespaces", namespace);
+                throw ApiException.notFound("", "namespaces", namespace);
             }
             // Every create asks; the Namespace is decoded only when its stored JSON could hold the field at all.
             if (ObjectStore.mentions(ns.get().value(), "deletionTimestamp")
                     && ObjectStore.decode(ns.get()).path("metadata").has("deletionTimestamp")) {
-                throw new ApiException(403, "Forbidden", r.plural() + " is forbidden: unable to create new content in namespace "
+                throw ApiException.forbidden(r.gvk().group(), r.plural(), name, "unable to create new content in namespace "
                         + namespace + " because it is being terminated");
             }
             return PodSecurity.holdsPods(r.gvk().group(), r.kind())
@@ -233,7 +233,7 @@ public final class ObjectService {
             String expected = meta.path("resourceVersion").asText("");
             return replace(r, ns, name, options, current -> {
                 if (!expected.isEmpty() && !expected.equals(current.path("metadata").path("resourceVersion").asText())) {
-                    throw ApiException.conflict(r.plural(), name,
+                    throw ApiException.conflict(r.gvk().group(), r.plural(), name,
                             "the object has been modified; please apply your changes to the latest version and try again");
                 }
                 return statusOnly ? withStatus(current, body) : mergeForUpdate(r, current, body);
@@ -408,7 +408,7 @@ public final class ObjectService {
         }
         JsonNode was = current.path("roleRef");
         if (!was.equals(next.path("roleRef"))) {
-            throw ApiException.invalid(r.kind() + ".rbac.authorization.k8s.io", next.path("metadata").path("name").asText(""),
+            throw ApiException.invalid(r.gvk().group(), r.kind(), next.path("metadata").path("name").asText(""),
                     List.of(new ApiException.Cause("FieldValueInvalid", "Invalid value: rbac.RoleRef{APIGroup:\""
                             + was.path("apiGroup").asText() + "\", Kind:\"" + was.path("kind").asText() + "\", Name:\""
                             + was.path("name").asText() + "\"}: cannot change roleRef", "roleRef")));
@@ -425,7 +425,7 @@ public final class ObjectService {
             spec.set("clusterIP", was.get("clusterIP"));
             spec.set("clusterIPs", was.get("clusterIPs"));
         } else if (!newIp.equals(oldIp)) {
-            throw ApiException.invalid("Service", name, List.of(new ApiException.Cause("FieldValueInvalid",
+            throw ApiException.invalid("", "Service", name, List.of(new ApiException.Cause("FieldValueInvalid",
                     "Invalid value: \"" + newIp + "\": field is immutable", "spec.clusterIPs[0]")));
         }
         if (!spec.has("clusterIPs") && was.has("clusterIPs")) {
@@ -448,11 +448,11 @@ public final class ObjectService {
             ObjectNode object = current.object();
             JsonNode meta = object.path("metadata");
             if (options.uid() != null && !options.uid().equals(meta.path("uid").asText())) {
-                throw ApiException.conflict(r.plural(), name, "Precondition failed: UID in precondition: " + options.uid()
+                throw ApiException.conflict(r.gvk().group(), r.plural(), name, "Precondition failed: UID in precondition: " + options.uid()
                         + ", UID in object meta: " + meta.path("uid").asText());
             }
             if (options.resourceVersion() != null && !options.resourceVersion().equals(meta.path("resourceVersion").asText())) {
-                throw ApiException.conflict(r.plural(), name, "Precondition failed: ResourceVersion in precondition: "
+                throw ApiException.conflict(r.gvk().group(), r.plural(), name, "Precondition failed: ResourceVersion in precondition: "
                         + options.resourceVersion() + ", ResourceVersion in object meta: " + meta.path("resourceVersion").asText());
             }
             List<String> finalizers = new ArrayList<>();

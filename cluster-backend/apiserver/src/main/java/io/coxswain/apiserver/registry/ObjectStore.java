@@ -90,7 +90,7 @@ public final class ObjectStore {
     }
 
     public CompletableFuture<StoredObject> require(ResourceInfo resource, String namespace, String name) {
-        return get(resource, namespace, name).thenApply(o -> o.orElseThrow(() -> ApiException.notFound(resource.plural(), name)));
+        return get(resource, namespace, name).thenApply(o -> o.orElseThrow(() -> ApiException.notFound(resource.gvk().group(), resource.plural(), name)));
     }
 
     public record Page(List<ObjectNode> items, long revision, String continueToken, long remaining) {
@@ -155,17 +155,18 @@ public final class ObjectStore {
     public static RuntimeException translate(Throwable t, ResourceInfo resource, String name) {
         Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         String plural = resource == null ? "objects" : resource.plural();
+        String group = resource == null ? "" : resource.gvk().group();
         if (cause instanceof ApiException api) {
             return api;
         }
         if (cause instanceof KeyExistsException) {
-            return ApiException.alreadyExists(plural, name);
+            return ApiException.alreadyExists(group, plural, name);
         }
         if (cause instanceof KeyNotFoundException) {
-            return ApiException.notFound(plural, name);
+            return ApiException.notFound(group, plural, name);
         }
         if (cause instanceof ConflictException) {
-            return ApiException.conflict(plural, name, "the object has been modified; please apply your changes to the latest "
+            return ApiException.conflict(group, plural, name, "the object has been modified; please apply your changes to the latest "
                     + "version and try again");
         }
         if (cause instanceof CompactedException c) {
@@ -173,7 +174,7 @@ public final class ObjectStore {
                     + "You can start a new list without the continue parameter. (requested revision " + c.requested() + ")");
         }
         if (cause instanceof ValueTooLargeException) {
-            return ApiException.tooLarge("Request entity too large: " + cause.getMessage());
+            return ApiException.tooLarge(cause.getMessage());
         }
         if (cause instanceof InvalidKeyException) {
             return ApiException.badRequest(cause.getMessage());

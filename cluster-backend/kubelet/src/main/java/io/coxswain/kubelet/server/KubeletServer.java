@@ -1,5 +1,7 @@
 package io.coxswain.kubelet.server;
 
+import io.coxswain.api.ApiException;
+import io.coxswain.api.QueryValues;
 import io.coxswain.kubelet.runtime.ContainerRecord;
 import io.coxswain.kubelet.runtime.ContainerRuntime;
 import io.coxswain.kubelet.runtime.LogRequest;
@@ -59,14 +61,15 @@ public final class KubeletServer extends AbstractVerticle {
         String ns = parts[2];
         String pod = parts[3];
         String container = parts[4];
-        boolean previous = "true".equals(request.getParam("previous"));
+        // decoded as the kubelet's own server decodes them: apimachinery's query conversion
+        boolean previous = QueryValues.bool(request.getParam("previous"));
         LogRequest logRequest;
         try {
-            logRequest = new LogRequest("true".equals(request.getParam("follow")) && !previous, integer(request.getParam("tailLines")),
-                    "true".equals(request.getParam("timestamps")), integer(request.getParam("sinceSeconds")),
-                    request.getParam("limitBytes") == null ? null : Long.parseLong(request.getParam("limitBytes")));
-        } catch (NumberFormatException e) {
-            request.response().setStatusCode(400).end("bad number in the query: " + e.getMessage());
+            logRequest = new LogRequest(QueryValues.bool(request.getParam("follow")) && !previous, integer(request, "tailLines"),
+                    QueryValues.bool(request.getParam("timestamps")), integer(request, "sinceSeconds"),
+                    QueryValues.int64("limitBytes", request.getParam("limitBytes")));
+        } catch (ApiException | ArithmeticException e) {
+            request.response().setStatusCode(400).end(e.getMessage());
             return;
         }
         HttpServerResponse response = request.response();
@@ -106,8 +109,9 @@ public final class KubeletServer extends AbstractVerticle {
         return instances.get(0);
     }
 
-    private static Integer integer(String value) {
-        return value == null ? null : Integer.valueOf(value);
+    private static Integer integer(HttpServerRequest request, String name) {
+        Long value = QueryValues.int64(name, request.getParam(name));
+        return value == null ? null : Math.toIntExact(value);
     }
 
     @Override
