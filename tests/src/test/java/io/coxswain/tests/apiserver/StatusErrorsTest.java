@@ -6,6 +6,7 @@ import io.coxswain.tests.cluster.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -219,6 +220,33 @@ class StatusErrorsTest {
                     assertThat(r.body()).endsWith("}\n");
                     assertThat(JSON.readTree(r.body()).isObject()).isTrue();
                 }));
+    }
+
+    @Test
+    void prettyIsIndentedAsGoIndentsWhenAskedOrForCurl() throws Exception {
+        String expected = """
+                {
+                  "kind": "Status",
+                  "apiVersion": "v1",
+                  "metadata": {},
+                  "status": "Failure",
+                  "message": "configmaps \\"pretty\\" not found",
+                  "reason": "NotFound",
+                  "details": {
+                    "name": "pretty",
+                    "kind": "configmaps"
+                  },
+                  "code": 404
+                }
+                """;
+        assertThat(send(Call.get(CM + "/pretty?pretty=true")).body()).isEqualTo(expected);
+        assertThat(send(Call.get(CM + "/pretty?pretty=1")).body()).isEqualTo(expected);
+        HttpResponse<String> curl = http.send(HttpRequest.newBuilder(URI.create(cluster.url() + CM + "/pretty"))
+                .header("User-Agent", "curl/7.88.1").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(curl.body()).isEqualTo(expected);
+        // strconv.ParseBool: "yes" is no boolean, so not pretty; a client's own agent gets one line
+        assertThat(send(Call.get(CM + "/pretty?pretty=yes")).body()).doesNotContain("\n ").endsWith("}\n");
+        assertThat(send(Call.get(CM + "/pretty")).body()).doesNotContain("\n ").endsWith("}\n");
     }
 
     private static HttpResponse<String> send(Call call) throws IOException, InterruptedException {

@@ -24,6 +24,15 @@ public final class Json {
     /** What a create or an update takes, as kube-apiserver lists its serializers for a built-in kind. */
     static final List<String> BODY_TYPES = List.of("application/json", "application/yaml", "application/vnd.kubernetes.protobuf");
 
+    /** Go's json.MarshalIndent(v, "", "  "): two spaces, "key": value, and an empty object or array kept on one line. */
+    private static final com.fasterxml.jackson.databind.ObjectWriter PRETTY = MAPPER.writer(
+            new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+                    .withObjectIndenter(new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n"))
+                    .withArrayIndenter(new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n"))
+                    .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
+                            .withObjectEmptySeparator("").withArrayEmptySeparator("")));
+
     private Json() {
     }
 
@@ -90,9 +99,14 @@ public final class Json {
      * Written straight into the buffer that goes out, with no copy of a large list.
      */
     public static Buffer body(JsonNode node) {
+        return body(node, false);
+    }
+
+    /** As {@link #body(JsonNode)}; {@code pretty} indents by two spaces, as kube's pretty serializer does. */
+    public static Buffer body(JsonNode node, boolean pretty) {
         io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(512);
         try (java.io.OutputStream out = new io.netty.buffer.ByteBufOutputStream(buf)) {
-            MAPPER.writeValue(out, node);
+            (pretty ? PRETTY : MAPPER.writer()).writeValue(out, node);
         } catch (IOException e) {
             throw ApiException.internal(e.getMessage());
         }

@@ -90,6 +90,13 @@ final class PodLogs {
         Long limitBytes = query.optionalLong("limitBytes");
         Long sinceSeconds = query.optionalLong("sinceSeconds");
         String sinceTime = query.get("sinceTime");
+        if (sinceTime != null) {
+            try {
+                java.time.OffsetDateTime.parse(sinceTime); // metav1.Time's query form: RFC 3339
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiException.badRequest("the query parameter sinceTime must be an RFC 3339 time, not \"" + sinceTime + "\"");
+            }
+        }
         if (tailLines != null && tailLines < 0) {
             invalid.add(invalidValue("tailLines", tailLines, "must be greater than or equal to 0"));
         }

@@ -92,11 +92,12 @@ final class ResourceHandler {
         boolean table = tables.wanted(request) && (verb.equals("get") || verb.equals("list")) && path.subresource() == null;
         boolean includeObject = !"None".equals(query.get("includeObject"));
         // Decoding, admission, patching and encoding are CPU work: they run on the workers, never on the event loop.
+        boolean pretty = Responses.pretty(ctx);
         CompletableFuture<Rendered> rendered = CompletableFuture
                 .supplyAsync(() -> dispatch(ctx, verb, resource, path, query), workers)
                 .thenCompose(f -> f)
                 .thenApply(r -> new Rendered(r.code(),
-                        Json.body(table ? tables.render(resource, r.body(), verb.equals("list"), includeObject) : r.body()),
+                        Json.body(table ? tables.render(resource, r.body(), verb.equals("list"), includeObject) : r.body(), pretty),
                         r.warnings()));
         Future.fromCompletionStage(rendered, context).onComplete(result -> {
             inflight.decrementAndGet();

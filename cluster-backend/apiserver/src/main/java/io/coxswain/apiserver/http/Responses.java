@@ -20,7 +20,23 @@ final class Responses {
     }
 
     static void json(RoutingContext ctx, int code, JsonNode body, List<String> warnings) {
-        bytes(ctx, code, Json.body(body), warnings);
+        bytes(ctx, code, Json.body(body, pretty(ctx)), warnings);
+    }
+
+    /**
+     * Whether the answer is indented, as kube-apiserver's negotiation decides it: {@code pretty} parsed as Go's
+     * strconv.ParseBool (anything it does not know is false), else for curl, Wget and browsers.
+     */
+    static boolean pretty(RoutingContext ctx) {
+        String asked = ctx.request().getParam("pretty");
+        if (asked != null && !asked.isEmpty()) {
+            return switch (asked) {
+                case "1", "t", "T", "TRUE", "true", "True" -> true;
+                default -> false;
+            };
+        }
+        String agent = ctx.request().getHeader("User-Agent");
+        return agent != null && (agent.startsWith("curl") || agent.startsWith("Wget") || agent.startsWith("Mozilla/5.0"));
     }
 
     /** Writes a body already encoded, off the event loop, as JSON. */

@@ -66,9 +66,9 @@ public final class KubeletServer extends AbstractVerticle {
         LogRequest logRequest;
         try {
             logRequest = new LogRequest(QueryValues.bool(request.getParam("follow")) && !previous, integer(request, "tailLines"),
-                    QueryValues.bool(request.getParam("timestamps")), integer(request, "sinceSeconds"),
+                    QueryValues.bool(request.getParam("timestamps")), sinceSeconds(request),
                     QueryValues.int64("limitBytes", request.getParam("limitBytes")));
-        } catch (ApiException | ArithmeticException e) {
+        } catch (ApiException | ArithmeticException | java.time.format.DateTimeParseException e) {
             request.response().setStatusCode(400).end(e.getMessage());
             return;
         }
@@ -107,6 +107,16 @@ public final class KubeletServer extends AbstractVerticle {
             throw new IllegalStateException("container \"" + container + "\" in pod \"" + pod + "\" is waiting to start: ContainerCreating");
         }
         return instances.get(0);
+    }
+
+    /** sinceSeconds, or sinceTime (RFC 3339) as the seconds since then, as the kubelet turns either into a start time. */
+    private static Integer sinceSeconds(HttpServerRequest request) {
+        String since = request.getParam("sinceTime");
+        if (since != null) {
+            long ago = java.time.Instant.now().getEpochSecond() - java.time.OffsetDateTime.parse(since).toEpochSecond();
+            return (int) Math.max(0, ago);
+        }
+        return integer(request, "sinceSeconds");
     }
 
     private static Integer integer(HttpServerRequest request, String name) {
