@@ -1,0 +1,175 @@
+package io.coxswain.tests.clients;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.Executable;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A test suite that an external runner runs (pytest, a JavaScript test runner, ...), turned into JUnit dynamic tests:
+ * {@link #run} starts the command in a working directory with extra environment variables, waits for it up to a
+ * hard timeout (then kills it and what it started), and reads the JUnit XML report it wrote. Each {@code <testcase>}
+ * becomes one {@link DynamicTest} that fails with the runner's failure text, or is aborted when the runner skipped it.
+ * The run itself fails (an {@link AssertionError} from {@code run}) when the runner timed out, exited with a code that
+ * does not mean "ran the tests", wrote no report, or ran no test.
+ */
+public final class ExternalSuite {
+
+    /** One {@code <testcase>} of the report. {@code failure} is null when it passed; {@code skipped} when the runner skipped it. */
+    public record Case(String suite, String name, String failure, boolean skipped, double seconds) {
+        public String displayName() {
+            return suite.isEmpty() ? name : suite + " › " + name;
+        }
+    }
+
+    /** What one run gave: its exit code, its output (stdout and stderr together), the cases of its report. */
+    public record Result(String label, int exitCode, String output, List<Case> cases, Duration took) {
+
+        public long failed() {
+            return cases.stream().filter(c -> c.failure() != null).count();
+        }
+
+        public long skipped() {
+            return cases.stream().filter(c -> c.failure() == null && c.skipped()).count();
+        }
+
+        public long passed() {
+            return cases.size() - failed() - skipped();
+        }
+
+        public String summary() {
+            return String.format("%s: %d passed, %d failed, %d skipped in %d s (exit code %d)",
+                    label, passed(), failed(), skipped(), took.toSeconds(), exitCode);
+        }
+
+        public Stream<DynamicTest> dynamicTests() {
+            return cases.stream().map(c -> DynamicTest.dynamicTest(c.displayName(), verdict(c)));
+        }
+
+        private static Executable verdict(Case c) {
+            return () -> {
+                if (c.failure() != null) {
+                    throw new AssertionFailedError(c.displayName() + " failed in the runner:\n" + c.failure());
+                }
+                if (c.skipped()) {
+                    throw new TestAbortedException("skipped by the runner");
+                }
+            };
+        }
+    }
+
+    private ExternalSuite() {
+    }
+
+    /**
+     * Runs {@code command} in {@code workDir} with {@code env} added to this process's environment, and reads the
+     * JUnit XML report at {@code junitXml} (deleted first). {@code testsRan} are the exit codes that mean the runner
+     * ran the tests, whatever their outcome (pytest: 0 all passed, 1 some failed). The output goes to
+     * {@code junitXml} with the extension {@code .log}.
+     */
+    public static Result run(String label, List<String> command, Map<String, String> env, Path workDir, Path junitXml,
+                             Duration timeout, Set<Integer> testsRan) throws IOException, InterruptedException {
+        Files.createDirectories(junitXml.toAbsolutePath().getParent());
+        Files.deleteIfExists(junitXml);
+        Path log = junitXml.resolveSibling(junitXml.getFileName().toString().replaceFirst("\\.xml$", "") + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!finished) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        if (!finished) {
+            throw new AssertionError(label + ": " + String.join(" ", command) + " did not finish in " + timeout.toSeconds()
+                    + " s and was killed; its output ends with:\n" + tail(output));
+        }
+        int exit = p.exitValue();
+        if (!testsRan.contains(exit)) {
+            throw new AssertionError(label + ": " + String.join(" ", command) + " exited with " + exit
+                    + ", which is not a test outcome; its output ends with:\n" + tail(output));
+        }
+        if (!Files.isRegularFile(junitXml)) {
+            throw new AssertionError(label + ": no report at " + junitXml + "; the output ends with:\n" + tail(output));
+        }
+        List<Case> cases = parse(junitXml);
+        if (cases.isEmpty()) {
+            throw new AssertionError(label + ": the runner ran no test; its output ends with:\n" + tail(output));
+        }
+        if (exit == 0 && cases.stream().anyMatch(c -> c.failure() != null)) {
+            throw new AssertionError(label + ": the runner exited with 0 but its report has failures");
+        }
+        return new Result(label, exit, output, cases, took);
+    }
+
+    /** The cases of a JUnit XML report ({@code <testsuites>} or a single {@code <testsuite>}). */
+    public static List<Case> parse(Path junitXml) throws IOException {
+        Document doc;
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            doc = factory.newDocumentBuilder().parse(junitXml.toFile());
+        } catch (Exception e) {
+            throw new IOException("cannot read the JUnit XML report " + junitXml + ": " + e.getMessage(), e);
+        }
+        List<Case> cases = new ArrayList<>();
+        NodeList testcases = doc.getElementsByTagName("testcase");
+        for (int i = 0; i < testcases.getLength(); i++) {
+            Element tc = (Element) testcases.item(i);
+            StringBuilder failure = new StringBuilder();
+            boolean skipped = false;
+            NodeList children = tc.getChildNodes();
+            for (int j = 0; j < children.getLength(); j++) {
+                if (!(children.item(j) instanceof Element child)) {
+                    continue;
+                }
+                switch (child.getTagName()) {
+                    case "failure", "error" -> {
+                        if (!failure.isEmpty()) {
+                            failure.append("\n\n");
+                        }
+                        String message = child.getAttribute("message");
+                        failure.append(child.getTagName()).append(": ").append(message);
+                        String text = child.getTextContent().strip();
+                        if (!text.isEmpty() && !text.equals(message)) {
+                            failure.append('\n').append(text);
+                        }
+                    }
+                    case "skipped" -> skipped = true;
+                    default -> {
+                    }
+                }
+            }
+            String time = tc.getAttribute("time");
+            cases.add(new Case(tc.getAttribute("classname"), tc.getAttribute("name"),
+                    failure.isEmpty() ? null : failure.toString(), skipped, time.isEmpty() ? 0 : Double.parseDouble(time)));
+        }
+        return cases;
+    }
+
+    private static String tail(String output) {
+        String[] lines = output.split("\n");
+        return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 60), lines.length));
+    }
+}
