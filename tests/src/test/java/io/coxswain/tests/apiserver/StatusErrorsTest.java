@@ -223,6 +223,45 @@ class StatusErrorsTest {
     }
 
     @Test
+    void aDeleteAnswersWithASuccessStatusUnlessTheRegistryReturnsTheDeletedObject() throws Exception {
+        JsonNode cm = JSON.readTree(send(Call.json("POST", CM, configMap("gone"))).body());
+        HttpResponse<String> deleted = send(new Call("DELETE", CM + "/gone", null, null));
+        assertThat(deleted.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(deleted.body())).isEqualTo(JSON.readTree("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                + "\"status\":\"Success\",\"details\":{\"name\":\"gone\",\"kind\":\"configmaps\",\"uid\":\""
+                + cm.path("metadata").path("uid").asText() + "\"}}"));
+        JsonNode d = JSON.readTree(send(Call.json("POST", DEPLOY, deployment("gone", 0, "Never", false))).body());
+        JsonNode status = JSON.readTree(send(new Call("DELETE", DEPLOY + "/gone", null, null)).body());
+        assertThat(status.path("details").path("group").asText()).isEqualTo("apps");
+        assertThat(status.path("details").path("kind").asText()).isEqualTo("deployments");
+        assertThat(status.path("details").path("uid").asText()).isEqualTo(d.path("metadata").path("uid").asText());
+        // pods and services set ReturnDeletedObject: an unscheduled pod goes at once and the answer is the Pod
+        send(Call.json("POST", PODS, pod("gone", "")));
+        JsonNode pod = JSON.readTree(send(new Call("DELETE", PODS + "/gone", null, null)).body());
+        assertThat(pod.path("kind").asText()).isEqualTo("Pod");
+        assertThat(pod.path("metadata").path("name").asText()).isEqualTo("gone");
+    }
+
+    @Test
+    void aScalePatchWithoutAResourceVersionGoesThroughWhileTheObjectChanges() throws Exception {
+        send(Call.json("POST", DEPLOY, deployment("scaled", 1, "Never", false)));
+        for (int i = 0; i < 20; i++) {
+            // another writer moves the object on between the client's read of the Scale and its patch
+            String rv = JSON.readTree(send(Call.get(DEPLOY + "/scaled/scale")).body()).path("metadata").path("resourceVersion").asText();
+            send(new Call("PATCH", DEPLOY + "/scaled", "application/merge-patch+json", "{\"metadata\":{\"annotations\":{\"n\":\"" + i + "\"}}}"));
+            HttpResponse<String> r = send(new Call("PATCH", DEPLOY + "/scaled/scale", "application/merge-patch+json",
+                    "{\"spec\":{\"replicas\":" + (i % 3) + "}}"));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(JSON.readTree(r.body()).path("spec").path("replicas").asInt()).isEqualTo(i % 3);
+            assertThat(JSON.readTree(r.body()).path("metadata").path("resourceVersion").asText()).isNotEqualTo(rv);
+        }
+        // a patch that names a stale resourceVersion is a precondition, and fails as kube's does
+        HttpResponse<String> stale = send(new Call("PATCH", DEPLOY + "/scaled/scale", "application/json-patch+json",
+                "[{\"op\":\"replace\",\"path\":\"/metadata/resourceVersion\",\"value\":\"1\"},{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":5}]"));
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(409);
+    }
+
+    @Test
     void prettyIsIndentedAsGoIndentsWhenAskedOrForCurl() throws Exception {
         String expected = """
                 {

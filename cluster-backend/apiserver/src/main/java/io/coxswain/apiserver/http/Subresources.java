@@ -9,6 +9,7 @@ import io.coxswain.apiserver.registry.DeleteOptions;
 import io.coxswain.apiserver.registry.ObjectService;
 import io.coxswain.apiserver.registry.ResourceInfo;
 import io.coxswain.apiserver.registry.WriteOptions;
+import io.coxswain.apiserver.patch.JsonPatch;
 import io.coxswain.apiserver.patch.MergePatch;
 import io.vertx.ext.web.RoutingContext;
 
@@ -42,9 +43,14 @@ final class Subresources {
             case "status:patch" -> patches.patch(r, ns, name, contentType, ctx.body().buffer(), write, query.flag("force"), true)
                     .thenApply(ResourceHandler::reply);
             case "scale:get" -> service.get(r, ns, name).thenApply(o -> Reply.ok(scaleOf(o)));
-            case "scale:update" -> setReplicas(r, ns, name, write, Json.parseObject(ctx.body().buffer(), contentType));
-            case "scale:patch" -> service.get(r, ns, name).thenCompose(o -> setReplicas(r, ns, name, write,
-                    (ObjectNode) MergePatch.apply(scaleOf(o), Json.parse(ctx.body().buffer(), contentType))));
+            case "scale:update" -> {
+                ObjectNode scale = Json.parseObject(ctx.body().buffer(), contentType);
+                yield setReplicas(r, ns, name, write, current -> scale);
+            }
+            case "scale:patch" -> {
+                java.util.function.UnaryOperator<JsonNode> patch = scalePatch(contentType, Json.parse(ctx.body().buffer(), "application/json"));
+                yield setReplicas(r, ns, name, write, current -> patch.apply(current));
+            }
             case "binding:create" -> bind(r, ns, name, Json.parseObject(ctx.body().buffer(), contentType), write);
             case "eviction:create" -> service.delete(r, ns, name, new DeleteOptions(null, null, null, null, write.dryRun()))
                     .thenApply(w -> new Reply(201, success(), List.of()));
@@ -86,14 +92,31 @@ final class Subresources {
         }).thenApply(w -> new Reply(201, success(), List.of()));
     }
 
-    private CompletableFuture<Reply> setReplicas(ResourceInfo r, String ns, String name, WriteOptions write, ObjectNode scale) {
-        JsonNode replicas = scale.path("spec").path("replicas");
-        if (!replicas.isIntegralNumber() || replicas.asInt() < 0) {
-            throw ApiException.invalid("autoscaling", "Scale", name, List.of(new ApiException.Cause("FieldValueInvalid",
-                    "Invalid value: " + replicas + ": must be greater than or equal to 0", "spec.replicas")));
-        }
-        String expected = scale.path("metadata").path("resourceVersion").asText("");
+    /**
+     * A patch of the Scale, applied to the Scale of the object as it is at each try of the write, as kube's
+     * scale REST does: a patch that does not name a resourceVersion never meets a conflict.
+     */
+    private static java.util.function.UnaryOperator<JsonNode> scalePatch(String contentType, JsonNode patch) {
+        String type = contentType == null ? "" : contentType.split(";")[0].trim();
+        return switch (type) {
+            case "application/json-patch+json" -> scale -> JsonPatch.apply(scale, patch);
+            // a Scale has no list with a merge key: strategic merge is a merge patch here
+            case "application/merge-patch+json", "application/strategic-merge-patch+json" -> scale -> MergePatch.apply(scale, patch);
+            default -> throw ApiException.unsupportedMediaType(List.of("application/json-patch+json", "application/merge-patch+json",
+                    "application/strategic-merge-patch+json"));
+        };
+    }
+
+    private CompletableFuture<Reply> setReplicas(ResourceInfo r, String ns, String name, WriteOptions write,
+                                                 java.util.function.UnaryOperator<JsonNode> newScale) {
         return service.replace(r, ns, name, write, o -> {
+            JsonNode scale = newScale.apply(scaleOf(o));
+            JsonNode replicas = scale.path("spec").path("replicas");
+            if (!replicas.isIntegralNumber() || replicas.asInt() < 0) {
+                throw ApiException.invalid("autoscaling", "Scale", name, List.of(new ApiException.Cause("FieldValueInvalid",
+                        "Invalid value: " + replicas + ": must be greater than or equal to 0", "spec.replicas")));
+            }
+            String expected = scale.path("metadata").path("resourceVersion").asText("");
             if (!expected.isEmpty() && !expected.equals(o.path("metadata").path("resourceVersion").asText())) {
                 throw ApiException.conflict(r.gvk().group(), r.plural(), name, "the object has been modified; please apply your changes to the latest version and try again");
             }

@@ -475,11 +475,25 @@ public final class ObjectService {
             long grace = graceFor(r, object, options);
             boolean graceful = grace > 0 && r.plural().equals("pods") && !object.path("spec").path("nodeName").asText("").isEmpty();
             if (finalizers.isEmpty() && !graceful) {
-                return options.dryRun() ? CompletableFuture.completedFuture(new WriteResult(object, 200, List.of()))
-                        : removeNow(r, namespace, name, object).thenApply(o -> new WriteResult(o, 200, List.of()));
+                CompletableFuture<ObjectNode> gone = options.dryRun() ? CompletableFuture.completedFuture(object)
+                        : removeNow(r, namespace, name, object);
+                return gone.thenApply(o -> new WriteResult(r.returnsDeletedObject() ? o : deletedStatus(r, o), 200, List.of()));
             }
             return markDeleting(r, namespace, name, finalizers, graceful ? grace : 0, options);
         });
+    }
+
+    /** The registry's finalizeDelete for a kind that does not return the object: a Success Status naming what went. */
+    private static ObjectNode deletedStatus(ResourceInfo r, ObjectNode deleted) {
+        ObjectNode status = JsonNodeFactory.instance.objectNode().put("kind", "Status").put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Success");
+        ObjectNode details = status.putObject("details").put("name", deleted.path("metadata").path("name").asText());
+        if (!r.gvk().group().isEmpty()) {
+            details.put("group", r.gvk().group());
+        }
+        details.put("kind", r.plural()).put("uid", deleted.path("metadata").path("uid").asText());
+        return status;
     }
 
     private static long graceFor(ResourceInfo r, ObjectNode object, DeleteOptions options) {
@@ -537,17 +551,18 @@ public final class ObjectService {
     public CompletableFuture<ObjectNode> deleteCollection(ResourceInfo r, String namespace, ListOptions selection,
                                                           DeleteOptions options) {
         return list(r, namespace, new ListOptions(selection.labels(), selection.fields(), 0, null)).thenCompose(list -> {
-            List<CompletableFuture<WriteResult>> deletions = new ArrayList<>();
+            // as the registry's DeleteCollection: the list holds the items as listed, those whose deletion went through
+            List<CompletableFuture<JsonNode>> deletions = new ArrayList<>();
             for (JsonNode item : list.path("items")) {
                 deletions.add(delete(r, item.path("metadata").path("namespace").asText(null), item.path("metadata").path("name").asText(),
-                        options).exceptionally(e -> null));
+                        options).<JsonNode>thenApply(w -> item).exceptionally(e -> null));
             }
             return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 ArrayNode items = NODES.arrayNode();
                 deletions.forEach(d -> {
-                    WriteResult w = d.join();
-                    if (w != null) {
-                        items.add(w.object());
+                    JsonNode deleted = d.join();
+                    if (deleted != null) {
+                        items.add(deleted);
                     }
                 });
                 ObjectNode out = NODES.objectNode().put("kind", r.kind() + "List").put("apiVersion", r.gvk().apiVersion());

@@ -11,10 +11,12 @@ import java.util.Set;
  *
  * @param subresources  such as {@code status}, {@code scale}, {@code binding}
  * @param fieldSelectors field paths accepted in a fieldSelector besides metadata.name and metadata.namespace
+ * @param returnsDeletedObject whether a delete that removes the object answers with it (kube's ReturnDeletedObject), or
+ *                       else with a Success Status naming it
  */
 public record ResourceInfo(KindSchema schema, String plural, String singular, boolean namespaced, List<String> shortNames,
                            List<String> categories, List<String> verbs, Set<String> subresources,
-                           Set<String> fieldSelectors) {
+                           Set<String> fieldSelectors, boolean returnsDeletedObject) {
 
     public GroupVersionKind gvk() {
         return schema.gvk();

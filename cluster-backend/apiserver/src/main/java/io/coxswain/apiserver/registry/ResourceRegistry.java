@@ -51,6 +51,9 @@ public final class ResourceRegistry {
             Map.entry("selfsubjectaccessreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
             Map.entry("selfsubjectrulesreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())));
 
+    /** The core resources whose registry sets ReturnDeletedObject (pods, services), and namespaces, whose delete answers with them. */
+    private static final Set<String> RETURN_DELETED_OBJECT = Set.of("v1/pods", "v1/services", "v1/namespaces");
+
     private final Map<String, ResourceInfo> byGroupVersionAndPlural = new LinkedHashMap<>();
     private final Map<GroupVersionKind, ResourceInfo> byKind = new LinkedHashMap<>();
 
@@ -58,7 +61,8 @@ public final class ResourceRegistry {
         for (KindSchema schema : catalog.kindSchemas()) {
             Extra extra = EXTRAS.getOrDefault(schema.plural(), new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of()));
             ResourceInfo info = new ResourceInfo(schema, schema.plural(), schema.gvk().kind().toLowerCase(), schema.namespaced(),
-                    extra.shortNames(), extra.categories(), extra.verbs(), extra.subresources(), extra.fieldSelectors());
+                    extra.shortNames(), extra.categories(), extra.verbs(), extra.subresources(), extra.fieldSelectors(),
+                    RETURN_DELETED_OBJECT.contains(schema.gvk().apiVersion() + "/" + schema.plural()));
             byGroupVersionAndPlural.put(schema.gvk().apiVersion() + "/" + schema.plural(), info);
             byKind.put(schema.gvk(), info);
         }
