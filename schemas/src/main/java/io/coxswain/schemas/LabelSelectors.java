@@ -25,6 +25,22 @@ public final class LabelSelectors {
         return selector;
     }
 
+    /**
+     * A selector as a LabelSelector: a plain map of labels (every value a string, as in a ReplicationController) becomes
+     * {@link #ofMap matchLabels only}; a LabelSelector, whose fields hold objects and lists, is returned as it is.
+     */
+    public static JsonNode asLabelSelector(JsonNode selector) {
+        if (selector == null || !selector.isObject()) {
+            return selector;
+        }
+        for (JsonNode value : selector) {
+            if (!value.isTextual()) {
+                return selector;
+            }
+        }
+        return ofMap(selector);
+    }
+
     public static boolean matches(JsonNode selector, JsonNode labels) {
         var wanted = selector.path("matchLabels").fields();
         while (wanted.hasNext()) {
