@@ -1,6 +1,8 @@
 package io.coxswain.schemas;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -14,6 +16,29 @@ public final class LabelSelectors {
     /** True when the selector selects nothing in particular: no matchLabels and no matchExpressions. */
     public static boolean isEmpty(JsonNode selector) {
         return selector.path("matchLabels").isEmpty() && selector.path("matchExpressions").isEmpty();
+    }
+
+    /** A plain map of labels (a ReplicationController's or a Service's selector) as the LabelSelector it means: matchLabels only. */
+    public static JsonNode ofMap(JsonNode labels) {
+        ObjectNode selector = JsonNodeFactory.instance.objectNode();
+        selector.set("matchLabels", labels == null || !labels.isObject() ? selector.objectNode() : labels);
+        return selector;
+    }
+
+    /**
+     * A selector as a LabelSelector: a plain map of labels (every value a string, as in a ReplicationController) becomes
+     * {@link #ofMap matchLabels only}; a LabelSelector, whose fields hold objects and lists, is returned as it is.
+     */
+    public static JsonNode asLabelSelector(JsonNode selector) {
+        if (selector == null || !selector.isObject()) {
+            return selector;
+        }
+        for (JsonNode value : selector) {
+            if (!value.isTextual()) {
+                return selector;
+            }
+        }
+        return ofMap(selector);
     }
 
     public static boolean matches(JsonNode selector, JsonNode labels) {

@@ -28,8 +28,11 @@ final class SemanticChecks {
             case "Pod" -> podSpec(manifest.path("spec"), "/spec", out);
             case "ReplicaSet", "Deployment" -> {
                 workload(manifest.path("spec"), "/spec", true, out);
-                restartAlways(manifest.path("spec").path("template").path("spec").path("restartPolicy"),
-                        "/spec/template/spec/restartPolicy", out);
+                restartAlways(gvk.kind(), manifest.path("spec"), out);
+            }
+            case "ReplicationController" -> {
+                replicationController(manifest.path("spec"), out);
+                restartAlways(gvk.kind(), manifest.path("spec"), out);
             }
             case "Job" -> job(manifest.path("spec"), "/spec", out);
             case "CronJob" -> job(manifest.path("spec").path("jobTemplate").path("spec"), "/spec/jobTemplate/spec", out);
@@ -54,12 +57,33 @@ final class SemanticChecks {
         }
     }
 
-    /** ReplicaSets and Deployments replace pods rather than let them end, so their pods must restart always. */
-    private static void restartAlways(JsonNode policy, String at, List<ValidationProblem> out) {
+    /** ReplicaSets, ReplicationControllers and Deployments replace pods rather than let them end, so their pods must restart always. */
+    private static void restartAlways(String kind, JsonNode spec, List<ValidationProblem> out) {
+        JsonNode policy = spec.path("template").path("spec").path("restartPolicy");
         if (policy.isTextual() && !policy.asText().equals("Always")) {
-            out.add(new ValidationProblem(at, "unsupported value \"" + policy.asText()
-                    + "\": the pods of a ReplicaSet or Deployment must have restartPolicy Always", ProblemCategory.ENUM));
+            out.add(new ValidationProblem("/spec/template/spec/restartPolicy", "unsupported value \"" + policy.asText()
+                    + "\": the pods of a " + kind + " must have restartPolicy Always", ProblemCategory.ENUM));
         }
+    }
+
+    /**
+     * A ReplicationController's selector is a plain map of labels, a LabelSelector with matchLabels only. When empty the
+     * server fills it from the template's labels, so it is missing only when both are.
+     */
+    private static void replicationController(JsonNode spec, List<ValidationProblem> out) {
+        JsonNode templateLabels = spec.path("template").path("metadata").path("labels");
+        JsonNode selector = spec.path("selector");
+        if (selector.isObject() && !selector.isEmpty()) {
+            if (spec.path("template").isObject() && !LabelSelectors.matches(LabelSelectors.ofMap(selector), templateLabels)) {
+                out.add(new ValidationProblem("/spec/template/metadata/labels",
+                        "selector does not match template labels: the controller could never see the pods it creates",
+                        ProblemCategory.INVALID));
+            }
+        } else if (spec.path("template").isObject() && templateLabels.isEmpty()) {
+            out.add(new ValidationProblem("/spec/selector", "required field \"selector\" is missing: it defaults to the template's "
+                    + "labels, and the template has none", ProblemCategory.REQUIRED));
+        }
+        podSpec(spec.path("template").path("spec"), "/spec/template/spec", out);
     }
 
     /** A controller's selector must select the pods its template makes, or it would make them forever. */

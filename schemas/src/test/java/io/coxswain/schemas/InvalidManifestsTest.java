@@ -800,6 +800,69 @@ class InvalidManifestsTest {
                                 - name: web
                                   image: nginx:1.27
                         """, "/spec/template/metadata/labels", INVALID, true),
+                arguments("replicationcontroller selector misses template", """
+                        apiVersion: v1
+                        kind: ReplicationController
+                        metadata:
+                          name: web
+                        spec:
+                          selector:
+                            app: web
+                          template:
+                            metadata:
+                              labels:
+                                app: api
+                            spec:
+                              containers:
+                                - name: web
+                                  image: nginx:1.27
+                        """, "/spec/template/metadata/labels", INVALID, true),
+                arguments("replicationcontroller with neither selector nor template labels", """
+                        apiVersion: v1
+                        kind: ReplicationController
+                        metadata:
+                          name: web
+                        spec:
+                          template:
+                            spec:
+                              containers:
+                                - name: web
+                                  image: nginx:1.27
+                        """, "/spec/selector", REQUIRED, true),
+                arguments("replicationcontroller template restartPolicy OnFailure", """
+                        apiVersion: v1
+                        kind: ReplicationController
+                        metadata:
+                          name: web
+                        spec:
+                          template:
+                            metadata:
+                              labels:
+                                app: web
+                            spec:
+                              restartPolicy: OnFailure
+                              containers:
+                                - name: web
+                                  image: nginx:1.27
+                        """, "/spec/template/spec/restartPolicy", ENUM, true),
+                arguments("replicationcontroller selector in LabelSelector form", """
+                        apiVersion: v1
+                        kind: ReplicationController
+                        metadata:
+                          name: web
+                        spec:
+                          selector:
+                            matchLabels:
+                              app: web
+                          template:
+                            metadata:
+                              labels:
+                                app: web
+                            spec:
+                              containers:
+                                - name: web
+                                  image: nginx:1.27
+                        """, "/spec/selector/matchLabels", TYPE, false),
                 arguments("deployment empty selector", """
                         apiVersion: apps/v1
                         kind: Deployment
@@ -1200,6 +1263,40 @@ class InvalidManifestsTest {
                                     name: settings
                                     defaultMode: 0644
                         status: {}
+                        """),
+                arguments("replicationcontroller whose selector defaults to the template's labels", """
+                        apiVersion: v1
+                        kind: ReplicationController
+                        metadata:
+                          name: web
+                        spec:
+                          replicas: 2
+                          template:
+                            metadata:
+                              labels:
+                                app: web
+                            spec:
+                              containers:
+                                - name: web
+                                  image: nginx:1.27
+                        """),
+                arguments("replicationcontroller with a map selector", """
+                        apiVersion: v1
+                        kind: ReplicationController
+                        metadata:
+                          name: web
+                        spec:
+                          selector:
+                            app: web
+                          template:
+                            metadata:
+                              labels:
+                                app: web
+                                tier: front
+                            spec:
+                              containers:
+                                - name: web
+                                  image: nginx:1.27
                         """),
                 arguments("job", """
                         apiVersion: batch/v1

@@ -18,6 +18,9 @@ final class ControllerRegistry {
         controllers.add(io.coxswain.controllers.endpoints.EndpointsController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.nodelifecycle.NodeLifecycleController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.replicaset.ReplicaSetController.create(client, informers, options));
+        // pkg/controller/replication: the ReplicaSet controller's reconcile, run on ReplicationControllers
+        controllers.add(io.coxswain.controllers.replicaset.ReplicaSetController.create(client, informers, options,
+                io.coxswain.controllers.replicaset.ReplicaOwnerKind.REPLICATION_CONTROLLER));
         controllers.add(io.coxswain.controllers.deployment.DeploymentController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.job.JobController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.cronjob.CronJobController.create(client, informers, options));

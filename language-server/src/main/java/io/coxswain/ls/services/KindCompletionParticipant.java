@@ -24,6 +24,9 @@ public final class KindCompletionParticipant implements CompletionParticipant {
             "ReplicaSet", "spec:\n  replicas: ${2:1}\n  selector:\n    matchLabels:\n      app: ${3:app}\n  template:\n"
                     + "    metadata:\n      labels:\n        app: ${3:app}\n    spec:\n      containers:\n"
                     + "        - name: ${4:app}\n          image: ${5:busybox}\n$0",
+            "ReplicationController", "spec:\n  replicas: ${2:1}\n  selector:\n    app: ${3:app}\n  template:\n"
+                    + "    metadata:\n      labels:\n        app: ${3:app}\n    spec:\n      containers:\n"
+                    + "        - name: ${4:app}\n          image: ${5:busybox}\n$0",
             "Service", "spec:\n  selector:\n    app: ${2:app}\n  ports:\n    - port: ${3:80}\n      targetPort: ${4:8080}\n$0",
             "Job", "spec:\n  template:\n    spec:\n      restartPolicy: ${2|Never,OnFailure|}\n      containers:\n"
                     + "        - name: ${3:job}\n          image: ${4:busybox}\n$0",

@@ -97,6 +97,9 @@ class CompletionTest {
         CompletionItem snippet = item(items, "new Deployment");
         assertThat(snippet.getInsertTextFormat()).isEqualTo(InsertTextFormat.Snippet);
         assertThat(snippet.getTextEdit().getLeft().getNewText()).contains("apiVersion: apps/v1", "${1:name}", "matchLabels");
+        // a ReplicationController's selector is a plain map of labels
+        String rc = item(items, "new ReplicationController").getTextEdit().getLeft().getNewText();
+        assertThat(rc).contains("apiVersion: v1", "kind: ReplicationController", "  selector:\n    app: ${3:app}").doesNotContain("matchLabels");
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static io.coxswain.tests.controllers.ControllerNode.eventually;
-import static io.coxswain.tests.controllers.ControllerNode.n;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ReplicaSet controller against a real apiserver, a real kubelet on Docker and the real kubectl. */
@@ -36,13 +35,7 @@ class ReplicaSetControllerTest extends ControllerSuite {
     }
 
     private static void awaitReady(String name, int replicas) throws InterruptedException {
-        eventually(Duration.ofSeconds(90), name + " has " + replicas + " ready pods", () -> {
-            ReplicaSet rs = cluster.replicaSet(name);
-            return rs != null && rs.getStatus() != null && n(rs.getStatus().getReplicas()) == replicas
-                    && n(rs.getStatus().getReadyReplicas()) == replicas && n(rs.getStatus().getAvailableReplicas()) == replicas
-                    && rs.getStatus().getObservedGeneration() != null && rs.getStatus().getObservedGeneration() >= rs.getMetadata().getGeneration()
-                    && cluster.livePods("app", name).size() == replicas;
-        });
+        cluster.awaitReplicas("apps/v1", "ReplicaSet", name, replicas);
     }
 
     @Test
@@ -61,13 +54,7 @@ class ReplicaSetControllerTest extends ControllerSuite {
         });
         assertThat(rs.getStatus().getFullyLabeledReplicas()).isEqualTo(2);
 
-        String victim = pods.get(0).getMetadata().getName();
-        cluster.kubectl("delete", "pod", victim, "--wait=false");
-        eventually(Duration.ofSeconds(90), "a replacement for " + victim, () -> {
-            List<Pod> now = cluster.livePods("app", "heal");
-            return now.size() == 2 && now.stream().noneMatch(p -> p.getMetadata().getName().equals(victim))
-                    && now.stream().allMatch(p -> "Running".equals(p.getStatus().getPhase()));
-        });
+        cluster.deleteOnePodAndAwaitItsReplacement("heal", 2);
         awaitReady("heal", 2);
     }
 

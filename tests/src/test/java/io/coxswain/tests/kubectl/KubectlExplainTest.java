@@ -44,6 +44,8 @@ class KubectlExplainTest {
             "cronjob.spec.concurrencyPolicy, batch/v1, CronJob, spec.concurrencyPolicy",
             "job.spec.podFailurePolicy.rules, batch/v1, Job, spec.podFailurePolicy.rules",
             "lease.spec.holderIdentity, coordination.k8s.io/v1, Lease, spec.holderIdentity",
+            "replicationcontroller.spec.selector, v1, ReplicationController, spec.selector",
+            "replicationcontroller.spec.template.spec.containers, v1, ReplicationController, spec.template.spec.containers",
     })
     void explainPrintsOurDescription(String field, String apiVersion, String kind, String path) throws Exception {
         KindSchema schema = SchemaCatalog.standard().find(apiVersion, kind).orElseThrow();

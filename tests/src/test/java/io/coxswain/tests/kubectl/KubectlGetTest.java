@@ -53,6 +53,22 @@ class KubectlGetTest extends KubectlSuite {
                     - name: main
                       image: coxswain/busybox:1
                 """, "create", "-f", "-");
+        // a ReplicationController as old manifests write it: no selector, which defaults to the template's labels
+        k.okWithInput("""
+                apiVersion: v1
+                kind: ReplicationController
+                metadata:
+                  name: frontend
+                spec:
+                  replicas: 2
+                  template:
+                    metadata:
+                      labels: {app: frontend, tier: web}
+                    spec:
+                      containers:
+                        - name: php
+                          image: coxswain/busybox:1
+                """, "create", "-f", "-");
     }
 
 
@@ -135,7 +151,8 @@ class KubectlGetTest extends KubectlSuite {
         String out = k.ok("get", "all").stdout();
         List<String> firstColumn = lines(out).stream().map(l -> l.split("\\s+")[0]).toList();
         assertThat(firstColumn).contains("pod/hello-pod", "service/web", "service/greeting", "service/kubernetes",
-                "deployment.apps/web", "deployment.apps/greeting", "replicaset.apps/greeter", "job.batch/sum", "cronjob.batch/ticker");
+                "deployment.apps/web", "deployment.apps/greeting", "replicaset.apps/greeter", "job.batch/sum", "cronjob.batch/ticker",
+                "replicationcontroller/frontend");
         for (String prefix : List.of("pod/", "service/", "deployment.apps/", "replicaset.apps/", "job.batch/", "cronjob.batch/")) {
             assertThat(firstColumn).as("get all lists %s", prefix).anyMatch(n -> n.startsWith(prefix));
         }
@@ -148,6 +165,7 @@ class KubectlGetTest extends KubectlSuite {
             "po, hello-pod, NAME READY STATUS RESTARTS AGE",
             "svc, web, NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE",
             "rs, greeter, NAME DESIRED CURRENT READY AGE",
+            "rc, frontend, NAME DESIRED CURRENT READY AGE",
             "deploy, web, NAME READY UP-TO-DATE AVAILABLE AGE",
             "cj, ticker, NAME SCHEDULE TIMEZONE SUSPEND ACTIVE LAST SCHEDULE AGE",
             "cm, greeting-content, NAME DATA AGE",
@@ -158,6 +176,17 @@ class KubectlGetTest extends KubectlSuite {
         assertThat(out.get(0).replaceAll("\\s+", " ")).isEqualTo(header);
         assertThat(out.subList(1, out.size())).anyMatch(l -> l.split("\\s+")[0].equals(expectedName));
         verified("get " + shortName);
+    }
+
+    @Test
+    void replicationControllerColumnsAndWideSelector() throws Exception {
+        List<String> out = lines(k.ok("get", "rc").stdout());
+        assertThat(out.get(0)).matches("NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+AGE");
+        assertThat(out).anyMatch(l -> l.matches("frontend\\s+2\\s+0\\s+0\\s+\\d+s"));
+        List<String> wide = lines(k.ok("get", "replicationcontrollers", "frontend", "-o", "wide").stdout());
+        assertThat(wide.get(0)).matches("NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR");
+        assertThat(wide.get(1)).matches("frontend\\s+2\\s+0\\s+0\\s+\\d+s\\s+php\\s+coxswain/busybox:1\\s+app=frontend,tier=web");
+        verified("get rc (NAME DESIRED CURRENT READY AGE; wide adds CONTAINERS IMAGES SELECTOR)");
     }
 
     @Test

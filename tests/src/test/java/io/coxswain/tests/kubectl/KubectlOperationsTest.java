@@ -131,6 +131,69 @@ class KubectlOperationsTest extends KubectlSuite {
     }
 
     @Test
+    void scaleDescribeAndExplainAReplicationController() throws Exception {
+        // no selector and no labels: both default to the template's labels
+        k.okWithInput("""
+                apiVersion: v1
+                kind: ReplicationController
+                metadata:
+                  name: legacy
+                spec:
+                  replicas: 1
+                  template:
+                    metadata:
+                      labels: {app: legacy}
+                    spec:
+                      containers:
+                        - name: main
+                          image: coxswain/busybox:1
+                """, "create", "-f", "-");
+        assertThat(k.jsonpath("rc/legacy", "{.spec.selector.app}")).isEqualTo("legacy");
+        assertThat(k.jsonpath("rc/legacy", "{.metadata.labels.app}")).isEqualTo("legacy");
+        assertThat(k.ok("scale", "rc", "legacy", "--replicas=3").stdout().trim()).isEqualTo("replicationcontroller/legacy scaled");
+        assertThat(k.jsonpath("rc/legacy", "{.spec.replicas}")).isEqualTo("3");
+        // the Scale subresource reads the map selector as a set selector
+        assertThat(k.ok("get", "--raw", "/api/v1/namespaces/default/replicationcontrollers/legacy/scale").stdout())
+                .contains("\"selector\":\"app=legacy\"");
+        assertThat(lines(k.ok("get", "rc", "legacy").stdout()).get(1)).matches("legacy\\s+3\\s+0\\s+0\\s+\\d+s");
+        Kubectl.Result stale = k.exits(1, "scale", "rc", "legacy", "--replicas=5", "--current-replicas=1");
+        assertThat(stale.stderr()).contains("error: Expected replicas to be 1, was 3");
+        verified("scale rc --replicas=3");
+
+        String described = k.ok("describe", "rc", "legacy").stdout();
+        assertThat(described).containsPattern("(?m)^Name:\\s+legacy$")
+                .containsPattern("(?m)^Selector:\\s+app=legacy$")
+                .containsPattern("(?m)^Replicas:\\s+0 current / 3 desired$")
+                .containsPattern("(?m)^Pods Status:\\s+0 Running / 0 Waiting / 0 Succeeded / 0 Failed$")
+                .containsPattern("(?m)^\\s+Image:\\s+coxswain/busybox:1$");
+        verified("describe rc");
+
+        String explained = k.ok("explain", "rc.spec.selector").stdout();
+        assertThat(explained).containsPattern("(?m)^KIND:\\s+ReplicationController$").containsPattern("(?m)^VERSION:\\s+v1$")
+                .containsPattern("(?m)^FIELD:\\s+selector <map\\[string\\]string>$");
+        assertThat(explained.replaceAll("\\s+", " ")).contains("When empty it defaults to the pod template's labels");
+        verified("explain rc.spec.selector");
+
+        // a selector that misses the template is refused with kube's field path
+        Path mismatched = k.write("mismatched-rc.yaml", """
+                apiVersion: v1
+                kind: ReplicationController
+                metadata: {name: mismatched}
+                spec:
+                  selector: {app: one}
+                  template:
+                    metadata: {labels: {app: other}}
+                    spec:
+                      containers: [{name: main, image: coxswain/busybox:1}]
+                """);
+        Kubectl.Result refused = k.exits(1, "create", "-f", mismatched.toString());
+        assertThat(refused.stderr()).contains("ReplicationController \"mismatched\" is invalid").contains("spec.template.metadata.labels");
+
+        assertThat(k.ok("delete", "rc", "legacy").stdout().trim()).isEqualTo("replicationcontroller \"legacy\" deleted");
+        verified("delete rc");
+    }
+
+    @Test
     void labelAndAnnotate() throws Exception {
         k.okWithInput(pod("tagged", ""), "create", "-f", "-");
         assertThat(k.ok("label", "pod", "tagged", "tier=frontend").stdout().trim()).isEqualTo("pod/tagged labeled");

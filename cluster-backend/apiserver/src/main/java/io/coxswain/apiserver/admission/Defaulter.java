@@ -42,6 +42,7 @@ public final class Defaulter {
             case "/Endpoints" -> ServiceDefaults.endpoints(object);
             case "/Namespace" -> CoreDefaults.namespace(object, create);
             case "/Node" -> CoreDefaults.node(object);
+            case "/ReplicationController" -> WorkloadDefaults.replicationController(object, create);
             case "apps/ReplicaSet" -> WorkloadDefaults.replicaSet(object, create);
             case "apps/Deployment" -> WorkloadDefaults.deployment(object, create);
             case "batch/Job" -> BatchDefaults.job(object, create);

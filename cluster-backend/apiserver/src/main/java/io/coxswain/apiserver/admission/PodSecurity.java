@@ -19,7 +19,7 @@ import java.util.function.Function;
  * <ul>
  *   <li>Pods are refused with kube's message: {@code pods "x" is forbidden: violates PodSecurity "baseline:latest":
  *   host namespaces (hostNetwork=true), hostPath volumes (volume "h")}. The {@code warn} label adds Warning headers.</li>
- *   <li>Pod templates (Deployment, ReplicaSet, Job, CronJob) only warn, as kube does: {@code would violate PodSecurity
+ *   <li>Pod templates (Deployment, ReplicaSet, ReplicationController, Job, CronJob) only warn, as kube does: {@code would violate PodSecurity
  *   ...}.</li>
  *   <li>baseline: kube's checks in kube's order (AppArmor, host namespaces, hostPort, privileged, /proc mount, SELinux,
  *   sysctls, Windows host process, capabilities beyond the default set, hostPath volumes, seccomp Unconfined). No
@@ -70,6 +70,10 @@ public final class PodSecurity {
     private static final List<Path> ENGINE_SOCKETS = List.of(Path.of("/var/run/docker.sock"), Path.of("/run/docker.sock"),
             Path.of("/var/run/containerd/containerd.sock"), Path.of("/run/containerd/containerd.sock"));
 
+    /** The group/kind of every object that holds a pod spec: the pod itself, then the kinds with a pod template. */
+    private static final Set<String> HOLDS_PODS = Set.of("/Pod", "/ReplicationController", "apps/Deployment", "apps/ReplicaSet",
+            "batch/Job", "batch/CronJob");
+
     private final Level defaultLevel;
 
     public PodSecurity(Level defaultLevel) {
@@ -78,8 +82,7 @@ public final class PodSecurity {
 
     /** Whether objects of this group and kind hold a pod spec that these checks read. */
     public static boolean holdsPods(String group, String kind) {
-        return (group.isEmpty() && kind.equals("Pod")) || (group.equals("apps") && (kind.equals("Deployment") || kind.equals("ReplicaSet")))
-                || (group.equals("batch") && (kind.equals("Job") || kind.equals("CronJob")));
+        return HOLDS_PODS.contains(group + "/" + kind);
     }
 
     /**
@@ -100,7 +103,7 @@ public final class PodSecurity {
         }
         JsonNode meta = pod ? object.path("metadata") : podTemplateMeta(kind, object);
         String name = object.path("metadata").path("name").asText("");
-        String resource = pod ? "pods" : kind.toLowerCase() + "s";
+        String resource = kind.toLowerCase() + "s";
         List<String> socket = engineSocketVolumes(spec);
         if (!socket.isEmpty()) {
             throw ApiException.forbidden(group, resource, name, "hostPath " + plural("volume", "volumes", socket.size()) + " "

@@ -5,9 +5,13 @@ import static io.coxswain.apiserver.admission.Nodes.setIfNull;
 import static io.coxswain.apiserver.admission.Nodes.setIfZero;
 import static io.coxswain.apiserver.admission.Nodes.text;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** apps/v1 ReplicaSet and Deployment: {@code SetDefaults_ReplicaSet}, {@code SetDefaults_Deployment}, create-time. */
+/**
+ * v1 ReplicationController and apps/v1 ReplicaSet and Deployment: {@code SetDefaults_ReplicationController},
+ * {@code SetDefaults_ReplicaSet}, {@code SetDefaults_Deployment}, create-time.
+ */
 final class WorkloadDefaults {
 
     private WorkloadDefaults() {
@@ -22,6 +26,25 @@ final class WorkloadDefaults {
             // ReplicaSetStatus.replicas is a plain int32, so an empty status is written with replicas: 0.
             object(replicaSet, "status").put("replicas", 0);
         }
+    }
+
+    /**
+     * The selector and the object's labels, when empty, are the template's labels (only when the template has labels);
+     * then as a ReplicaSet, whose status has the same plain int32 replicas.
+     */
+    static void replicationController(ObjectNode controller, boolean create) {
+        ObjectNode spec = object(controller, "spec");
+        JsonNode labels = spec.path("template").path("metadata").path("labels");
+        if (labels.isObject()) {
+            if (spec.path("selector").isEmpty()) {
+                spec.set("selector", labels.deepCopy());
+            }
+            ObjectNode meta = object(controller, "metadata");
+            if (meta.path("labels").isEmpty()) {
+                meta.set("labels", labels.deepCopy());
+            }
+        }
+        replicaSet(controller, create);
     }
 
     static void deployment(ObjectNode deployment, boolean create) {

@@ -3,7 +3,6 @@ package io.coxswain.apiserver.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coxswain.api.ApiException;
-import io.coxswain.api.LabelSelector;
 import io.coxswain.apiserver.admission.FieldValidation;
 import io.coxswain.apiserver.registry.DeleteOptions;
 import io.coxswain.apiserver.registry.ObjectService;
@@ -11,6 +10,8 @@ import io.coxswain.apiserver.registry.ResourceInfo;
 import io.coxswain.apiserver.registry.WriteOptions;
 import io.coxswain.apiserver.patch.JsonPatch;
 import io.coxswain.apiserver.patch.MergePatch;
+import io.coxswain.apiserver.table.Selectors;
+import io.coxswain.schemas.LabelSelectors;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
@@ -136,25 +137,12 @@ final class Subresources {
         scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
         ObjectNode status = scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0));
         JsonNode selector = object.path("spec").path("selector");
-        if (!selector.isMissingNode()) {
-            status.put("selector", selectorString(selector));
+        if (selector.isObject()) {
+            // a ReplicationController's plain map reads as labels.SelectorFromSet, a LabelSelector as LabelSelectorAsSelector
+            String text = Selectors.selectorString(LabelSelectors.asLabelSelector(selector));
+            status.put("selector", text == null ? "" : text);
         }
         return scale;
-    }
-
-    private static String selectorString(JsonNode selector) {
-        List<String> parts = new java.util.ArrayList<>();
-        for (LabelSelector.Requirement req : LabelSelector.fromObject(selector).requirements()) {
-            switch (req.operator()) {
-                case EQUALS -> parts.add(req.key() + "=" + req.values().iterator().next());
-                case IN -> parts.add(req.key() + " in (" + String.join(",", req.values()) + ")");
-                case NOT_IN -> parts.add(req.key() + " notin (" + String.join(",", req.values()) + ")");
-                case EXISTS -> parts.add(req.key());
-                case DOES_NOT_EXIST -> parts.add("!" + req.key());
-                default -> { }
-            }
-        }
-        return String.join(",", parts);
     }
 
     private static ObjectNode success() {

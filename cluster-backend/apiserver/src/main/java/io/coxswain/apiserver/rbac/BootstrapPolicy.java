@@ -119,8 +119,10 @@ public final class BootstrapPolicy {
         if (write) {
             verbs.addAll(WRITE);
         }
-        b.rule(verbs, List.of(""), "pods", "services", "endpoints", "configmaps");
-        b.rule(READ, List.of(""), "pods/log", "pods/status", "services/status", "events", "namespaces", "namespaces/status");
+        b.rule(verbs, List.of(""), "pods", "services", "endpoints", "configmaps", "replicationcontrollers",
+                "replicationcontrollers/scale");
+        b.rule(READ, List.of(""), "pods/log", "pods/status", "services/status", "events", "namespaces", "namespaces/status",
+                "replicationcontrollers/status");
         b.rule(verbs, List.of("apps"), "deployments", "deployments/scale", "replicasets", "replicasets/scale");
         b.rule(READ, List.of("apps"), "deployments/status", "replicasets/status");
         b.rule(verbs, List.of("batch"), "jobs", "cronjobs");

@@ -40,6 +40,8 @@ public final class ResourceRegistry {
                     Set.of("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
                             "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
                             "reason", "reportingComponent", "source", "type"))),
+            Map.entry("replicationcontrollers", new Extra(List.of("rc"), List.of("all"), ALL_VERBS, Set.of("status", "scale"),
+                    Set.of("status.replicas"))),
             Map.entry("bindings", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
             Map.entry("replicasets", new Extra(List.of("rs"), List.of("all"), ALL_VERBS, Set.of("status", "scale"),
                     Set.of("status.replicas"))),

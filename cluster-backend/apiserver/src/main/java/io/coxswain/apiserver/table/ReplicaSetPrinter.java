@@ -4,21 +4,43 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
-/** ReplicaSet: NAME DESIRED CURRENT READY AGE; wide CONTAINERS IMAGES SELECTOR. */
+/**
+ * ReplicaSet and ReplicationController (printReplicaSet, printReplicationController): NAME DESIRED CURRENT READY AGE;
+ * wide CONTAINERS IMAGES SELECTOR. The two differ in the columns' descriptions and in the selector's form: a
+ * LabelSelector, or a ReplicationController's plain map of labels.
+ */
 final class ReplicaSetPrinter implements RowPrinter {
 
-    private static final List<ColumnDefinition> COLUMNS = List.of(
-            Columns.NAME,
-            ColumnDefinition.of("Desired", "integer", "Replicas is the number of desired replicas."),
-            ColumnDefinition.of("Current", "integer", "Replicas is the most recently observed number of replicas."),
-            ColumnDefinition.of("Ready", "integer", "The number of ready replicas for this replica set."),
-            Columns.AGE, Columns.CONTAINERS, Columns.IMAGES,
-            Columns.selector("Selector is a label query over pods that should match the replica count."));
+    private final List<ColumnDefinition> columns;
+    private final Function<JsonNode, String> selector;
+
+    private ReplicaSetPrinter(String owner, String selectorDescription, Function<JsonNode, String> selector) {
+        this.columns = List.of(
+                Columns.NAME,
+                ColumnDefinition.of("Desired", "integer", "Replicas is the number of desired replicas."),
+                ColumnDefinition.of("Current", "integer", "Replicas is the most recently observed number of replicas."),
+                ColumnDefinition.of("Ready", "integer", "The number of ready replicas for this " + owner + "."),
+                Columns.AGE, Columns.CONTAINERS, Columns.IMAGES,
+                Columns.selector(selectorDescription));
+        this.selector = selector;
+    }
+
+    static ReplicaSetPrinter replicaSets() {
+        return new ReplicaSetPrinter("replica set", "Selector is a label query over pods that should match the replica count.",
+                Selectors::formatLabelSelector);
+    }
+
+    static ReplicaSetPrinter replicationControllers() {
+        return new ReplicaSetPrinter("replication controller", "Selector is a label query over pods that should match the "
+                + "Replicas count. If Selector is empty, it is defaulted to the labels present on the Pod template.",
+                Selectors::formatLabels);
+    }
 
     @Override
     public List<ColumnDefinition> columns() {
-        return COLUMNS;
+        return columns;
     }
 
     @Override
@@ -29,6 +51,6 @@ final class ReplicaSetPrinter implements RowPrinter {
                 Nodes.integer(rs, "status", "replicas"),
                 Nodes.integer(rs, "status", "readyReplicas"),
                 Columns.age(rs, now), containers.get(0), containers.get(1),
-                Selectors.formatLabelSelector(Nodes.at(rs, "spec", "selector")));
+                selector.apply(Nodes.at(rs, "spec", "selector")));
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Go's {@code labels.FormatLabels}, {@code LabelSelectorAsSelector(...).String()} and {@code FormatLabelSelector}. */
-final class Selectors {
+public final class Selectors {
 
     private Selectors() {
     }
@@ -43,7 +43,7 @@ final class Selectors {
      * {@code LabelSelectorAsSelector(selector).String()}: requirements sorted by key, "" for a nil or empty selector,
      * null when an operator is invalid.
      */
-    static String selectorString(JsonNode selector) {
+    public static String selectorString(JsonNode selector) {
         if (selector == null || !selector.isObject()) {
             return "";
         }

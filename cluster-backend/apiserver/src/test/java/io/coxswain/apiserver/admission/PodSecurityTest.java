@@ -60,6 +60,19 @@ class PodSecurityTest {
                 """;
         assertThat(baselineByDefault.admit("apps", "Deployment", null, Manifests.object(deployment), labels("baseline")))
                 .containsExactly("would violate PodSecurity \"baseline:latest\": host namespaces (hostPID=true)");
+        String rc = """
+                apiVersion: v1
+                kind: ReplicationController
+                metadata: {name: rc}
+                spec:
+                  template:
+                    metadata: {labels: {a: b}}
+                    spec:
+                      hostPID: true
+                      containers: [{name: c, image: busybox}]
+                """;
+        assertThat(baselineByDefault.admit("", "ReplicationController", null, Manifests.object(rc), labels("baseline")))
+                .containsExactly("would violate PodSecurity \"baseline:latest\": host namespaces (hostPID=true)");
     }
 
     @Test
@@ -133,6 +146,19 @@ class PodSecurityTest {
                 """;
         assertThatThrownBy(() -> baselineByDefault.admit("batch", "CronJob", null, Manifests.object(job), labels("privileged")))
                 .hasMessageStartingWith("cronjobs.batch \"cj\" is forbidden: hostPath volume \"d\"");
+        String rc = """
+                apiVersion: v1
+                kind: ReplicationController
+                metadata: {name: rc}
+                spec:
+                  template:
+                    metadata: {labels: {app: rc}}
+                    spec:
+                      containers: [{name: c, image: busybox}]
+                      volumes: [{name: d, hostPath: {path: /run/docker.sock}}]
+                """;
+        assertThatThrownBy(() -> baselineByDefault.admit("", "ReplicationController", null, Manifests.object(rc), labels("privileged")))
+                .hasMessageStartingWith("replicationcontrollers \"rc\" is forbidden: hostPath volume \"d\"");
     }
 
     @Test

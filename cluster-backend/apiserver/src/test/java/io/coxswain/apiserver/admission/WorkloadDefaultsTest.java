@@ -105,6 +105,55 @@ class WorkloadDefaultsTest {
     }
 
     @Test
+    void replicationControllerTakesItsSelectorAndLabelsFromTheTemplate() {
+        assertCreatedAs("""
+                apiVersion: v1
+                kind: ReplicationController
+                metadata: {name: web}
+                spec:
+                  template:
+                    metadata: {labels: {app: web, tier: front}}
+                    spec:
+                      containers:
+                      - name: nginx
+                        image: nginx:1.27
+                        ports: [{containerPort: 80}]
+                        resources: {limits: {memory: 128Mi}}
+                """, """
+                apiVersion: v1
+                kind: ReplicationController
+                metadata: {name: web, generation: 1, labels: {app: web, tier: front}}
+                spec:
+                  replicas: 1
+                  selector: {app: web, tier: front}
+                  template:
+                    metadata: {creationTimestamp: null, labels: {app: web, tier: front}}
+                    spec:
+                """ + DEFAULTED_NGINX_SPEC.indent(4) + """
+                status:
+                  replicas: 0
+                """);
+    }
+
+    @Test
+    void replicationControllerKeepsItsOwnSelectorLabelsAndReplicas() {
+        JsonNode rc = created("""
+                apiVersion: v1
+                kind: ReplicationController
+                metadata: {name: web, labels: {team: a}}
+                spec:
+                  replicas: 0
+                  selector: {app: web}
+                  template:
+                    metadata: {labels: {app: web, tier: front}}
+                    spec: {containers: [{name: c, image: nginx}]}
+                """);
+        assertThat(rc.path("metadata").path("labels")).isEqualTo(yaml("{team: a}"));
+        assertThat(rc.path("spec").path("selector")).isEqualTo(yaml("{app: web}"));
+        assertThat(rc.path("spec").path("replicas").asInt()).isZero();
+    }
+
+    @Test
     void explicitZeroReplicasAndLimitsAreKept() {
         JsonNode spec = created("""
                 apiVersion: apps/v1

@@ -98,6 +98,18 @@ class PrintersTest {
     }
 
     @Test
+    void replicationControllerPrintsItsMapSelector() {
+        var cells = cells("v1", "ReplicationController", "{'metadata':{'name':'web','creationTimestamp':'" + ago(90)
+                + "'},'spec':{'replicas':3,'selector':{'tier':'front','app':'api'}," + TEMPLATE + "},"
+                + "'status':{'replicas':2,'readyReplicas':1}}");
+        assertThat(cells).containsExactly("web", 3L, 2L, 1L, "90s", "api,proxy",
+                "ghcr.io/acme/api:2.1,envoyproxy/envoy:v1.31", "app=api,tier=front");
+        var fresh = cells("v1", "ReplicationController", "{'metadata':{'name':'f'},'spec':{" + TEMPLATE + "}}");
+        assertThat(fresh.subList(0, 4)).containsExactly("f", 1L, 0L, 0L);
+        assertThat(fresh.get(7)).isEqualTo("<none>");
+    }
+
+    @Test
     void deployment() {
         var cells = cells("apps/v1", "Deployment", "{'metadata':{'name':'api','creationTimestamp':'" + ago(600)
                 + "'},'spec':{'replicas':3,'selector':{'matchLabels':{'app':'api'},'matchExpressions':["

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -67,6 +68,7 @@ public final class GarbageCollector {
         this.controller = new Controller("garbage-collector", workers, this::reconcile);
         track(informers, Pod.class, "Pod", "v1");
         track(informers, Endpoints.class, "Endpoints", "v1");
+        track(informers, ReplicationController.class, "ReplicationController", "v1");
         track(informers, ReplicaSet.class, "ReplicaSet", "apps/v1");
         track(informers, Deployment.class, "Deployment", "apps/v1");
         track(informers, Job.class, "Job", "batch/v1");

@@ -6,11 +6,12 @@ import io.coxswain.controllers.machinery.Controller;
 import io.coxswain.controllers.machinery.ControllerRefs;
 import io.coxswain.controllers.machinery.Informers;
 import io.coxswain.controllers.machinery.Selectors;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
@@ -45,55 +46,70 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sync), deletes the least mature surplus pods, and waits for its informer to see its own creations and deletions
  * (expectations) before it acts on the same ReplicaSet again. Status goes through the status subresource, only
  * when it changed.
+ *
+ * <p>The same reconcile runs ReplicationControllers, as pkg/controller/replication does: one instance per kind of owner,
+ * which a {@link ReplicaOwnerKind} describes.
+ *
+ * @param <T> the owner's class
  */
-public final class ReplicaSetController {
+public final class ReplicaSetController<T extends HasMetadata> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaSetController.class);
 
     /** BurstReplicas: at most this many creations or deletions per sync. */
     static final int BURST_REPLICAS = 500;
-    static final String KIND = "ReplicaSet";
 
     private final KubernetesClient client;
-    private final SharedIndexInformer<ReplicaSet> replicaSets;
+    private final ReplicaOwnerKind<T> kind;
+    private final SharedIndexInformer<T> owners;
     private final SharedIndexInformer<Pod> pods;
     private final Expectations expectations;
     private final Clock clock;
     private final Controller controller;
-    private final ExecutorService writes = Executors.newCachedThreadPool(DaemonThreads.named("replicaset-writes"));
+    private final ExecutorService writes;
 
-    private ReplicaSetController(KubernetesClient client, SharedInformerFactory informers, ControllerOptions options, Clock clock) {
+    private ReplicaSetController(KubernetesClient client, SharedInformerFactory informers, ControllerOptions options,
+                                 ReplicaOwnerKind<T> kind, Clock clock) {
         this.client = client;
+        this.kind = kind;
         this.clock = clock;
         this.expectations = new Expectations(clock);
-        this.replicaSets = Informers.shared(informers, ReplicaSet.class);
+        this.writes = Executors.newCachedThreadPool(DaemonThreads.named(kind.controllerName() + "-writes"));
+        this.owners = Informers.shared(informers, kind.type());
         this.pods = Informers.shared(informers, Pod.class);
-        this.controller = new Controller("replicaset", options.workers(), this::sync);
-        controller.watch(replicaSets, new ResourceEventHandler<>() {
+        this.controller = new Controller(kind.controllerName(), options.workers(), this::sync);
+        controller.watch(owners, new ResourceEventHandler<>() {
             @Override
-            public void onAdd(ReplicaSet rs) {
-                controller.enqueue(Controller.key(rs));
+            public void onAdd(T owner) {
+                controller.enqueue(Controller.key(owner));
             }
 
             @Override
-            public void onUpdate(ReplicaSet old, ReplicaSet rs) {
-                controller.enqueue(Controller.key(rs));
+            public void onUpdate(T old, T owner) {
+                controller.enqueue(Controller.key(owner));
             }
 
             @Override
-            public void onDelete(ReplicaSet rs, boolean finalStateUnknown) {
-                expectations.forget(Controller.key(rs));
-                controller.enqueue(Controller.key(rs));
+            public void onDelete(T owner, boolean finalStateUnknown) {
+                expectations.forget(Controller.key(owner));
+                controller.enqueue(Controller.key(owner));
             }
         });
         controller.watch(pods, new PodEvents());
     }
 
+    /** The ReplicaSet controller. */
     public static Controller create(KubernetesClient client, SharedInformerFactory informers, ControllerOptions options) {
-        return new ReplicaSetController(client, informers, options, Clock.systemUTC()).controller;
+        return create(client, informers, options, ReplicaOwnerKind.REPLICA_SET);
     }
 
-    // ---- pod events: observe expectations, then wake the owner (or, for an orphan, every ReplicaSet that may adopt it) ----
+    /** The controller of this kind of owner: {@link ReplicaOwnerKind#REPLICATION_CONTROLLER} is the replication manager. */
+    public static <T extends HasMetadata> Controller create(KubernetesClient client, SharedInformerFactory informers,
+                                                            ControllerOptions options, ReplicaOwnerKind<T> kind) {
+        return new ReplicaSetController<>(client, informers, options, kind, Clock.systemUTC()).controller;
+    }
+
+    // ---- pod events: observe expectations, then wake the owner (or, for an orphan, every owner that may adopt it) ----
 
     private final class PodEvents implements ResourceEventHandler<Pod> {
 
@@ -108,7 +124,7 @@ public final class ReplicaSetController {
                 expectations.creationObserved(owner);
                 controller.enqueue(owner);
             } else {
-                matchingReplicaSets(pod).forEach(controller::enqueue);
+                matchingOwners(pod).forEach(controller::enqueue);
             }
         }
 
@@ -132,8 +148,8 @@ public final class ReplicaSetController {
             }
             if (owner != null) {
                 controller.enqueue(owner);
-                ReplicaSet rs = Informers.get(replicaSets, owner);
-                int minReady = rs == null || rs.getSpec().getMinReadySeconds() == null ? 0 : rs.getSpec().getMinReadySeconds();
+                T o = Informers.get(owners, owner);
+                int minReady = o == null ? 0 : kind.minReadySeconds(o);
                 if (minReady > 0 && !Pods.ready(old) && Pods.ready(pod)) {
                     // it becomes available only later, with no event of its own
                     controller.enqueueAfter(owner, Duration.ofSeconds(minReady).plusSeconds(1));
@@ -141,7 +157,7 @@ public final class ReplicaSetController {
                 return;
             }
             if (labelsChanged || oldOwner != null) {
-                matchingReplicaSets(pod).forEach(controller::enqueue);
+                matchingOwners(pod).forEach(controller::enqueue);
             }
         }
 
@@ -155,21 +171,22 @@ public final class ReplicaSetController {
         }
     }
 
-    /** The key of the ReplicaSet that controls the pod, if it is one the cache knows under that uid. */
+    /** The key of the owner that controls the pod, if it is one of this kind the cache knows under that uid. */
     private String ownerKey(Pod pod) {
-        String key = ControllerRefs.controllerKey(pod, KIND);
+        String key = ControllerRefs.controllerKey(pod, kind.kind());
         if (key == null) {
             return null;
         }
-        ReplicaSet rs = Informers.get(replicaSets, key);
-        return rs != null && ControllerRefs.controlledBy(pod, rs) ? key : null;
+        T owner = Informers.get(owners, key);
+        return owner != null && ControllerRefs.controlledBy(pod, owner) ? key : null;
     }
 
-    private List<String> matchingReplicaSets(Pod pod) {
+    private List<String> matchingOwners(Pod pod) {
         List<String> keys = new ArrayList<>();
-        for (ReplicaSet rs : Informers.inNamespace(replicaSets, pod.getMetadata().getNamespace())) {
-            if (!Selectors.isEmpty(rs.getSpec().getSelector()) && Selectors.matches(rs.getSpec().getSelector(), pod.getMetadata().getLabels())) {
-                keys.add(Controller.key(rs));
+        for (T owner : Informers.inNamespace(owners, pod.getMetadata().getNamespace())) {
+            LabelSelector selector = kind.selector(owner);
+            if (!Selectors.isEmpty(selector) && Selectors.matches(selector, pod.getMetadata().getLabels())) {
+                keys.add(Controller.key(owner));
             }
         }
         return keys;
@@ -178,19 +195,20 @@ public final class ReplicaSetController {
     // ---- sync ----
 
     private Duration sync(String key) throws Exception {
-        ReplicaSet rs = Informers.get(replicaSets, key);
+        T rs = Informers.get(owners, key);
         if (rs == null) {
             expectations.forget(key);
             return null;
         }
         boolean needsSync = expectations.satisfied(key);
-        if (Selectors.isEmpty(rs.getSpec().getSelector())) {
-            LOG.warn("ReplicaSet {} has an empty selector; it selects no pods", key);
+        LabelSelector selector = kind.selector(rs);
+        if (Selectors.isEmpty(selector)) {
+            LOG.warn("{} {} has an empty selector; it selects no pods", kind.kind(), key);
             return null;
         }
         String ns = rs.getMetadata().getNamespace();
         List<Pod> active = Informers.inNamespace(pods, ns).stream().filter(Pods::active).toList();
-        List<Pod> owned = ControllerRefs.claim(client, rs, labels -> Selectors.matches(rs.getSpec().getSelector(), labels), active, Pod.class);
+        List<Pod> owned = ControllerRefs.claim(client, rs, labels -> Selectors.matches(selector, labels), active, Pod.class);
 
         Exception manageError = null;
         if (needsSync && !ControllerRefs.beingDeleted(rs)) {
@@ -202,7 +220,7 @@ public final class ReplicaSetController {
         }
         Instant now = clock.instant();
         ReplicaSetStatus status = calculateStatus(rs, owned, manageError, now);
-        ReplicaSet updated = updateStatus(rs, status);
+        T updated = updateStatus(rs, status);
         if (manageError != null) {
             throw manageError;
         }
@@ -210,8 +228,8 @@ public final class ReplicaSetController {
     }
 
     /** Creates or deletes pods so that the owned active pods number spec.replicas. */
-    private void manageReplicas(String key, ReplicaSet rs, List<Pod> owned) throws Exception {
-        int diff = owned.size() - replicas(rs);
+    private void manageReplicas(String key, T rs, List<Pod> owned) throws Exception {
+        int diff = owned.size() - kind.replicas(rs);
         if (diff < 0) {
             int create = Math.min(-diff, BURST_REPLICAS);
             expectations.expectCreations(key, create);
@@ -221,7 +239,7 @@ public final class ReplicaSetController {
                 expectations.creationObserved(key);
             }
             if (done < create) {
-                throw new IllegalStateException("created " + done + " of " + create + " pods for ReplicaSet " + key);
+                throw new IllegalStateException("created " + done + " of " + create + " pods for " + kind.kind() + " " + key);
             }
         } else if (diff > 0) {
             List<Pod> victims = ActivePods.toDelete(owned, owned, Math.min(diff, BURST_REPLICAS));
@@ -234,7 +252,7 @@ public final class ReplicaSetController {
             }
             List<String> errors = deletions.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList();
             if (!errors.isEmpty()) {
-                throw new IllegalStateException("deleting pods of ReplicaSet " + key + ": " + String.join("; ", errors));
+                throw new IllegalStateException("deleting pods of " + kind.kind() + " " + key + ": " + String.join("; ", errors));
             }
         }
     }
@@ -271,12 +289,12 @@ public final class ReplicaSetController {
         return successes;
     }
 
-    private Void createPod(ReplicaSet rs) {
-        Pod pod = podFromTemplate(rs.getSpec().getTemplate(), rs);
+    private Void createPod(T rs) {
+        Pod pod = podFromTemplate(kind.template(rs), rs);
         try {
             client.pods().inNamespace(rs.getMetadata().getNamespace()).resource(pod).create();
         } catch (KubernetesClientException e) {
-            // a terminating namespace refuses new content; the ReplicaSet goes with it
+            // a terminating namespace refuses new content; the owner goes with it
             if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("being terminated")) {
                 return null;
             }
@@ -285,8 +303,8 @@ public final class ReplicaSetController {
         return null;
     }
 
-    /** GetPodFromTemplate: the template's labels, annotations and spec; named after the ReplicaSet; controlled by it. */
-    static Pod podFromTemplate(PodTemplateSpec template, ReplicaSet rs) {
+    /** GetPodFromTemplate: the template's labels, annotations and spec; named after the owner; controlled by it. */
+    static Pod podFromTemplate(PodTemplateSpec template, HasMetadata rs) {
         ObjectMeta tm = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
         return new PodBuilder()
                 .withNewMetadata()
@@ -315,18 +333,11 @@ public final class ReplicaSetController {
 
     // ---- status ----
 
-    static int replicas(ReplicaSet rs) {
-        return rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
-    }
-
-    private static int minReadySeconds(ReplicaSet rs) {
-        return rs.getSpec().getMinReadySeconds() == null ? 0 : rs.getSpec().getMinReadySeconds();
-    }
-
     /** calculateStatus: counts of the owned active pods, and a ReplicaFailure condition while creating or deleting fails. */
-    ReplicaSetStatus calculateStatus(ReplicaSet rs, List<Pod> owned, Exception manageError, Instant now) {
-        Map<String, String> templateLabels = rs.getSpec().getTemplate() == null || rs.getSpec().getTemplate().getMetadata() == null
-                || rs.getSpec().getTemplate().getMetadata().getLabels() == null ? Map.of() : rs.getSpec().getTemplate().getMetadata().getLabels();
+    ReplicaSetStatus calculateStatus(T rs, List<Pod> owned, Exception manageError, Instant now) {
+        PodTemplateSpec template = kind.template(rs);
+        Map<String, String> templateLabels = template == null || template.getMetadata() == null
+                || template.getMetadata().getLabels() == null ? Map.of() : template.getMetadata().getLabels();
         int fullyLabeled = 0;
         int ready = 0;
         int available = 0;
@@ -337,16 +348,16 @@ public final class ReplicaSetController {
             }
             if (Pods.ready(p)) {
                 ready++;
-                if (Pods.available(p, minReadySeconds(rs), now)) {
+                if (Pods.available(p, kind.minReadySeconds(rs), now)) {
                     available++;
                 }
             }
         }
-        ReplicaSetStatus current = rs.getStatus() == null ? new ReplicaSetStatus() : rs.getStatus();
+        ReplicaSetStatus current = kind.status(rs) == null ? new ReplicaSetStatus() : kind.status(rs);
         List<ReplicaSetCondition> conditions = new ArrayList<>(current.getConditions() == null ? List.of() : current.getConditions());
         ReplicaSetCondition failure = conditions.stream().filter(c -> "ReplicaFailure".equals(c.getType())).findFirst().orElse(null);
         if (manageError != null && failure == null) {
-            boolean creating = owned.size() < replicas(rs);
+            boolean creating = owned.size() < kind.replicas(rs);
             conditions.add(new ReplicaSetConditionBuilder().withType("ReplicaFailure").withStatus("True")
                     .withReason(creating ? "FailedCreate" : "FailedDelete").withMessage(String.valueOf(manageError.getMessage()))
                     .withLastTransitionTime(now.truncatedTo(ChronoUnit.SECONDS).toString()).build());
@@ -363,24 +374,23 @@ public final class ReplicaSetController {
                 .build();
     }
 
-    private ReplicaSet updateStatus(ReplicaSet rs, ReplicaSetStatus status) {
-        if (sameStatus(rs.getStatus(), status)) {
+    private T updateStatus(T rs, ReplicaSetStatus status) {
+        if (sameStatus(kind.status(rs), status)) {
             return rs;
         }
-        ReplicaSet copy = new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder(rs).withStatus(status).build();
+        String ns = rs.getMetadata().getNamespace();
         try {
-            return client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).resource(copy).updateStatus();
+            return client.resources(kind.type()).inNamespace(ns).resource(kind.withStatus(rs, status)).updateStatus();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
             // our cache is behind our own last write: updateReplicaSetStatus reads the latest once and retries
-            ReplicaSet latest = client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).withName(rs.getMetadata().getName()).get();
+            T latest = client.resources(kind.type()).inNamespace(ns).withName(rs.getMetadata().getName()).get();
             if (latest == null || !Objects.equals(latest.getMetadata().getUid(), rs.getMetadata().getUid())) {
                 return rs;
             }
-            latest.setStatus(status);
-            return client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).resource(latest).updateStatus();
+            return client.resources(kind.type()).inNamespace(ns).resource(kind.withStatus(latest, status)).updateStatus();
         }
     }
 
@@ -403,8 +413,8 @@ public final class ReplicaSetController {
     }
 
     /** When a ready pod that is not yet available becomes available (minReadySeconds), or null. */
-    private Duration nextAvailability(ReplicaSet rs, List<Pod> owned, Instant now) {
-        int minReady = minReadySeconds(rs);
+    private Duration nextAvailability(T rs, List<Pod> owned, Instant now) {
+        int minReady = kind.minReadySeconds(rs);
         if (minReady == 0) {
             return null;
         }
