@@ -123,7 +123,8 @@ class KubectlRbacTest extends KubectlSuite {
         Kubectl.Result moved = kubectl(POLICY.replace("kind: Role, name: pod-reader}", "kind: ClusterRole, name: view}"),
                 "apply", "-f", "-");
         assertThat(moved.exitCode()).isNotZero();
-        assertThat(moved.stderr()).contains("RoleBinding.rbac.authorization.k8s.io \"alice-reads\" is invalid: roleRef: Invalid value: "
+        // kubectl words an Invalid from details.kind (the bare kind, its group in details.group), as against kube-apiserver
+        assertThat(moved.stderr()).contains("The RoleBinding \"alice-reads\" is invalid: roleRef: Invalid value: "
                 + "rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"Role\", Name:\"pod-reader\"}: cannot change roleRef");
         verified("apply of a changed roleRef -> " + moved.stderr().lines().filter(l -> l.contains("roleRef")).findFirst().orElse(""));
     }
