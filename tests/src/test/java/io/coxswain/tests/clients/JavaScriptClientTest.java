@@ -1,0 +1,69 @@
+package io.coxswain.tests.clients;
+
+import io.coxswain.tests.SharedFiles;
+import io.coxswain.tests.cluster.LocalCoxswain;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The official Kubernetes JavaScript client ({@code @kubernetes/client-node}, pinned in {@code tests/clients/node})
+ * as its users use it: the suite of Node's own test runner in {@code tests/clients/node/suite} (list, watch, an
+ * informer, server-side apply, Status errors) against an all-in-one started by {@code ./coxswain up}, once in plain
+ * mode (HTTP) and once in team mode (TLS, the admin's client certificate, RBAC). The suite reads the cluster from
+ * {@code KUBECONFIG}. Each test case of its JUnit report is one dynamic test. {@code ./coxswain test} installs the
+ * client ({@code npm ci} there).
+ */
+class JavaScriptClientTest {
+
+    private static final Duration NODE_TIMEOUT = Duration.ofMinutes(8);
+
+    @TestFactory
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    Stream<DynamicTest> plainMode() throws Exception {
+        return nodeTest(false);
+    }
+
+    @TestFactory
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    Stream<DynamicTest> teamMode() throws Exception {
+        return nodeTest(true);
+    }
+
+    private static Stream<DynamicTest> nodeTest(boolean secure) throws Exception {
+        String mode = secure ? "team" : "plain";
+        Path root = SharedFiles.projectRoot();
+        Path suite = root.resolve("tests/clients/node");
+        if (!Files.isDirectory(suite.resolve("node_modules/@kubernetes/client-node"))) {
+            throw new AssertionError("the JavaScript client is not installed in " + suite
+                    + ": ./coxswain test installs it, or run `npm ci --no-audit --no-fund` there");
+        }
+        Path target = root.resolve("tests/target/js-client");
+        Files.createDirectories(target);
+        Path dir = Files.createTempDirectory(target, mode + "-");
+        String node = "js-" + mode + "-" + UUID.randomUUID().toString().substring(0, 6);
+        Path xml = target.resolve("node-test-" + mode + ".xml");
+        ExternalSuite.Result result;
+        try (LocalCoxswain cluster = LocalCoxswain.up(dir.resolve("data"), node, Duration.ofMinutes(5), secure)) {
+            result = ExternalSuite.run("javascript client, " + mode + " mode",
+                    List.of("node", "--test", "--test-concurrency=1",
+                            "--test-reporter=junit", "--test-reporter-destination=" + xml,
+                            "--test-reporter=spec", "--test-reporter-destination=stdout",
+                            "suite/"),
+                    Map.of("KUBECONFIG", cluster.kubeconfig().toString(), "NO_COLOR", "1"),
+                    suite, xml, NODE_TIMEOUT, Set.of(0, 1)); // node --test: 0 all passed, 1 some failed
+        }
+        System.out.println(result.summary());
+        return result.dynamicTests();
+    }
+}
