@@ -185,6 +185,10 @@ final class ResourceHandler {
     static DeleteOptions deleteOptions(RoutingContext ctx, QueryParams query) {
         Long grace = query.optionalLong("gracePeriodSeconds");
         String policy = query.get("propagationPolicy");
+        if (policy == null && query.get("orphanDependents") != null) {
+            // the deprecated boolean, decoded as any other: false asks for the default, background deletion
+            policy = query.flag("orphanDependents") ? "Orphan" : "Background";
+        }
         String uid = null;
         String rv = null;
         boolean dryRun = query.dryRun();
