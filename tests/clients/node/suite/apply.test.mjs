@@ -66,7 +66,7 @@ test('configmap: a second manager setting a field the first owns gets 409 Confli
   const unchanged = await core.readNamespacedConfigMap({ namespace: ns.name, name: 'contested' });
   assert.equal(unchanged.data.shared, 'a', 'the refused apply changed nothing');
   assert.equal(managedBy(unchanged, 'js-b'), undefined, 'js-b owns nothing');
-  // The whole Status, as NewApplyConflict makes it: the conflicts are in details.causes, and details has nothing else.
+  // The whole Status, as NewApplyConflict makes it: the conflicts are in details.causes (StatusCause.Type is "reason" on the wire), and details has nothing else.
   assert.deepEqual(conflict.status, {
     kind: 'Status',
     apiVersion: 'v1',
@@ -74,7 +74,7 @@ test('configmap: a second manager setting a field the first owns gets 409 Confli
     status: 'Failure',
     message: 'Apply failed with 1 conflict: conflict with "js-a": .data.shared',
     reason: 'Conflict',
-    details: { causes: [{ type: 'FieldManagerConflict', message: 'conflict with "js-a"', field: '.data.shared' }] },
+    details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "js-a"', field: '.data.shared' }] },
     code: 409,
   });
 });
@@ -146,6 +146,6 @@ test('deployment: KubernetesObjectApi.patch applies, conflicts on spec.replicas,
 
   // The conflict named the field in details.causes, as NewApplyConflict does (checked last: the rest does not depend on it).
   assert.deepEqual(conflict.status.details, {
-    causes: [{ type: 'FieldManagerConflict', message: 'conflict with "js-deployer"', field: '.spec.replicas' }],
+    causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "js-deployer"', field: '.spec.replicas' }],
   });
 });

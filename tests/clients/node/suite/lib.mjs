@@ -15,28 +15,7 @@ export function kubeConfigAsWritten() {
   return kc;
 }
 
-/**
- * The client (1.x) refuses a plain-HTTP server unless its cluster says insecure-skip-tls-verify ("HTTP protocol is not
- * allowed when skipTLSVerify is not set or false"); a user of a plain cluster sets that, and so do we here, in memory
- * only. kubeconfig.test.mjs checks the kubeconfig as it is written, on its own.
- */
-export function kubeConfig() {
-  const kc = kubeConfigAsWritten();
-  const plain = kc.clusters.filter((c) => c.server.startsWith('http:') && !c.skipTLSVerify);
-  if (plain.length === 0) {
-    return kc;
-  }
-  const fixed = new k8s.KubeConfig();
-  fixed.loadFromOptions({
-    clusters: kc.clusters.map((c) => (plain.includes(c) ? { ...c, skipTLSVerify: true } : c)),
-    contexts: kc.contexts,
-    users: kc.users,
-    currentContext: kc.currentContext,
-  });
-  return fixed;
-}
-
-export const kc = kubeConfig();
+export const kc = kubeConfigAsWritten();
 export const core = kc.makeApiClient(k8s.CoreV1Api);
 export const apps = kc.makeApiClient(k8s.AppsV1Api);
 

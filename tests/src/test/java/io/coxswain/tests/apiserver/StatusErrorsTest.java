@@ -151,6 +151,14 @@ class StatusErrorsTest {
                         Call.json("POST", PODS + "/bound/binding", binding("bound", "n2")), 409,
                         status("Operation cannot be fulfilled on pods/binding \"bound\": pod bound is already assigned to node \"n1\"",
                                 "Conflict", "{\"name\":\"bound\",\"kind\":\"pods/binding\"}", 409)),
+                new Row("Conflict, server-side apply over another manager's field",
+                        List.of(new Call("PATCH", CM + "/applied?fieldManager=alice", "application/apply-patch+yaml",
+                                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"applied\"},\"data\":{\"k\":\"a\"}}")),
+                        new Call("PATCH", CM + "/applied?fieldManager=bob", "application/apply-patch+yaml",
+                                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"applied\"},\"data\":{\"k\":\"b\"}}"), 409,
+                        status("Apply failed with 1 conflict: conflict with \"alice\": .data.k", "Conflict",
+                                "{\"causes\":[{\"reason\":\"FieldManagerConflict\",\"message\":\"conflict with \\\"alice\\\"\",\"field\":\".data.k\"}]}",
+                                409)),
                 new Row("Invalid, apps: a bound and an enum", List.of(), Call.json("POST", DEPLOY, deployment("bad", -1, "Sometimes", false)), 422,
                         status("Deployment.apps \"bad\" is invalid: [spec.replicas: Invalid value: -1: must be greater than or equal to 0, "
                                 + "spec.template.spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: "

@@ -123,6 +123,31 @@ public final class ExternalSuite {
         return new Result(label, exit, output, cases, took);
     }
 
+    /**
+     * Runs a client's suite against an all-in-one of its own, started by {@code ./coxswain up} in plain mode or in team
+     * mode (TLS, the admin's client certificate, RBAC), with {@code KUBECONFIG} naming it; the report and the output go
+     * to {@code tests/target/<client>-client/}. {@code command} is given the report's path.
+     */
+    public static Stream<DynamicTest> againstAllInOne(String client, boolean secure, java.util.function.Function<Path, List<String>> command,
+                                                      Map<String, String> env, Path workDir, Duration timeout, Set<Integer> testsRan)
+            throws IOException, InterruptedException {
+        String mode = secure ? "team" : "plain";
+        Path target = io.coxswain.tests.SharedFiles.projectRoot().resolve("tests/target/" + client + "-client");
+        Files.createDirectories(target);
+        Path dir = Files.createTempDirectory(target, mode + "-");
+        String node = client + "-" + mode + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        Path xml = target.resolve(client + "-" + mode + ".xml");
+        Result result;
+        try (io.coxswain.tests.cluster.LocalCoxswain cluster = io.coxswain.tests.cluster.LocalCoxswain.up(dir.resolve("data"), node,
+                Duration.ofMinutes(5), secure)) {
+            Map<String, String> all = new java.util.HashMap<>(env);
+            all.put("KUBECONFIG", cluster.kubeconfig().toString());
+            result = run(client + " client, " + mode + " mode", command.apply(xml), all, workDir, xml, timeout, testsRan);
+        }
+        System.out.println(result.summary());
+        return result.dynamicTests();
+    }
+
     /** The cases of a JUnit XML report ({@code <testsuites>} or a single {@code <testsuite>}). */
     public static List<Case> parse(Path junitXml) throws IOException {
         Document doc;

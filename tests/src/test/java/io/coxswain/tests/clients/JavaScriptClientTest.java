@@ -1,7 +1,6 @@
 package io.coxswain.tests.clients;
 
 import io.coxswain.tests.SharedFiles;
-import io.coxswain.tests.cluster.LocalCoxswain;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -41,31 +39,18 @@ class JavaScriptClientTest {
     }
 
     private static Stream<DynamicTest> nodeTest(boolean secure) throws Exception {
-        String mode = secure ? "team" : "plain";
-        Path root = SharedFiles.projectRoot();
-        Path suite = root.resolve("tests/clients/node");
+        Path suite = SharedFiles.projectRoot().resolve("tests/clients/node");
         if (!Files.isDirectory(suite.resolve("node_modules/@kubernetes/client-node"))) {
             throw new AssertionError("the JavaScript client is not installed in " + suite
                     + ": ./coxswain test installs it, or run `npm ci --no-audit --no-fund` there");
         }
-        Path target = root.resolve("tests/target/js-client");
-        Files.createDirectories(target);
-        Path dir = Files.createTempDirectory(target, mode + "-");
-        String node = "js-" + mode + "-" + UUID.randomUUID().toString().substring(0, 6);
-        Path xml = target.resolve("node-test-" + mode + ".xml");
-        ExternalSuite.Result result;
-        try (LocalCoxswain cluster = LocalCoxswain.up(dir.resolve("data"), node, Duration.ofMinutes(5), secure)) {
-            // No --test-force-exit: on Node 20 it exits before the junit reporter's file is flushed. The suite closes
-            // its own watches, informers and log streams instead, and ExternalSuite kills a runner that overstays.
-            result = ExternalSuite.run("javascript client, " + mode + " mode",
-                    List.of("node", "--test", "--test-concurrency=1",
-                            "--test-reporter=junit", "--test-reporter-destination=" + xml,
-                            "--test-reporter=spec", "--test-reporter-destination=stdout",
-                            "suite/"),
-                    Map.of("KUBECONFIG", cluster.kubeconfig().toString(), "NO_COLOR", "1"),
-                    suite, xml, NODE_TIMEOUT, Set.of(0, 1)); // node --test: 0 all passed, 1 some failed
-        }
-        System.out.println(result.summary());
-        return result.dynamicTests();
+        // No --test-force-exit: on Node 20 it exits before the junit reporter's file is flushed. The suite closes
+        // its own watches, informers and log streams instead, and ExternalSuite kills a runner that overstays.
+        return ExternalSuite.againstAllInOne("javascript", secure,
+                xml -> List.of("node", "--test", "--test-concurrency=1",
+                        "--test-reporter=junit", "--test-reporter-destination=" + xml,
+                        "--test-reporter=spec", "--test-reporter-destination=stdout",
+                        "suite/"),
+                Map.of("NO_COLOR", "1"), suite, NODE_TIMEOUT, Set.of(0, 1)); // node --test: 0 all passed, 1 some failed
     }
 }

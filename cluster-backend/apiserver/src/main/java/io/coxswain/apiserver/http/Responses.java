@@ -81,7 +81,9 @@ final class Responses {
         } else if (cause instanceof io.coxswain.store.StoreException) {
             api = (ApiException) ObjectStore.translate(cause, null, null);
         } else if (cause instanceof io.coxswain.apiserver.patch.ApplyConflictException conflict) {
-            api = new ApiException(409, "Conflict", conflict.getMessage());
+            // errors.NewApplyConflict: one FieldManagerConflict cause per conflicting field, and no other details
+            api = new ApiException(409, "Conflict", conflict.getMessage(), null, null, conflict.conflicts().stream()
+                    .map(c -> new ApiException.Cause("FieldManagerConflict", c.causeMessage(), c.field())).toList());
         } else {
             LOG.warn("request {} {} failed", ctx.request().method(), ctx.request().uri(), cause);
             api = ApiException.internal(String.valueOf(cause.getMessage()));

@@ -47,11 +47,13 @@ public final class ServerSideApply {
 
         FieldSet applierSet = ManagedFields.fieldSet(config, schema);
         FieldSet lastSet = FieldSet.empty();
+        ManagerEntry last = null;
         FieldSet ownedByOthers = FieldSet.empty();
         List<ManagerEntry> others = new ArrayList<>();
         for (ManagerEntry e : entries) {
             if (e.sameManager(manager, ManagerEntry.APPLY, apiVersion)) {
                 lastSet = e.fields();
+                last = e;
             } else {
                 others.add(e);
                 ownedByOthers = ownedByOthers.union(e.fields());
@@ -77,7 +79,10 @@ public final class ServerSideApply {
         if (!conflicts.isEmpty() && !force) {
             throw new ApplyConflictException(conflicts);
         }
-        result.add(ManagerEntry.of(manager, ManagerEntry.APPLY, apiVersion, now, applierSet));
+        // The same configuration applied again changes nothing, its entry's time included, so nothing is written
+        // (kube-apiserver keeps the resourceVersion of a no-op apply).
+        boolean noOp = diff.isEmpty() && last != null && last.fields().equals(applierSet);
+        result.add(noOp ? last : ManagerEntry.of(manager, ManagerEntry.APPLY, apiVersion, now, applierSet));
         ManagerEntry.write(merged, result);
         return merged;
     }

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -332,8 +331,9 @@ public final class ObjectService {
         return t;
     }
 
+    /** The same fields and values, in any order: managedFields written again after metadata's other fields is no change. */
     private static boolean sameContent(ObjectNode current, ObjectNode next) {
-        return Arrays.equals(ObjectStore.encode(current), ObjectStore.encode(next));
+        return current.equals(next);
     }
 
     private static ObjectNode withStatus(ObjectNode current, ObjectNode body) {
