@@ -129,8 +129,15 @@ class SchedulerTest {
                 && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
                 .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())), 30, TimeUnit.SECONDS);
         assertThat(waiting.getSpec().getNodeName()).isNull();
+        // A node is created, then made Ready by a status write: the scheduler may try the pod between the two and say
+        // "1 node(s) were not ready"; the Ready update sends the pod back to the queue, and the next try says why.
+        String why = "0/3 nodes are available: 3 Insufficient cpu.";
         String describe = kubectl("describe", "pod", "hungry").stdout();
-        assertThat(describe).contains("FailedScheduling").contains("0/3 nodes are available: 3 Insufficient cpu.");
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); !describe.contains(why) && System.nanoTime() < deadline; ) {
+            Thread.sleep(250);
+            describe = kubectl("describe", "pod", "hungry").stdout();
+        }
+        assertThat(describe).contains("FailedScheduling").contains(why);
         node("roomy", "4", "8Gi", Map.of(), List.of());
         assertThat(boundNode("hungry")).isEqualTo("roomy");
     }

@@ -331,10 +331,16 @@ public final class ObjectService {
         return t;
     }
 
-    /** The same fields and values, in any order: managedFields written again after metadata's other fields is no change. */
+    /**
+     * The same fields and values, in any order (managedFields written again after metadata's other fields is no
+     * change), numbers compared by value (a default written as a long equals the int read back from the store).
+     */
     private static boolean sameContent(ObjectNode current, ObjectNode next) {
-        return current.equals(next);
+        return current.equals(SAME_VALUE, next);
     }
+
+    private static final java.util.Comparator<JsonNode> SAME_VALUE = (a, b) -> a.equals(b)
+            || a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0 ? 0 : 1;
 
     private static ObjectNode withStatus(ObjectNode current, ObjectNode body) {
         ObjectNode next = current.deepCopy();
