@@ -118,7 +118,7 @@ class TeamModeTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(pods.statusCode()).isEqualTo(401);
         assertThat(pods.body()).isEqualTo("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-                + "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}");
+                + "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}\n"); // kube's body, its newline included
         HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/namespaces"))
                 .header("Authorization", "Bearer not-a-token").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(wrong.statusCode()).isEqualTo(401);
