@@ -50,7 +50,8 @@ class SchemaFilesTest {
                 "apps/v1/ReplicaSet", "apps/v1/Deployment", "batch/v1/Job", "batch/v1/CronJob", "coordination.k8s.io/v1/Lease",
                 "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/ClusterRole",
                 "rbac.authorization.k8s.io/v1/RoleBinding", "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
-                "authorization.k8s.io/v1/SelfSubjectAccessReview", "authorization.k8s.io/v1/SelfSubjectRulesReview");
+                "authorization.k8s.io/v1/SelfSubjectAccessReview", "authorization.k8s.io/v1/SelfSubjectRulesReview",
+                "authorization.k8s.io/v1/SubjectAccessReview", "authentication.k8s.io/v1/TokenReview");
     }
 
     @Test

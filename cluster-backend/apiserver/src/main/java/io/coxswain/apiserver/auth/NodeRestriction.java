@@ -7,7 +7,7 @@ import java.util.Set;
  * The NodeRestriction idea of kube-apiserver (its Node authorizer and NodeRestriction admission in one): a kubelet
  * authenticates as {@code system:node:<name>} in group {@code system:nodes} and may write only its own Node (and its
  * status), its own Lease in {@code kube-node-lease}, the status of pods bound to it (and delete them once they are
- * gone), and events. It may read everything (the real Node authorizer also narrows reads of secrets and configmaps
+ * gone), and events, and ask TokenReviews and SubjectAccessReviews about the callers of its own API. It may read everything (the real Node authorizer also narrows reads of secrets and configmaps
  * to those its pods use; that is not done here).
  *
  * <p>Two answers need more than the URL: a create, whose name is in the body, and a pod write, which depends on
@@ -20,6 +20,7 @@ public final class NodeRestriction {
     public static final String NODE_PREFIX = "system:node:";
 
     private static final Set<String> READS = Set.of("get", "list", "watch");
+    private static final Set<String> REVIEWS = Set.of("subjectaccessreviews", "localsubjectaccessreviews");
 
     public enum Outcome { NOT_A_NODE, ALLOW, DENY, CHECK_BODY_NAME, CHECK_POD_BINDING }
 
@@ -62,6 +63,10 @@ public final class NodeRestriction {
             boolean statusWrite = "status".equals(sub) && List.of("update", "patch").contains(a.verb());
             boolean delete = sub == null && a.verb().equals("delete");
             return (statusWrite || delete) && a.name() != null ? Outcome.CHECK_POD_BINDING : Outcome.DENY;
+        }
+        if (a.verb().equals("create") && sub == null && (group.equals("authentication.k8s.io") && resource.equals("tokenreviews")
+                || group.equals("authorization.k8s.io") && REVIEWS.contains(resource))) {
+            return Outcome.ALLOW; // kube's system:node rules: a kubelet checks its own callers
         }
         return Outcome.DENY;
     }

@@ -17,10 +17,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.security.auth.x500.X500Principal;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +57,16 @@ public final class RequestAuth {
         this.service = service;
     }
 
+    /** The authorizer chain requests go through, which SubjectAccessReviews ask too. */
+    public Authorizer authorizer() {
+        return authorizer;
+    }
+
+    /** The user a bearer token stands for, as this pipeline authenticates it (TokenReviews ask the same). */
+    public java.util.Optional<UserInfo> tokenUser(String token) {
+        return tokens.user(token);
+    }
+
     public void authenticate(RoutingContext ctx) {
         UserInfo user = user(ctx.request());
         if (user == null) {
@@ -92,7 +98,7 @@ public final class RequestAuth {
         }
         String header = request.getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return tokens.user(header.substring(7).trim()).orElse(null);
+            return tokenUser(header.substring(7).trim()).orElse(null);
         }
         return null;
     }
@@ -102,33 +108,12 @@ public final class RequestAuth {
         if (!request.isSSL()) {
             return null;
         }
-        List<Certificate> chain;
         try {
-            chain = request.connection().peerCertificates();
+            io.coxswain.api.CertificateSubject subject = io.coxswain.api.CertificateSubject.of(request.connection().peerCertificates());
+            return subject == null ? null : new UserInfo(subject.user(), "", subject.groups());
         } catch (SSLPeerUnverifiedException e) {
             return null;
         }
-        if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate leaf)) {
-            return null;
-        }
-        String cn = null;
-        List<String> groups = new ArrayList<>();
-        try {
-            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(leaf.getSubjectX500Principal().getName(X500Principal.RFC2253)).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    cn = String.valueOf(rdn.getValue());
-                } else if (rdn.getType().equalsIgnoreCase("O")) {
-                    groups.add(String.valueOf(rdn.getValue()));
-                }
-            }
-        } catch (javax.naming.InvalidNameException e) {
-            return null;
-        }
-        if (cn == null || cn.isEmpty()) {
-            return null;
-        }
-        groups.add("system:authenticated");
-        return new UserInfo(cn, "", List.copyOf(groups));
     }
 
     public void authorize(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package io.coxswain.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coxswain.api.ApiException;
+import io.coxswain.apiserver.auth.TokenReviews;
 import io.coxswain.apiserver.auth.UserInfo;
 import io.coxswain.apiserver.rbac.Impersonation;
 import io.coxswain.apiserver.rbac.RbacAuthorizer;
@@ -65,9 +66,13 @@ public final class Router {
             // Without team mode everyone is system:masters, who may impersonate: kubectl --as then asks RBAC as that user.
             router.route().handler(new Impersonation(rbac));
         }
-        Reviews reviews = new Reviews(rbac, rbac);
+        // Reviews are answered by the authorizer (chain) and the token authenticator the requests themselves go through.
+        Reviews reviews = new Reviews(auth != null ? auth.authorizer() : rbac, rbac);
+        TokenReviews tokenReviews = new TokenReviews(auth != null ? auth::tokenUser : null);
         router.post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews").handler(ctx -> review(ctx, reviews::accessReview));
         router.post("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews").handler(ctx -> review(ctx, reviews::rulesReview));
+        router.post("/apis/authorization.k8s.io/v1/subjectaccessreviews").handler(ctx -> review(ctx, reviews::subjectAccessReview));
+        router.post("/apis/authentication.k8s.io/v1/tokenreviews").handler(ctx -> review(ctx, tokenReviews::review));
         router.get("/version").handler(ctx -> Responses.json(ctx, 200, version(), List.of()));
         for (String probe : List.of("/healthz", "/readyz", "/livez")) {
             router.get(probe).handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));

@@ -13,7 +13,8 @@ import java.util.List;
  * {@code view}) list the resources this server serves; the {@code system:} roles are what each component needs.
  *
  * <p>Component identities: group {@code system:nodes} (kubelets), users {@code system:kube-scheduler},
- * {@code system:kube-controller-manager} and {@code system:kube-proxy}.
+ * {@code system:kube-controller-manager} and {@code system:kube-proxy}, and the apiserver's own {@link #KUBELET_CLIENT}
+ * bound to {@code system:kubelet-api-admin}.
  */
 public final class BootstrapPolicy {
 
@@ -21,6 +22,8 @@ public final class BootstrapPolicy {
     private static final List<String> READ = List.of("get", "list", "watch");
     private static final List<String> WRITE = List.of("create", "delete", "deletecollection", "patch", "update");
     private static final List<String> ALL = List.of("*");
+    /** The user of the client certificate the apiserver calls kubelets with. */
+    public static final String KUBELET_CLIENT = "kube-apiserver-kubelet-client";
 
     private BootstrapPolicy() {
     }
@@ -82,6 +85,18 @@ public final class BootstrapPolicy {
                 .rule(List.of("create", "patch", "update"), List.of(""), "events")
                 .rule(READ, List.of(""), "services", "endpoints", "configmaps", "namespaces")
                 .rule(List.of("get", "create", "update", "patch", "delete", "list", "watch"), List.of("coordination.k8s.io"), "leases")
+                // checking the callers of its own API (kubelet --authentication-token-webhook --authorization-mode=Webhook)
+                .rule(List.of("create"), List.of("authentication.k8s.io"), "tokenreviews")
+                .rule(List.of("create"), List.of("authorization.k8s.io"), "subjectaccessreviews", "localsubjectaccessreviews")
+                .item());
+        out.add(new RoleBuilder("system:auth-delegator")
+                .rule(List.of("create"), List.of("authentication.k8s.io"), "tokenreviews")
+                .rule(List.of("create"), List.of("authorization.k8s.io"), "subjectaccessreviews")
+                .item());
+        out.add(new RoleBuilder("system:kubelet-api-admin")
+                .rule(READ, List.of(""), "nodes")
+                .rule(List.of("proxy"), List.of(""), "nodes")
+                .rule(ALL, List.of(""), "nodes/proxy", "nodes/metrics", "nodes/spec", "nodes/stats", "nodes/log")
                 .item());
         out.add(new RoleBuilder("system:kube-scheduler")
                 .rule(List.of("create", "patch", "update"), List.of(""), "events")
@@ -109,6 +124,8 @@ public final class BootstrapPolicy {
         out.add(binding("system:kube-scheduler", "system:kube-scheduler", "User", "system:kube-scheduler"));
         out.add(binding("system:kube-controller-manager", "system:kube-controller-manager", "User", "system:kube-controller-manager"));
         out.add(binding("system:node-proxier", "system:node-proxier", "User", "system:kube-proxy"));
+        // the apiserver's client certificate for kubelets (pods/log), as k3s binds its own
+        out.add(binding("kube-apiserver-kubelet-admin", "system:kubelet-api-admin", "User", KUBELET_CLIENT));
         return out;
     }
 

@@ -11,9 +11,9 @@ import io.coxswain.apiserver.auth.UserInfo;
 import java.util.List;
 
 /**
- * authorization.k8s.io/v1 SelfSubjectAccessReview and SelfSubjectRulesReview: created, answered for the requesting
- * user and never stored, as kube-apiserver does. {@code kubectl auth can-i} and {@code kubectl auth can-i --list} send
- * them.
+ * authorization.k8s.io/v1 SelfSubjectAccessReview, SelfSubjectRulesReview and SubjectAccessReview: created, answered
+ * and never stored, as kube-apiserver does. {@code kubectl auth can-i} and {@code kubectl auth can-i --list} send the
+ * first two for the requesting user; a kubelet sends the third about a caller of its API.
  */
 public final class Reviews {
 
@@ -25,20 +25,44 @@ public final class Reviews {
         this.rbac = rbac;
     }
 
-    /** The review with its status filled in. */
+    /** The review with its status filled in, for the requesting user. */
     public ObjectNode accessReview(UserInfo user, ObjectNode review) {
         kind(review, "SelfSubjectAccessReview");
+        return answer(user, review, "SelfSubjectAccessReview");
+    }
+
+    /**
+     * authorization.k8s.io/v1 SubjectAccessReview: the same question for the user, uid and groups in its spec (as given:
+     * nothing is added to them), which the kubelet asks about each caller of its API. Creating one needs RBAC's
+     * {@code create subjectaccessreviews} (kube's {@code system:auth-delegator}, and {@code system:node}).
+     */
+    public ObjectNode subjectAccessReview(UserInfo caller, ObjectNode review) {
+        kind(review, "SubjectAccessReview");
+        JsonNode spec = review.path("spec");
+        String name = spec.path("user").asText("");
+        List<String> groups = new java.util.ArrayList<>();
+        spec.path("groups").forEach(g -> groups.add(g.asText()));
+        if (name.isEmpty() && groups.isEmpty()) {
+            throw ApiException.invalid("authorization.k8s.io", "SubjectAccessReview", "", List.of(new ApiException.Cause("FieldValueInvalid",
+                    "Invalid value: \"\": at least one of user or group must be specified", "spec.user")));
+        }
+        return answer(new UserInfo(name, spec.path("uid").asText(""), List.copyOf(groups)), review, "SubjectAccessReview");
+    }
+
+    /** Asks the authorizer about the spec's resourceAttributes or nonResourceAttributes as {@code user}, into status. */
+    private ObjectNode answer(UserInfo user, ObjectNode review, String kind) {
         JsonNode spec = review.path("spec");
         JsonNode resource = spec.path("resourceAttributes");
         JsonNode nonResource = spec.path("nonResourceAttributes");
         if (resource.isObject() == nonResource.isObject()) {
-            throw ApiException.invalid("authorization.k8s.io", "SelfSubjectAccessReview", "", List.of(new ApiException.Cause("FieldValueRequired",
+            throw ApiException.invalid("authorization.k8s.io", kind, "", List.of(new ApiException.Cause("FieldValueRequired",
                     "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified",
                     "spec.resourceAttributes")));
         }
+        String subresource = resource.path("subresource").asText("");
         RequestAttributes attributes = resource.isObject()
                 ? new RequestAttributes(user, resource.path("verb").asText(""), true, resource.path("group").asText(""),
-                resource.path("resource").asText(""), resource.path("subresource").asText(""), resource.path("namespace").asText(""),
+                resource.path("resource").asText(""), subresource.isEmpty() ? null : subresource, resource.path("namespace").asText(""),
                 resource.path("name").asText(""), "")
                 : new RequestAttributes(user, nonResource.path("verb").asText(""), false, "", "", "", "", "",
                 nonResource.path("path").asText(""));
@@ -93,13 +117,17 @@ public final class Reviews {
         return review;
     }
 
-    private static void kind(ObjectNode review, String kind) {
-        String apiVersion = review.path("apiVersion").asText("authorization.k8s.io/v1");
+    static void kind(ObjectNode review, String kind) {
+        kind(review, "authorization.k8s.io/v1", kind);
+    }
+
+    /** Checks a review's apiVersion and kind (both may be left out) and sets them, with kube's null creationTimestamp. */
+    public static void kind(ObjectNode review, String apiVersion, String kind) {
         String given = review.path("kind").asText(kind);
-        if (!apiVersion.equals("authorization.k8s.io/v1") || !given.equals(kind)) {
-            throw ApiException.badRequest("the object is not an authorization.k8s.io/v1 " + kind);
+        if (!review.path("apiVersion").asText(apiVersion).equals(apiVersion) || !given.equals(kind)) {
+            throw ApiException.badRequest("the object is not an " + apiVersion + " " + kind);
         }
-        review.put("apiVersion", "authorization.k8s.io/v1").put("kind", kind);
+        review.put("apiVersion", apiVersion).put("kind", kind);
         ObjectNode meta = review.with("metadata");
         meta.putNull("creationTimestamp");
     }

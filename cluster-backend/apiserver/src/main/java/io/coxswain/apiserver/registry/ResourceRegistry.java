@@ -51,7 +51,9 @@ public final class ResourceRegistry {
             Map.entry("leases", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
             // answered, never stored (see rbac.Reviews)
             Map.entry("selfsubjectaccessreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
-            Map.entry("selfsubjectrulesreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())));
+            Map.entry("selfsubjectrulesreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
+            Map.entry("subjectaccessreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
+            Map.entry("tokenreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())));
 
     /** The core resources whose registry sets ReturnDeletedObject (pods, services), and namespaces, whose delete answers with them. */
     private static final Set<String> RETURN_DELETED_OBJECT = Set.of("v1/pods", "v1/services", "v1/namespaces");

@@ -23,12 +23,11 @@ class RbacAuthorizerTest {
 
     @BeforeEach
     void bootstrap() {
-        BootstrapPolicy.items().forEach(i -> put(i.plural().equals("clusterroles") ? RbacPolicy.Kind.CLUSTER_ROLES
-                : RbacPolicy.Kind.CLUSTER_ROLE_BINDINGS, i.object()));
+        Policies.bootstrap(policy);
     }
 
     private void put(RbacPolicy.Kind kind, JsonNode object) {
-        policy.apply(kind, object.path("metadata").path("namespace").asText(null), object.path("metadata").path("name").asText(), object);
+        Policies.put(policy, kind, object);
     }
 
     private void yaml(RbacPolicy.Kind kind, String text) {
