@@ -14,6 +14,7 @@ import io.coxswain.apiserver.auth.TokenFile;
 import io.coxswain.apiserver.http.Json;
 import io.coxswain.apiserver.http.RequestAuth;
 import io.coxswain.apiserver.http.Metrics;
+import io.coxswain.apiserver.http.PodLogs;
 import io.coxswain.apiserver.http.HttpVerticle;
 import io.coxswain.apiserver.http.Router;
 import io.coxswain.apiserver.rbac.BootstrapPolicy;
@@ -86,7 +87,7 @@ public final class ApiServer extends VerticleBase {
                     String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
                             options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers,
-                            requestAuth(), rbac, options.maxWatchesPerClient());
+                            requestAuth(), rbac, options.maxWatchesPerClient(), PodLogs.kubeletClientOptions(options.security()));
                     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
                     return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port, options.security(),
                                     options.slowClientMillis()),

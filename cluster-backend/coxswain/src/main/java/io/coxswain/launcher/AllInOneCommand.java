@@ -111,7 +111,9 @@ final class AllInOneCommand implements Callable<Integer> {
     private void startKubelet(ApiServerCommand.Running running, String server) {
         KubernetesClient client = kubeletClient(server);
         try {
-            Kubelet kubelet = NodeAgents.dockerKubelet(running.vertx(), client, node, store.dataDir);
+            KubeletServing serving = adminConfig == null ? KubeletServing.PLAIN
+                    : KubeletServing.fromClusterCa(io.coxswain.apiserver.auth.Pki.open(SecurityOptions.pkiDir(store.dataDir)), node);
+            Kubelet kubelet = NodeAgents.dockerKubelet(running.vertx(), client, node, store.dataDir.resolve("kubelet"), serving);
             running.onStop(() -> {
                 kubelet.close();
                 client.close();

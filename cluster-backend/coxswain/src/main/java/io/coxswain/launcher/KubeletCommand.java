@@ -56,7 +56,8 @@ final class KubeletCommand implements Callable<Integer> {
             return 0;
         }
         Vertx vertx = Vertx.vertx();
-        Kubelet kubelet = Kubelet.start(vertx, client, node.kubeletOptions(rootDir), NodeAgents.dockerRuntime(node));
+        Kubelet kubelet = NodeAgents.dockerKubelet(vertx, client, node, rootDir,
+                KubeletServing.forClient(client.getConfiguration(), rootDir, node));
         System.out.println("kubelet " + kubelet.nodeName() + " is running against " + server.describe());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kubelet.close();

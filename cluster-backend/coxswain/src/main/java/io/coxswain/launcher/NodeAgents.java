@@ -40,10 +40,10 @@ final class NodeAgents {
         return new DockerRuntime(node.dockerHost, network, "coxswain/pause:1");
     }
 
-    static Kubelet dockerKubelet(Vertx vertx, KubernetesClient client, NodeOptions node, Path dataDir) {
+    static Kubelet dockerKubelet(Vertx vertx, KubernetesClient client, NodeOptions node, Path rootDir, KubeletServing serving) {
         DockerRuntime runtime = dockerRuntime(node);
         try {
-            return Kubelet.start(vertx, client, node.kubeletOptions(dataDir.resolve("kubelet")), runtime);
+            return Kubelet.start(vertx, client, node.kubeletOptions(rootDir), runtime, serving.serving(), serving.clientCa());
         } catch (RuntimeException e) {
             runtime.close();
             throw e;

@@ -59,8 +59,11 @@ final class SecurityOptions {
             sans.add(host);
         }
         pki.ensureServing(sans);
+        // kubelets are called with a certificate of the apiserver's own, made at each start, bound to system:kubelet-api-admin
+        Pki.Issued kubeletClient = pki.issueClient(io.coxswain.apiserver.rbac.BootstrapPolicy.KUBELET_CLIENT, List.of());
         return new Security(pki.caFile(), pki.serverCertFile(), pki.serverKeyFile(),
-                tokenFile != null ? tokenFile : defaultTokenFile(dataDir), auditLog != null ? auditLog : dataDir.resolve("audit.log"));
+                tokenFile != null ? tokenFile : defaultTokenFile(dataDir), auditLog != null ? auditLog : dataDir.resolve("audit.log"),
+                kubeletClient);
     }
 
     /** The URL clients on this machine use: loopback when the server listens on every address. */

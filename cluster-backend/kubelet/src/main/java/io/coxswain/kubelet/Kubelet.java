@@ -62,10 +62,30 @@ public final class Kubelet implements AutoCloseable {
         this.syncer = new PodSyncer(options, runtime, client, pods::get, this::services, events, probeTimer);
     }
 
-    /** Prepares the runtime, serves logs, registers the node, and starts running its pods. */
+    /** Prepares the runtime, serves logs (plain HTTP, to anyone), registers the node, and starts running its pods. */
     public static Kubelet start(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime) {
+        return start(vertx, client, options, runtime, null);
+    }
+
+    /**
+     * As {@link #start(Vertx, KubernetesClient, KubeletOptions, ContainerRuntime)}; given a serving certificate (team
+     * mode), its server speaks HTTPS and checks its callers with TokenReviews and SubjectAccessReviews through
+     * {@code client}, as kube's kubelet with {@code --authentication-token-webhook --authorization-mode=Webhook}.
+     *
+     * @param serving  the serving certificate, or null for plain HTTP open to anyone
+     * @param clientCa the cluster CA (PEM) whose client certificates it takes, or null for tokens only
+     */
+    public static Kubelet start(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime,
+                                io.vertx.core.net.KeyCertOptions serving, String clientCa) {
+        KubeletServer.Secure secure = serving == null ? null : new KubeletServer.Secure(serving, clientCa,
+                new io.coxswain.kubelet.server.KubeletAuth(vertx, options.nodeName(), io.coxswain.kubelet.server.KubeletAuth.apiReviewer(client)));
+        return start(vertx, client, options, runtime, secure);
+    }
+
+    private static Kubelet start(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime,
+                                 KubeletServer.Secure secure) {
         runtime.prepare();
-        KubeletServer server = new KubeletServer(runtime, options.nodeName(), options.nodeIp(), options.serverPort());
+        KubeletServer server = new KubeletServer(runtime, options.nodeName(), options.nodeIp(), options.serverPort(), secure);
         String deployment = vertx.deployVerticle(server).await();
         Kubelet kubelet = new Kubelet(vertx, client, options, runtime, server.port());
         kubelet.serverDeployment = deployment;

@@ -157,6 +157,11 @@ public final class Pki {
         return issue(user, groups, List.of(), false);
     }
 
+    /** A serving certificate for {@code commonName} that covers {@code sans} (names and addresses), signed by this CA. */
+    public Issued issueServing(String commonName, List<String> sans) {
+        return issue(commonName, List.of(), sans, true);
+    }
+
     /** Writes a client certificate and key as {@code name.crt} and {@code name.key} (0600) in this directory. */
     public Issued issueClientFiles(String name, String user, List<String> groups) {
         Issued issued = issueClient(user, groups);

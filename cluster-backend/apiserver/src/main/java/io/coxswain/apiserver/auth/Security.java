@@ -9,6 +9,12 @@ import java.nio.file.Path;
  *
  * @param tokenFile the {@code --token-auth-file}, re-read when it changes
  * @param auditLog  where the audit log goes, or null for none
+ * @param kubeletClient the client certificate the apiserver calls kubelets with (kube-apiserver's
+ *                      {@code --kubelet-client-certificate}), or null to call them without one
  */
-public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog) {
+public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog, Pki.Issued kubeletClient) {
+
+    public Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog) {
+        this(caFile, certFile, keyFile, tokenFile, auditLog, null);
+    }
 }

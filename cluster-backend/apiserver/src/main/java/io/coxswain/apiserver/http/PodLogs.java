@@ -6,7 +6,11 @@ import io.coxswain.api.ApiException;
 import io.coxswain.apiserver.registry.ObjectService;
 import io.coxswain.apiserver.registry.ResourceInfo;
 import io.vertx.core.Future;
+import io.coxswain.apiserver.auth.Security;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -21,13 +25,34 @@ import java.util.List;
  * {@code pods/{name}/log}: picks the container as kube-apiserver does, then streams the log from the kubelet of
  * the pod's node ({@code /containerLogs/{ns}/{pod}/{container}} on the node's InternalIP and kubelet port).
  */
-final class PodLogs {
+public final class PodLogs {
 
     private final ObjectService service;
+    private final HttpClientOptions kubeletClient;
     private HttpClient http;
 
-    PodLogs(ObjectService service) {
+    PodLogs(ObjectService service, HttpClientOptions kubeletClient) {
         this.service = service;
+        this.kubeletClient = kubeletClient;
+    }
+
+    /**
+     * How the apiserver calls kubelets: plain HTTP without team mode; in team mode HTTPS with its own client certificate
+     * (kube-apiserver's {@code --kubelet-client-certificate}). Like kube-apiserver without
+     * {@code --kubelet-certificate-authority}, it does not verify the kubelet's serving certificate.
+     */
+    public static HttpClientOptions kubeletClientOptions(Security security) {
+        HttpClientOptions options = new HttpClientOptions();
+        if (security == null) {
+            return options;
+        }
+        options.setSsl(true).setTrustAll(true).setVerifyHost(false);
+        if (security.kubeletClient() != null) {
+            options.setKeyCertOptions(new PemKeyCertOptions()
+                    .addCertValue(Buffer.buffer(security.kubeletClient().certificatePem()))
+                    .addKeyValue(Buffer.buffer(security.kubeletClient().keyPem())));
+        }
+        return options;
     }
 
     void serve(RoutingContext ctx, ResourceInfo pods, RequestPath path, QueryParams query) {
@@ -173,7 +198,7 @@ final class PodLogs {
 
     private synchronized HttpClient client(RoutingContext ctx) {
         if (http == null) {
-            http = ctx.vertx().createHttpClient();
+            http = ctx.vertx().createHttpClient(kubeletClient);
         }
         return http;
     }

@@ -40,11 +40,11 @@ final class ResourceHandler {
     }
 
     ResourceHandler(ObjectService service, WatchHandler watches, Tables tables, Metrics metrics, int maxReadInflight,
-                    int maxMutatingInflight, java.util.concurrent.Executor workers) {
+                    int maxMutatingInflight, java.util.concurrent.Executor workers, io.vertx.core.http.HttpClientOptions kubeletClient) {
         this.service = service;
         this.patches = new Patches(service);
         this.subresources = new Subresources(service, patches);
-        this.podLogs = new PodLogs(service);
+        this.podLogs = new PodLogs(service, kubeletClient);
         this.watches = watches;
         this.tables = tables;
         this.metrics = metrics;

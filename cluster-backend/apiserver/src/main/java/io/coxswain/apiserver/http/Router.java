@@ -33,14 +33,15 @@ public final class Router {
     public static io.vertx.ext.web.Router create(Vertx vertx, ObjectService service, Metrics metrics, int maxBodyBytes,
                                                  int maxReadInflight, int maxMutatingInflight, long bookmarkMillis,
                                                  String serverAddress, java.util.concurrent.Executor workers,
-                                                 RequestAuth auth, RbacAuthorizer rbac, int maxWatchesPerClient) {
+                                                 RequestAuth auth, RbacAuthorizer rbac, int maxWatchesPerClient,
+                                                 io.vertx.core.http.HttpClientOptions kubeletClient) {
         io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
         Tables tables = new Tables(Clock.systemUTC());
         Discovery discovery = new Discovery(service.registry());
         OpenApiDocuments openapi = new OpenApiGenerator(SchemaCatalog.standard()).generate();
         String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(openapi.index())) + "\"";
         ResourceHandler resources = new ResourceHandler(service, new WatchHandler(service, tables, metrics, bookmarkMillis, maxWatchesPerClient), tables,
-                metrics, maxReadInflight, maxMutatingInflight, workers);
+                metrics, maxReadInflight, maxMutatingInflight, workers, kubeletClient);
 
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
         // Team mode authenticates before a body is read, and authorizes after (a node's create is judged by its name).

@@ -12,6 +12,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,20 +26,40 @@ import java.util.List;
  * The kubelet's own HTTP endpoint: {@code /healthz} and {@code /containerLogs/{ns}/{pod}/{container}} with
  * follow, previous, tailLines, timestamps, sinceSeconds and limitBytes, which the apiserver's pods/log proxies to.
  * Reading a log blocks on the engine, so it runs on a worker thread and streams into the response.
+ *
+ * <p>Given {@link Secure} settings (team mode) it serves HTTPS only and every path but {@code /healthz} goes through
+ * {@link KubeletAuth}: 401 without credentials, 403 when the apiserver's SubjectAccessReview says no. Without them it
+ * is plain HTTP and answers anyone, as before.
  */
 public final class KubeletServer extends AbstractVerticle {
+
+    /**
+     * Team mode's settings of the kubelet's server.
+     *
+     * @param serving  its serving certificate and key (kube-apiserver does not verify it unless told to)
+     * @param clientCa the CA (PEM) that signs client certificates it takes, the cluster's; null to take tokens only
+     * @param auth     who may call it
+     */
+    public record Secure(KeyCertOptions serving, String clientCa, KubeletAuth auth) {
+    }
 
     private final ContainerRuntime runtime;
     private final String nodeName;
     private final String host;
     private final int requestedPort;
+    private final Secure secure;
     private HttpServer server;
 
     public KubeletServer(ContainerRuntime runtime, String nodeName, String host, int port) {
+        this(runtime, nodeName, host, port, null);
+    }
+
+    public KubeletServer(ContainerRuntime runtime, String nodeName, String host, int port, Secure secure) {
         this.runtime = runtime;
         this.nodeName = nodeName;
         this.host = host;
         this.requestedPort = port;
+        this.secure = secure;
     }
 
     public int port() {
@@ -44,16 +68,41 @@ public final class KubeletServer extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        server = vertx.createHttpServer().requestHandler(this::handle);
+        HttpServerOptions options = new HttpServerOptions();
+        if (secure != null) {
+            // Client auth REQUEST: a certificate is checked against the CA when sent; token callers send none.
+            options.setSsl(true).setKeyCertOptions(secure.serving());
+            if (secure.clientCa() != null) {
+                options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(secure.clientCa())))
+                        .setClientAuth(ClientAuth.REQUEST);
+            }
+        }
+        server = vertx.createHttpServer(options).requestHandler(this::handle);
         server.listen(requestedPort, host).<Void>mapEmpty().onComplete(started);
     }
 
     private void handle(HttpServerRequest request) {
-        String[] parts = request.path().split("/");
         if (request.path().equals("/healthz")) {
             request.response().end("ok");
             return;
         }
+        if (secure == null) {
+            serve(request);
+            return;
+        }
+        request.pause(); // until the reviews answer
+        secure.auth().check(request).onSuccess(outcome -> {
+            request.resume();
+            if (outcome.allowed()) {
+                serve(request);
+            } else {
+                request.response().setStatusCode(outcome.status()).putHeader("Content-Type", "text/plain").end(outcome.message());
+            }
+        }).onFailure(e -> request.response().setStatusCode(500).end("Authorization error: " + e.getMessage()));
+    }
+
+    private void serve(HttpServerRequest request) {
+        String[] parts = request.path().split("/");
         if (parts.length != 5 || !parts[1].equals("containerLogs")) {
             request.response().setStatusCode(404).end("not found: " + request.path());
             return;
