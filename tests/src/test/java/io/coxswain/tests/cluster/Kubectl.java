@@ -62,4 +62,24 @@ public final class Kubectl {
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
+
+    /**
+     * Starts kubectl (a {@code logs -f}, say), reads up to {@code count} lines of its output within {@code within}, and
+     * stops it: the lines it read, fewer if it ended or took longer.
+     */
+    public List<String> firstLines(int count, java.time.Duration within, String... args) throws IOException {
+        Process process = start(args);
+        List<String> lines = new ArrayList<>();
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            long deadline = System.nanoTime() + within.toNanos();
+            String line;
+            while (lines.size() < count && System.nanoTime() < deadline && (line = r.readLine()) != null) {
+                lines.add(line);
+            }
+        } finally {
+            process.destroy();
+        }
+        return lines;
+    }
 }

@@ -4,12 +4,7 @@ import io.coxswain.tests.cluster.DockerNode;
 import io.coxswain.tests.cluster.Kubectl;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,17 +39,7 @@ class KubeletLogsTest extends DockerNodeSuite {
         assertThat(stamped).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z only-once");
 
         // -f keeps the stream open: lines written after the request arrive on it
-        Process follow = node.kubectl.start("logs", "-f", "talker", "-c", "counter", "--tail=1");
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8))) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            String line;
-            while (lines.size() < 5 && System.nanoTime() < deadline && (line = r.readLine()) != null) {
-                lines.add(line);
-            }
-        } finally {
-            follow.destroy();
-        }
+        List<String> lines = node.kubectl.firstLines(5, Duration.ofSeconds(20), "logs", "-f", "talker", "-c", "counter", "--tail=1");
         assertThat(lines).hasSize(5);
         int first = Integer.parseInt(lines.get(0).substring(5));
         assertThat(lines.get(4)).isEqualTo("line-" + (first + 4));

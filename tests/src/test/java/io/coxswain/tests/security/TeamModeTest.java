@@ -145,7 +145,7 @@ class TeamModeTest {
     void kubectlWorksWithATokenThatCoxswainKubeconfigMadeWhileTheServerRuns() throws Exception {
         assertThat(admin.run(new String[]{"create", "namespace", "team-a"}).exitCode()).isZero();
         Path alice = dir.resolve("alice.kubeconfig");
-        Files.writeString(alice, coxswain("kubeconfig", "--user", "alice", "--namespace", "team-a", "--group", "team-a-devs",
+        Files.writeString(alice, coxswain(dir, "kubeconfig", "--user", "alice", "--namespace", "team-a", "--group", "team-a-devs",
                 "--data-dir", data.toString()));
         assertThat(Files.readString(data.resolve("tokens.csv"))).contains(",alice,").contains("\"team-a-devs\"");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("tokens.csv")))).isEqualTo("rw-------");
@@ -177,7 +177,7 @@ class TeamModeTest {
     @Order(4)
     void aClientCertificateFromTheCaAuthenticates() throws Exception {
         Path bob = dir.resolve("bob.kubeconfig");
-        coxswain("kubeconfig", "--user", "bob", "--group", "ops,oncall", "--client-certificate", "--data-dir", data.toString(),
+        coxswain(dir, "kubeconfig", "--user", "bob", "--group", "ops,oncall", "--client-certificate", "--data-dir", data.toString(),
                 "-o", bob.toString());
         assertThat(Files.readString(bob)).contains("client-certificate-data:").doesNotContain("token:");
         Kubectl.Result whoami = new Kubectl(bob, dir.resolve("bob")).run(new String[]{"auth", "whoami", "-o", "json"});
@@ -208,7 +208,7 @@ class TeamModeTest {
     @Order(5)
     void aKubeletRegistersWithItsNodeCredentialAndMayWriteOnlyItsOwnObjects() throws Exception {
         Path nodeConfig = dir.resolve("h-0.kubeconfig");
-        coxswain("kubeconfig", "--node", "h-0", "--data-dir", data.toString(), "-o", nodeConfig.toString());
+        coxswain(dir, "kubeconfig", "--node", "h-0", "--data-dir", data.toString(), "-o", nodeConfig.toString());
         Path log = dir.resolve("kubelet.log");
         Process kubelet = new ProcessBuilder(java(), "-jar", ApiServerProcess.jar().toString(), "kubelet", "--runtime", "hollow",
                 "--nodes", "1", "--node-name-prefix", "h", "--kubeconfig", nodeConfig.toString())
@@ -293,7 +293,7 @@ class TeamModeTest {
     @Order(7)
     void theLanguageServerConnectsAndDeploysThroughATokenKubeconfig() throws Exception {
         Path kubeconfig = dir.resolve("editor.kubeconfig");
-        coxswain("kubeconfig", "--user", "carol", "--namespace", "team-a", "--data-dir", data.toString(), "-o", kubeconfig.toString());
+        coxswain(dir, "kubeconfig", "--user", "carol", "--namespace", "team-a", "--data-dir", data.toString(), "-o", kubeconfig.toString());
         // fabric8 from the generated kubeconfig, as the cluster link builds it
         try (KubernetesClient carol = client(kubeconfig)) {
             awaitTrue(() -> carol.configMaps().withName("settings").get() != null, "carol reads team-a's configmap (token picked up)");
@@ -427,8 +427,8 @@ class TeamModeTest {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Runs {@code java -jar coxswain.jar args} and returns what it printed on stdout. */
-    private static String coxswain(String... args) throws Exception {
+    /** Runs {@code java -jar coxswain.jar args} (its output files in {@code dir}) and returns what it printed on stdout. */
+    static String coxswain(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", ApiServerProcess.jar().toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "coxswain", ".out");
@@ -439,7 +439,8 @@ class TeamModeTest {
         return Files.readString(out);
     }
 
-    private static Kubectl.Result awaitSuccess(Kubectl kubectl, String... args) throws Exception {
+    /** kubectl's first success within 10 s. */
+    static Kubectl.Result awaitSuccess(Kubectl kubectl, String... args) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Kubectl.Result last;
         do {
@@ -478,7 +479,8 @@ class TeamModeTest {
                 + "users:\n- name: \"system:admin\"\n  user:\n    token: not-a-token\n");
     }
 
-    private static SSLContext trusting(Path caFile) throws Exception {
+    /** TLS that trusts the certificates the cluster CA in {@code caFile} signed, and no other. */
+    static SSLContext trusting(Path caFile) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         trust.setCertificateEntry("coxswain-ca", Pki.readCertificate(Files.readString(caFile)));

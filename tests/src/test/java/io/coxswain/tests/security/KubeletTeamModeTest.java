@@ -1,0 +1,227 @@
+package io.coxswain.tests.security;
+
+import io.coxswain.tests.cluster.Kubectl;
+import io.coxswain.tests.cluster.LocalCoxswain;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The kubelet's own API in team mode, with {@code ./coxswain up} in team mode (all-in-one {@code --secure}), real kubectl
+ * and Docker: {@code kubectl logs} and {@code -f} still work, now over HTTPS with the apiserver's client certificate; a
+ * request straight to the kubelet's port without credentials is 401, with the token of a user RBAC does not allow
+ * {@code nodes/proxy} 403 in the kubelet's words, with one it allows 200; and the TokenReview and SubjectAccessReview
+ * the kubelet asks answer {@code kubectl create -f -o yaml} as kube-apiserver does.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class KubeletTeamModeTest {
+
+    private static final String NODE = "kubelet-auth-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+    private static Path dir;
+    private static LocalCoxswain cluster;
+    private static Kubectl admin;
+    private static HttpClient kubeletHttp;
+    private static String kubelet;
+
+    @BeforeAll
+    static void up() throws Exception {
+        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "kubelet-team-");
+        cluster = LocalCoxswain.up(dir.resolve("data"), NODE, Duration.ofMinutes(5), true);
+        admin = new Kubectl(cluster.kubeconfig(), dir.resolve("admin"));
+        Kubectl.Result applied = withInput(admin, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: talker}
+                spec:
+                  containers:
+                  - {name: counter, image: coxswain/busybox:1, command: [sh, -c, 'i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.3; done']}
+                """, "apply", "-f", "-");
+        assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+        Kubectl.Result ready = admin.run(new String[]{"wait", "--for=condition=Ready", "pod/talker", "--timeout=90s"});
+        assertThat(ready.exitCode()).as(ready.stderr() + cluster.log()).isZero();
+        String port = admin.run(new String[]{"get", "node", NODE, "-o", "jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}"})
+                .stdout().strip();
+        kubelet = "https://127.0.0.1:" + port;
+        // trusting only the cluster CA: the all-in-one's kubelet serves a certificate the CA issued for 127.0.0.1
+        kubeletHttp = HttpClient.newBuilder().sslContext(TeamModeTest.trusting(cluster.data.resolve("pki/ca.crt")))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void kubectlLogsAndFollowStillWorkThroughTheSecuredKubelet() throws Exception {
+        Kubectl.Result logs = awaitLog("line-3");
+        assertThat(logs.stdout()).startsWith("line-0\n");
+        List<String> lines = admin.firstLines(4, Duration.ofSeconds(20), "logs", "-f", "talker", "--tail=1");
+        assertThat(lines).hasSize(4).allSatisfy(l -> assertThat(l).matches("line-\\d+"));
+        int first = Integer.parseInt(lines.get(0).substring(5));
+        assertThat(lines.get(3)).isEqualTo("line-" + (first + 3));
+        System.out.println("verified: kubectl logs and logs -f read the pod's log through the kubelet's HTTPS server; -f gave " + lines);
+    }
+
+    @Test
+    @Order(2)
+    void theKubeletsPortRefusesNobodyAndUsersRbacDoesNotAllowAndServesOnesItAllows() throws Exception {
+        HttpResponse<String> anonymous = kubelet("/containerLogs/default/talker/counter?tailLines=1", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).isEqualTo("Unauthorized");
+        assertThat(kubelet("/healthz", null).statusCode()).as("health stays open").isEqualTo(200);
+        assertThat(kubelet("/containerLogs/default/talker/counter", "not-a-token").statusCode()).isEqualTo(401);
+
+        String alice = token("alice");
+        HttpResponse<String> refused = kubelet("/containerLogs/default/talker/counter?tailLines=1", alice);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).isEqualTo("Forbidden (user=alice, verb=get, resource=nodes, subresource=proxy)");
+        HttpResponse<String> stats = kubelet("/stats/summary", alice);
+        assertThat(stats.body()).isEqualTo("Forbidden (user=alice, verb=get, resource=nodes, subresource=stats)");
+
+        String bob = token("bob");
+        Kubectl.Result bound = withInput(admin, """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: node-proxy-reader}
+                rules:
+                - {apiGroups: [""], resources: [nodes/proxy], verbs: [get]}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: bob-node-proxy-reader}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-proxy-reader}
+                subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}]
+                """, "apply", "-f", "-");
+        assertThat(bound.exitCode()).as(bound.stderr()).isZero();
+        HttpResponse<String> allowed = awaitStatus("/containerLogs/default/talker/counter?tailLines=1", bob, 200);
+        assertThat(allowed.body()).matches("line-\\d+\n");
+        System.out.println("verified: the kubelet's port answers 401 'Unauthorized' without credentials, 403 '" + refused.body()
+                + "' to alice, and 200 with the log to bob, bound to nodes/proxy");
+    }
+
+    @Test
+    @Order(3)
+    void tokenReviewAndSubjectAccessReviewAnswerKubectlAsKubeDoes() throws Exception {
+        Kubectl.Result review = withInput(admin, """
+                apiVersion: authentication.k8s.io/v1
+                kind: TokenReview
+                spec: {token: %s}
+                """.formatted(token("carol")), "create", "-f", "-", "-o", "yaml");
+        assertThat(review.exitCode()).as(review.stderr()).isZero();
+        assertThat(review.stdout()).contains("kind: TokenReview", "creationTimestamp: null", "authenticated: true", "username: carol",
+                "- system:authenticated", "- https://kubernetes.default.svc.cluster.local");
+        Kubectl.Result nobody = withInput(admin, """
+                apiVersion: authentication.k8s.io/v1
+                kind: TokenReview
+                spec: {token: not-a-token}
+                """, "create", "-f", "-", "-o", "yaml");
+        assertThat(nobody.stdout()).contains("status:\n  user: {}").doesNotContain("authenticated:");
+
+        Kubectl.Result access = withInput(admin, """
+                apiVersion: authorization.k8s.io/v1
+                kind: SubjectAccessReview
+                spec:
+                  user: %s
+                  resourceAttributes: {verb: get, resource: nodes, subresource: proxy, name: %s}
+                """.formatted("kube-apiserver-kubelet-client", NODE), "create", "-f", "-", "-o", "yaml");
+        assertThat(access.exitCode()).as(access.stderr()).isZero();
+        // YAML folds the long reason; unfolded it is RBAC's
+        assertThat(access.stdout().replaceAll("\n\\s+", " ")).contains("allowed: true", "reason: 'RBAC: allowed by ClusterRoleBinding "
+                + "\"kube-apiserver-kubelet-admin\" of ClusterRole \"system:kubelet-api-admin\" to User \"kube-apiserver-kubelet-client\"'");
+        Kubectl.Result denied = withInput(admin, """
+                apiVersion: authorization.k8s.io/v1
+                kind: SubjectAccessReview
+                spec:
+                  user: carol
+                  groups: [system:authenticated]
+                  resourceAttributes: {verb: get, resource: nodes, subresource: proxy, name: %s}
+                """.formatted(NODE), "create", "-f", "-", "-o", "yaml");
+        assertThat(denied.stdout()).contains("status:\n  allowed: false\n");
+        // a user who is not an auth delegator may not ask
+        Kubectl carol = new Kubectl(dir.resolve("carol.kubeconfig"), dir.resolve("carol"));
+        Kubectl.Result forbidden = withInput(carol, """
+                apiVersion: authentication.k8s.io/v1
+                kind: TokenReview
+                spec: {token: x}
+                """, "create", "-f", "-");
+        assertThat(forbidden.stderr()).contains("tokenreviews.authentication.k8s.io is forbidden: User \"carol\" cannot create resource "
+                + "\"tokenreviews\" in API group \"authentication.k8s.io\" at the cluster scope");
+        System.out.println("verified: kubectl create -f of a TokenReview and a SubjectAccessReview answer as kube-apiserver, "
+                + "and creating one needs RBAC:\n" + review.stdout() + access.stdout());
+    }
+
+    /** kubectl with {@code input} on its standard input. */
+    private static Kubectl.Result withInput(Kubectl kubectl, String input, String... args) throws Exception {
+        return kubectl.run(input, args);
+    }
+
+    /** A token user with no role, from {@code coxswain kubeconfig}, and the token it got, once the apiserver knows it. */
+    private static String token(String user) throws Exception {
+        Path config = dir.resolve(user + ".kubeconfig");
+        TeamModeTest.coxswain(dir, "kubeconfig", "--user", user, "--role", "none", "--data-dir", cluster.data.toString(),
+                "-o", config.toString());
+        Matcher m = Pattern.compile("token: (\\S+)").matcher(Files.readString(config));
+        assertThat(m.find()).isTrue();
+        // the apiserver reads the token file once a second; the kubelet would keep a refusal for 30 s
+        TeamModeTest.awaitSuccess(new Kubectl(config, dir.resolve(user)), "auth", "whoami");
+        return m.group(1);
+    }
+
+    private static HttpResponse<String> kubelet(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(kubelet + path)).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return kubeletHttp.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The kubelet caches a refusal for 30 s, as kube's does; a user bound before its first call is allowed at once. */
+    private static HttpResponse<String> awaitStatus(String path, String token, int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        HttpResponse<String> last;
+        do {
+            last = kubelet(path, token);
+            if (last.statusCode() == status) {
+                return last;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the kubelet kept answering " + last.statusCode() + ": " + last.body());
+    }
+
+    private static Kubectl.Result awaitLog(String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Kubectl.Result last;
+        do {
+            last = admin.run(new String[]{"logs", "talker"});
+            if (last.exitCode() == 0 && last.stdout().contains(text)) {
+                return last;
+            }
+            Thread.sleep(300);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("kubectl logs never showed " + text + ": " + last.stdout() + last.stderr());
+    }
+}
