@@ -96,13 +96,9 @@ public final class Json {
 
     /**
      * A response body as kube-apiserver writes one: the JSON, then a newline (its encoder is Go's json.Encoder).
-     * Written straight into the buffer that goes out, with no copy of a large list.
+     * Written straight into the buffer that goes out, with no copy of a large list; {@code pretty} indents by two
+     * spaces, as kube's pretty serializer does.
      */
-    public static Buffer body(JsonNode node) {
-        return body(node, false);
-    }
-
-    /** As {@link #body(JsonNode)}; {@code pretty} indents by two spaces, as kube's pretty serializer does. */
     public static Buffer body(JsonNode node, boolean pretty) {
         io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(512);
         try (java.io.OutputStream out = new io.netty.buffer.ByteBufOutputStream(buf)) {
