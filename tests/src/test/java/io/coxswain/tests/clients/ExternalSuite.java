@@ -132,20 +132,30 @@ public final class ExternalSuite {
                                                       Map<String, String> env, Path workDir, Duration timeout, Set<Integer> testsRan)
             throws IOException, InterruptedException {
         String mode = secure ? "team" : "plain";
-        Path target = io.coxswain.tests.SharedFiles.projectRoot().resolve("tests/target/" + client + "-client");
-        Files.createDirectories(target);
-        Path dir = Files.createTempDirectory(target, mode + "-");
-        String node = client + "-" + mode + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
-        Path xml = target.resolve(client + "-" + mode + ".xml");
+        Path xml = target(client).resolve(client + "-" + mode + ".xml");
         Result result;
-        try (io.coxswain.tests.cluster.LocalCoxswain cluster = io.coxswain.tests.cluster.LocalCoxswain.up(dir.resolve("data"), node,
-                Duration.ofMinutes(5), secure)) {
+        try (io.coxswain.tests.cluster.LocalCoxswain cluster = allInOne(client, secure)) {
             Map<String, String> all = new java.util.HashMap<>(env);
             all.put("KUBECONFIG", cluster.kubeconfig().toString());
             result = run(client + " client, " + mode + " mode", command.apply(xml), all, workDir, xml, timeout, testsRan);
         }
         System.out.println(result.summary());
         return result.dynamicTests();
+    }
+
+    /**
+     * An all-in-one of a client's own, started by {@code ./coxswain up} in plain or team mode, its data directory under
+     * {@code tests/target/<client>-client/} and its node named after the client and the mode.
+     */
+    public static io.coxswain.tests.cluster.LocalCoxswain allInOne(String client, boolean secure) throws IOException, InterruptedException {
+        String mode = secure ? "team" : "plain";
+        Path dir = Files.createTempDirectory(target(client), mode + "-");
+        String node = client + "-" + mode + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        return io.coxswain.tests.cluster.LocalCoxswain.up(dir.resolve("data"), node, Duration.ofMinutes(5), secure);
+    }
+
+    private static Path target(String client) throws IOException {
+        return Files.createDirectories(io.coxswain.tests.SharedFiles.projectRoot().resolve("tests/target/" + client + "-client"));
     }
 
     /** The cases of a JUnit XML report ({@code <testsuites>} or a single {@code <testsuite>}). */

@@ -27,14 +27,11 @@ import org.junit.jupiter.api.Timeout;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -84,11 +81,7 @@ class Fabric8AllInOneTest {
         @Timeout(value = 6, unit = TimeUnit.MINUTES)
         void start() throws Exception {
             String mode = secure ? "team" : "plain";
-            Path target = io.coxswain.tests.SharedFiles.projectRoot().resolve("tests/target/fabric8-client");
-            Files.createDirectories(target);
-            Path dir = Files.createTempDirectory(target, mode + "-");
-            cluster = LocalCoxswain.up(dir.resolve("data"), "f8-" + mode + "-" + UUID.randomUUID().toString().substring(0, 6),
-                    Duration.ofMinutes(5), secure);
+            cluster = ExternalSuite.allInOne("fabric8", secure);
             client = cluster.newClient();
             assertThat(client.getConfiguration().getMasterUrl()).startsWith(secure ? "https://" : "http://");
             ns = "f8-" + mode;
