@@ -182,8 +182,10 @@ class CronJobControllerTest {
         Instant third = tick("longrun");
         CronJob replaced = node.client.batch().v1().cronjobs().inNamespace("default").withName("longrun").waitUntilCondition(c -> {
             List<Job> js = jobsOf(c);
+            // the new Job can be listed before the status that names it as active is written: wait for both
             return js.size() == 1 && js.get(0).getMetadata().getName().equals(nameAt("longrun", third))
-                    && c.getStatus().getActive() != null && c.getStatus().getActive().size() == 1;
+                    && c.getStatus().getActive() != null && c.getStatus().getActive().size() == 1
+                    && c.getStatus().getActive().get(0).getName().equals(nameAt("longrun", third));
         }, 30, TimeUnit.SECONDS);
         assertThat(replaced.getStatus().getActive()).singleElement()
                 .satisfies(r -> assertThat(r.getName()).isEqualTo(nameAt("longrun", third)));
