@@ -110,11 +110,19 @@ test('409 Conflict for a stale resourceVersion: Operation cannot be fulfilled on
 
 test('409 Conflict for a stale deployment names the group: Operation cannot be fulfilled on deployments.apps "web2"', { timeout: 30_000 }, async () => {
   const created = await apps.createNamespacedDeployment({ namespace: ns.name, body: deployment('web2') });
-  const bump = structuredClone(deployment('web2'));
-  bump.metadata = { ...created.metadata };
-  bump.metadata.labels = { touched: 'once' };
-  await apps.replaceNamespacedDeployment({ namespace: ns.name, name: 'web2', body: bump });
-  const err = await apiError(apps.replaceNamespacedDeployment({ namespace: ns.name, name: 'web2', body: bump }));
+  // The deployment controller writes too (its revision annotation, its status): the first replace reads the latest
+  // and tries again on a conflict, as a client's retry-on-conflict does.
+  for (let attempt = 1; ; attempt++) {
+    const latest = await apps.readNamespacedDeployment({ namespace: ns.name, name: 'web2' });
+    latest.metadata.labels = { touched: 'once' };
+    const outcome = await apps.replaceNamespacedDeployment({ namespace: ns.name, name: 'web2', body: latest }).then(() => null, (e) => e);
+    if (outcome === null) break;
+    if (outcome.code !== 409 || attempt === 10) throw outcome;
+  }
+  // The resourceVersion of the creation, written over since: a stale write.
+  const stale = structuredClone(deployment('web2'));
+  stale.metadata = { ...created.metadata, labels: { touched: 'twice' } };
+  const err = await apiError(apps.replaceNamespacedDeployment({ namespace: ns.name, name: 'web2', body: stale }));
   assertStatus(err, {
     message:
       'Operation cannot be fulfilled on deployments.apps "web2": the object has been modified; please apply your changes to the latest version and try again',

@@ -84,6 +84,17 @@ public final class Kubeconfig {
                 quoted(user + "@" + name), quoted(user)) + userBlock;
     }
 
+    /**
+     * Writes {@code file} (0600) for the cluster admin: user system:admin in group system:masters, with a client
+     * certificate from the CA in {@code pkiDir}, also kept there as {@code admin.crt} and {@code admin.key} (0600).
+     */
+    public static Path writeAdmin(Path pkiDir, Path file, String server) throws IOException {
+        io.coxswain.apiserver.auth.Pki pki = io.coxswain.apiserver.auth.Pki.open(pkiDir);
+        io.coxswain.apiserver.auth.Pki.Issued admin = pki.issueClientFiles("admin", "system:admin", java.util.List.of("system:masters"));
+        return writePrivate(file, secure(server, pki.caPem(), "system:admin", Credential.certificate(admin.certificatePem(), admin.keyPem()),
+                "default"));
+    }
+
     /** Writes {@code text} as {@code file}, readable by its owner only. */
     public static Path writePrivate(Path file, String text) throws IOException {
         io.coxswain.apiserver.auth.Pki.writePrivate(file, text);

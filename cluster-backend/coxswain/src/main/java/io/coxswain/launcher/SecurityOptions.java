@@ -1,7 +1,6 @@
 package io.coxswain.launcher;
 
 import io.coxswain.apiserver.Kubeconfig;
-import io.coxswain.apiserver.auth.Pki;
 import io.coxswain.apiserver.auth.Security;
 import picocli.CommandLine.Option;
 
@@ -13,15 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Team mode's flags. It is on with {@code --secure}, and by default whenever {@code --listen} is not a loopback
- * address; {@code --no-secure} turns it off. The CA and certificates live in {@code <data-dir>/pki}, the tokens in
- * {@code <data-dir>/tokens.csv} and the audit log in {@code <data-dir>/audit.log} unless flags say otherwise.
+ * The apiserver's security flags. It always serves TLS from the CA in {@code <data-dir>/pki}, authenticates client
+ * certificates and bearer tokens ({@code <data-dir>/tokens.csv}), authorizes with RBAC and writes an audit log
+ * ({@code <data-dir>/audit.log}), on loopback too. Only {@code --insecure-loopback} keeps plain HTTP, with no
+ * authentication, and only on a loopback address.
  */
 final class SecurityOptions {
 
-    @Option(names = "--secure", negatable = true,
-            description = "team mode: TLS only, authentication, authorization, audit (default: on unless --listen is loopback)")
-    Boolean secure;
+    @Option(names = "--insecure-loopback",
+            description = "serve plain HTTP with no authentication: anyone on this machine is cluster-admin (loopback only; for measurements)")
+    boolean insecureLoopback;
+
+    /** What team mode was called before it became the default; still accepted, and changes nothing. */
+    @Option(names = "--secure", hidden = true, description = "no effect: the apiserver is always secure (see --insecure-loopback)")
+    boolean secure;
 
     @Option(names = "--tls-san", split = ",", description = "extra names and addresses for the serving certificate")
     List<String> tlsSans = new ArrayList<>();
@@ -32,15 +36,27 @@ final class SecurityOptions {
     @Option(names = "--audit-log-path", description = "one JSON line per mutating request (default <data-dir>/audit.log)")
     Path auditLog;
 
+    /**
+     * Whether the server is secured: always, unless {@code --insecure-loopback} asks otherwise for a loopback address,
+     * which it then warns about on standard error. An insecure non-loopback address is refused.
+     */
     boolean enabled(String host) {
-        if (secure != null) {
-            return secure;
-        }
-        try {
-            return !InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
+        if (!insecureLoopback) {
             return true;
         }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--insecure-loopback needs a loopback --listen address, not " + host + ": plain HTTP would let anyone who reaches it act as cluster-admin");
+        }
+        System.err.println("WARNING: --insecure-loopback: the API on " + host + " is plain HTTP with no authentication; "
+                + "every local user is cluster-admin. Leave the flag off to serve TLS with client certificates.");
+        return false;
     }
 
     static Path pkiDir(Path dataDir) {
@@ -53,17 +69,12 @@ final class SecurityOptions {
 
     /** Makes (or reuses) the CA and a serving certificate for {@code host} and the SANs asked for. */
     Security prepare(Path dataDir, String host) {
-        Pki pki = Pki.open(pkiDir(dataDir));
         List<String> sans = new ArrayList<>(tlsSans);
         if (!host.equals("0.0.0.0") && !host.equals("::") && !host.isEmpty()) {
             sans.add(host);
         }
-        pki.ensureServing(sans);
-        // kubelets are called with a certificate of the apiserver's own, made at each start, bound to system:kubelet-api-admin
-        Pki.Issued kubeletClient = pki.issueClient(io.coxswain.apiserver.rbac.BootstrapPolicy.KUBELET_CLIENT, List.of());
-        return new Security(pki.caFile(), pki.serverCertFile(), pki.serverKeyFile(),
-                tokenFile != null ? tokenFile : defaultTokenFile(dataDir), auditLog != null ? auditLog : dataDir.resolve("audit.log"),
-                kubeletClient);
+        return Security.fromPki(pkiDir(dataDir), sans, tokenFile != null ? tokenFile : defaultTokenFile(dataDir),
+                auditLog != null ? auditLog : dataDir.resolve("audit.log"));
     }
 
     /** The URL clients on this machine use: loopback when the server listens on every address. */
@@ -74,9 +85,6 @@ final class SecurityOptions {
 
     /** Writes {@code <data-dir>/kubeconfig} with an admin client certificate (group system:masters), 0600. */
     static Path writeAdminKubeconfig(Path dataDir, String server) throws IOException {
-        Pki pki = Pki.open(pkiDir(dataDir));
-        Pki.Issued admin = pki.issueClientFiles("admin", "system:admin", List.of("system:masters"));
-        return Kubeconfig.writePrivate(dataDir.resolve("kubeconfig"), Kubeconfig.secure(server, pki.caPem(), "system:admin",
-                Kubeconfig.Credential.certificate(admin.certificatePem(), admin.keyPem()), "default"));
+        return Kubeconfig.writeAdmin(pkiDir(dataDir), dataDir.resolve("kubeconfig"), server);
     }
 }

@@ -1,6 +1,7 @@
 package io.coxswain.apiserver.auth;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Team mode's settings for the apiserver: TLS from the cluster CA, bearer tokens and client certificates to
@@ -16,5 +17,17 @@ public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile,
 
     public Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog) {
         this(caFile, certFile, keyFile, tokenFile, auditLog, null);
+    }
+
+    /**
+     * TLS and authentication from the CA in {@code pkiDir} (made on first use): a serving certificate that covers
+     * {@code sans}, and a client certificate of the apiserver's own for calling kubelets, made at each start and bound
+     * to system:kubelet-api-admin.
+     */
+    public static Security fromPki(Path pkiDir, List<String> sans, Path tokenFile, Path auditLog) {
+        Pki pki = Pki.open(pkiDir);
+        pki.ensureServing(sans);
+        Pki.Issued kubeletClient = pki.issueClient(io.coxswain.apiserver.rbac.BootstrapPolicy.KUBELET_CLIENT, List.of());
+        return new Security(pki.caFile(), pki.serverCertFile(), pki.serverKeyFile(), tokenFile, auditLog, kubeletClient);
     }
 }
