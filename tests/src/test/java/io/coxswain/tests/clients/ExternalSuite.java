@@ -124,34 +124,32 @@ public final class ExternalSuite {
     }
 
     /**
-     * Runs a client's suite against an all-in-one of its own, started by {@code ./coxswain up} in plain mode or in team
-     * mode (TLS, the admin's client certificate, RBAC), with {@code KUBECONFIG} naming it; the report and the output go
-     * to {@code tests/target/<client>-client/}. {@code command} is given the report's path.
+     * Runs a client's suite against an all-in-one of its own, started by {@code ./coxswain up} (TLS, the admin's client
+     * certificate, RBAC), with {@code KUBECONFIG} naming the kubeconfig it wrote; the report and the output go to
+     * {@code tests/target/<client>-client/}. {@code command} is given the report's path.
      */
-    public static Stream<DynamicTest> againstAllInOne(String client, boolean secure, java.util.function.Function<Path, List<String>> command,
+    public static Stream<DynamicTest> againstAllInOne(String client, java.util.function.Function<Path, List<String>> command,
                                                       Map<String, String> env, Path workDir, Duration timeout, Set<Integer> testsRan)
             throws IOException, InterruptedException {
-        String mode = secure ? "team" : "plain";
-        Path xml = target(client).resolve(client + "-" + mode + ".xml");
+        Path xml = target(client).resolve(client + ".xml");
         Result result;
-        try (io.coxswain.tests.cluster.LocalCoxswain cluster = allInOne(client, secure)) {
+        try (io.coxswain.tests.cluster.LocalCoxswain cluster = allInOne(client)) {
             Map<String, String> all = new java.util.HashMap<>(env);
             all.put("KUBECONFIG", cluster.kubeconfig().toString());
-            result = run(client + " client, " + mode + " mode", command.apply(xml), all, workDir, xml, timeout, testsRan);
+            result = run(client + " client", command.apply(xml), all, workDir, xml, timeout, testsRan);
         }
         System.out.println(result.summary());
         return result.dynamicTests();
     }
 
     /**
-     * An all-in-one of a client's own, started by {@code ./coxswain up} in plain or team mode, its data directory under
-     * {@code tests/target/<client>-client/} and its node named after the client and the mode.
+     * An all-in-one of a client's own, started by {@code ./coxswain up}, its data directory under
+     * {@code tests/target/<client>-client/} and its node named after the client.
      */
-    public static io.coxswain.tests.cluster.LocalCoxswain allInOne(String client, boolean secure) throws IOException, InterruptedException {
-        String mode = secure ? "team" : "plain";
-        Path dir = Files.createTempDirectory(target(client), mode + "-");
-        String node = client + "-" + mode + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
-        return io.coxswain.tests.cluster.LocalCoxswain.up(dir.resolve("data"), node, Duration.ofMinutes(5), secure);
+    public static io.coxswain.tests.cluster.LocalCoxswain allInOne(String client) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory(target(client), "cluster-");
+        String node = client + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        return io.coxswain.tests.cluster.LocalCoxswain.up(dir.resolve("data"), node, Duration.ofMinutes(5));
     }
 
     private static Path target(String client) throws IOException {

@@ -44,47 +44,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * fabric8, the Java client that Coxswain's own components use, as its users use it, against an all-in-one started by
- * {@code ./coxswain up}: once in plain mode and once in team mode (TLS, the admin's client certificate, RBAC). CRUD,
+ * {@code ./coxswain up} (TLS, the admin's client certificate, RBAC). CRUD,
  * a watch from a resourceVersion, an informer's cache after many changes, a Deployment whose pod runs on Docker and
  * whose log is followed, server-side apply, and Status errors read from the exception.
  */
 class Fabric8AllInOneTest {
 
-    @Nested
-    class PlainMode extends Suite {
-        PlainMode() {
-            super(false);
-        }
-    }
-
-    @Nested
-    class TeamMode extends Suite {
-        TeamMode() {
-            super(true);
-        }
-    }
-
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    abstract static class Suite {
+    @Nested
+    class Suite {
 
-        private final boolean secure;
         private LocalCoxswain cluster;
         private KubernetesClient client;
         private String ns;
 
-        Suite(boolean secure) {
-            this.secure = secure;
-        }
-
         @BeforeAll
         @Timeout(value = 6, unit = TimeUnit.MINUTES)
         void start() throws Exception {
-            String mode = secure ? "team" : "plain";
-            cluster = ExternalSuite.allInOne("fabric8", secure);
+            cluster = ExternalSuite.allInOne("fabric8");
             client = cluster.newClient();
-            assertThat(client.getConfiguration().getMasterUrl()).startsWith(secure ? "https://" : "http://");
-            ns = "f8-" + mode;
+            assertThat(client.getConfiguration().getMasterUrl()).startsWith("https://");
+            ns = "f8";
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         }
 

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 /**
  * The official Kubernetes JavaScript client ({@code @kubernetes/client-node}, pinned in {@code tests/clients/node})
  * as its users use it: the suite of Node's own test runner in {@code tests/clients/node/suite} (list, watch, an
- * informer, server-side apply, Status errors) against an all-in-one started by {@code ./coxswain up}, once in plain
- * mode (HTTP) and once in team mode (TLS, the admin's client certificate, RBAC). The suite reads the cluster from
+ * informer, server-side apply, Status errors) against an all-in-one started by {@code ./coxswain up} (TLS, the admin's
+ * client certificate, RBAC). The suite reads the cluster from
  * {@code KUBECONFIG}. Each test case of its JUnit report is one dynamic test. {@code ./coxswain test} installs the
  * client ({@code npm ci} there).
  */
@@ -28,17 +28,7 @@ class JavaScriptClientTest {
 
     @TestFactory
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    Stream<DynamicTest> plainMode() throws Exception {
-        return nodeTest(false);
-    }
-
-    @TestFactory
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    Stream<DynamicTest> teamMode() throws Exception {
-        return nodeTest(true);
-    }
-
-    private static Stream<DynamicTest> nodeTest(boolean secure) throws Exception {
+    Stream<DynamicTest> suite() throws Exception {
         Path suite = SharedFiles.projectRoot().resolve("tests/clients/node");
         if (!Files.isDirectory(suite.resolve("node_modules/@kubernetes/client-node"))) {
             throw new AssertionError("the JavaScript client is not installed in " + suite
@@ -46,7 +36,7 @@ class JavaScriptClientTest {
         }
         // No --test-force-exit: on Node 20 it exits before the junit reporter's file is flushed. The suite closes
         // its own watches, informers and log streams instead, and ExternalSuite kills a runner that overstays.
-        return ExternalSuite.againstAllInOne("javascript", secure,
+        return ExternalSuite.againstAllInOne("javascript",
                 xml -> List.of("node", "--test", "--test-concurrency=1",
                         "--test-reporter=junit", "--test-reporter-destination=" + xml,
                         "--test-reporter=spec", "--test-reporter-destination=stdout",

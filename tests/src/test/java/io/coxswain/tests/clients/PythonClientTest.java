@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * The official Kubernetes Python client (Debian's python3-kubernetes) as its users use it: the pytest suite in
- * {@code tests/clients/python} against an all-in-one started by {@code ./coxswain up}, once in plain mode (HTTP) and
- * once in team mode (TLS, the admin's client certificate, RBAC). Each pytest case is one dynamic test.
+ * {@code tests/clients/python} against an all-in-one started by {@code ./coxswain up} (TLS, the admin's client
+ * certificate, RBAC). Each pytest case is one dynamic test.
  */
 class PythonClientTest {
 
@@ -23,19 +23,9 @@ class PythonClientTest {
 
     @TestFactory
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
-    Stream<DynamicTest> plainMode() throws Exception {
-        return pytest(false);
-    }
-
-    @TestFactory
-    @Timeout(value = 20, unit = TimeUnit.MINUTES)
-    Stream<DynamicTest> teamMode() throws Exception {
-        return pytest(true);
-    }
-
-    private static Stream<DynamicTest> pytest(boolean secure) throws Exception {
+    Stream<DynamicTest> suite() throws Exception {
         // /usr/bin/python3: Debian's, which has python3-kubernetes; another python3 may come first on PATH
-        return ExternalSuite.againstAllInOne("python", secure,
+        return ExternalSuite.againstAllInOne("python",
                 xml -> List.of("/usr/bin/python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/clients/python",
                         "--junitxml=" + xml),
                 Map.of("PYTHONDONTWRITEBYTECODE", "1"), SharedFiles.projectRoot(), PYTEST_TIMEOUT,

@@ -27,30 +27,23 @@ public final class LocalCoxswain implements AutoCloseable {
     public final Path data;
     public final String listen;
     public final String nodeName;
-    /** Team mode: TLS from the data directory's CA, the admin's client certificate in the kubeconfig, RBAC. */
-    public final boolean secure;
     private final Map<String, String> env;
 
-    private LocalCoxswain(Path data, String listen, String nodeName, boolean secure) {
+    private LocalCoxswain(Path data, String listen, String nodeName) {
         this.data = data;
         this.listen = listen;
         this.nodeName = nodeName;
-        this.secure = secure;
         this.env = Map.of("COXSWAIN_DATA", data.toString(), "COXSWAIN_LISTEN", listen,
-                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " --kubelet-port 0" + (secure ? " --secure" : ""));
+                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " --kubelet-port 0");
     }
 
     /**
      * Runs {@code ./coxswain up} (which starts a Docker engine only when none answers) and checks what it printed: the
-     * API ready, the kubelet ready on Docker, the kubeconfig written. On failure it runs {@code down} and throws.
+     * API ready, the kubelet ready on Docker, the kubeconfig written. On failure it runs {@code down} and throws. As
+     * every all-in-one, it serves TLS, takes the admin's client certificate from the kubeconfig, and authorizes with RBAC.
      */
     public static LocalCoxswain up(Path data, String nodeName, Duration timeout) throws IOException, InterruptedException {
-        return up(data, nodeName, timeout, false);
-    }
-
-    /** As {@link #up(Path, String, Duration)}, in team mode when {@code secure} (all-in-one {@code --secure}). */
-    public static LocalCoxswain up(Path data, String nodeName, Duration timeout, boolean secure) throws IOException, InterruptedException {
-        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName, secure);
+        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName);
         String out = coxswain.script("up", timeout);
         if (!out.contains("kubelet: node " + nodeName + " is ready on Docker") || !Files.isRegularFile(coxswain.kubeconfig())) {
             String log = coxswain.log();
@@ -65,7 +58,7 @@ public final class LocalCoxswain implements AutoCloseable {
     }
 
     public String server() {
-        return (secure ? "https://" : "http://") + listen;
+        return "https://" + listen;
     }
 
     /** A fabric8 client of this cluster as its admin (the kubeconfig {@code up} wrote), for what another tool does meanwhile. */

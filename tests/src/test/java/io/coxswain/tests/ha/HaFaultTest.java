@@ -65,8 +65,8 @@ class HaFaultTest {
         dir = Files.createTempDirectory("ha-fault-");
         plane = HaControlPlane.start(dir);
         // two hollow nodes whose kubelet is given both apiservers, the first one first
-        hollow = JarProcess.start(dir, "kubelet-hollow", "hollow nodes", "kubelet", "--runtime", "hollow", "--nodes", "2",
-                "--node-name-prefix", "ha", "--node-status-update-frequency", "1", "--server", plane.servers());
+        hollow = JarProcess.start(dir, "kubelet-hollow", "hollow nodes", concat(new String[]{"kubelet", "--runtime", "hollow",
+                "--nodes", "2", "--node-name-prefix", "ha", "--node-status-update-frequency", "1"}, plane.componentArgs()));
         System.out.println("HA control plane: etcd " + plane.etcd.endpoints() + ", apiservers " + plane.urls);
     }
 
@@ -146,7 +146,7 @@ class HaFaultTest {
                 System.out.println("verified: the failover client's requests go to apiserver-1");
 
                 // kubectl, given the other URL
-                Process kubectl = new ProcessBuilder("kubectl", "--server=" + plane.urls.get(1), "get", "configmaps", "-n", ns,
+                Process kubectl = new ProcessBuilder("kubectl", "--kubeconfig=" + plane.kubeconfig(), "--server=" + plane.urls.get(1), "get", "configmaps", "-n", ns,
                         "--no-headers", "-o", "name").redirectErrorStream(true).start();
                 kubectl.getOutputStream().close();
                 String out = new String(kubectl.getInputStream().readAllBytes());
@@ -182,9 +182,9 @@ class HaFaultTest {
         try (KubernetesClient client = plane.failoverClient()) {
             for (int i = 0; i < 2; i++) {
                 managers.add(JarProcess.start(dir, "controller-manager-" + i, "is waiting for the lease",
-                        concat(new String[]{"controller-manager", "--server", plane.servers()}, timing)));
+                        concat(concat(new String[]{"controller-manager"}, plane.componentArgs()), timing)));
                 schedulers.add(JarProcess.start(dir, "scheduler-" + i, "is waiting for the lease",
-                        concat(new String[]{"scheduler", "--server", plane.servers()}, timing)));
+                        concat(concat(new String[]{"scheduler"}, plane.componentArgs()), timing)));
             }
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
             Set<String> created = ConcurrentHashMap.newKeySet();

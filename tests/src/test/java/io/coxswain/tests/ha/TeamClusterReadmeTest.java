@@ -51,11 +51,11 @@ class TeamClusterReadmeTest {
             handle.onExit().get(20, TimeUnit.SECONDS);
             Files.delete(team.resolve("apiserver-7443.pid")); // it is gone: the Stop block must not signal a PID it no longer owns
             Path kubeletLog = team.resolve("kubelet.log");
-            awaitTrue(() -> read(kubeletLog).contains("apiserver failover: http://127.0.0.1:7443 is unreachable; now using http://127.0.0.1:7444"),
+            awaitTrue(() -> read(kubeletLog).contains("apiserver failover: https://127.0.0.1:7443 is unreachable; now using https://127.0.0.1:7444"),
                     Duration.ofSeconds(60), "the kubelet to fail over to 7444");
             System.out.printf("team cluster: the kubelet failed over %d ms after the apiserver on 7443 was killed%n",
                     (System.nanoTime() - killedAt) / 1_000_000);
-            String other = bash("kubectl-7444", "kubectl --kubeconfig \"$TEAM/kubeconfig\" --server http://127.0.0.1:7444 get pods", Duration.ofMinutes(1));
+            String other = bash("kubectl-7444", "kubectl --kubeconfig \"$TEAM/kubeconfig\" --server https://127.0.0.1:7444 get pods", Duration.ofMinutes(1));
             assertThat(other).containsPattern("hello-pod\\s+1/1\\s+Running");
             System.out.println("verified: the README's Team cluster blocks start a 3-member etcd, 2-apiserver, leader-elected control plane that runs a pod");
             System.out.println("verified: after kill -9 of the apiserver on 7443 the kubelet uses 7444, and kubectl --server 7444 answers");

@@ -25,17 +25,19 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The kubelet's own API in team mode, with {@code ./coxswain up} in team mode (all-in-one {@code --secure}), real kubectl
- * and Docker: {@code kubectl logs} and {@code -f} still work, now over HTTPS with the apiserver's client certificate; a
+ * {@code ./coxswain up} as a new user runs it, with no flag, on a machine with more than one account: another local
+ * user (nobody, through runuser) gets no data from plain HTTP on the API's port, 401 over TLS without credentials,
+ * and cannot read the kubeconfig or the keys, which only the owner can. The kubelet's own API, with real kubectl and
+ * Docker: {@code kubectl logs} and {@code -f} still work, now over HTTPS with the apiserver's client certificate; a
  * request straight to the kubelet's port without credentials is 401, with the token of a user RBAC does not allow
  * {@code nodes/proxy} 403 in the kubelet's words, with one it allows 200; and the TokenReview and SubjectAccessReview
  * the kubelet asks answer {@code kubectl create -f -o yaml} as kube-apiserver does.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class KubeletTeamModeTest {
+class SecureByDefaultTest {
 
-    private static final String NODE = "kubelet-auth-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+    private static final String NODE = "secure-default-" + java.util.UUID.randomUUID().toString().substring(0, 6);
     private static Path dir;
     private static LocalCoxswain cluster;
     private static Kubectl admin;
@@ -44,8 +46,10 @@ class KubeletTeamModeTest {
 
     @BeforeAll
     static void up() throws Exception {
-        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "kubelet-team-");
-        cluster = LocalCoxswain.up(dir.resolve("data"), NODE, Duration.ofMinutes(5), true);
+        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "secure-default-");
+        // others may walk to the data directory, as to a home directory: only the files' own modes keep them out
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        cluster = LocalCoxswain.up(dir.resolve("data"), NODE, Duration.ofMinutes(5));
         admin = new Kubectl(cluster.kubeconfig(), dir.resolve("admin"));
         Kubectl.Result applied = withInput(admin, """
                 apiVersion: v1
@@ -71,6 +75,55 @@ class KubeletTeamModeTest {
         if (cluster != null) {
             cluster.close();
         }
+    }
+
+    @Test
+    @Order(0)
+    void anotherLocalUserGetsNoDataWithoutCredentialsAndCannotReadTheKubeconfigOrTheKeys() throws Exception {
+        assertThat(cluster.server()).startsWith("https://127.0.0.1:");
+        assertThat(Files.readString(cluster.kubeconfig())).contains("server: " + cluster.server(), "client-certificate-data:")
+                .doesNotContain("insecure-skip-tls-verify");
+        String port = cluster.listen.substring(cluster.listen.lastIndexOf(':') + 1);
+        // plain curl, as the issue tried it: the port speaks only TLS, so nothing of the API comes back
+        Shell plain = asNobody("curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + port + "/api");
+        assertThat(plain.exit()).as(plain.toString()).isNotZero();
+        assertThat(plain.out()).doesNotContain("APIVersions").doesNotContain("serverAddressByClientCIDRs");
+        // over TLS (trusting anything, as curl -k does) with no credentials: 401, and a POST creates nothing
+        Shell discovery = asNobody("curl", "-sk", "--max-time", "10", "-w", "\n%{http_code}", "https://127.0.0.1:" + port + "/api");
+        assertThat(discovery.out()).endsWith("\n401").contains("\"reason\": \"Unauthorized\"").doesNotContain("APIVersions");
+        Shell create = asNobody("curl", "-sk", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                "-H", "Content-Type: application/json", "-d", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"intruder\"}}",
+                "https://127.0.0.1:" + port + "/api/v1/namespaces");
+        assertThat(create.out()).isEqualTo("401");
+        assertThat(admin.run(new String[]{"get", "namespace", "intruder"}).stderr()).contains("NotFound");
+        // the files: 0600, in a data directory others may list
+        assertThat(asNobody("ls", cluster.data.toString()).out()).contains("kubeconfig");
+        for (Path secret : List.of(cluster.kubeconfig(), cluster.data.resolve("pki/ca.key"), cluster.data.resolve("pki/admin.key"),
+                cluster.data.resolve("pki/server.key"))) {
+            assertThat(Files.exists(secret)).as(secret + " exists").isTrue();
+            Shell read = asNobody("cat", secret.toString());
+            assertThat(read.exit()).as("nobody reads " + secret).isNotZero();
+            assertThat(read.out()).contains("Permission denied").doesNotContain("PRIVATE KEY").doesNotContain("client-key-data");
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cluster.kubeconfig())))
+                .isEqualTo("rw-------");
+        System.out.println("verified: after ./coxswain up, user nobody gets no data from plain http://127.0.0.1:" + port
+                + "/api (curl exit " + plain.exit() + "), 401 over TLS for /api and for a POST of a Namespace, and Permission denied"
+                + " for the kubeconfig, pki/ca.key, pki/admin.key and pki/server.key");
+    }
+
+    /** What a command printed (standard output and error) and its exit code. */
+    private record Shell(int exit, String out) {
+    }
+
+    /** {@code command} as user nobody, through runuser (this suite runs as root, as ./coxswain test does). */
+    private static Shell asNobody(String... command) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("runuser", "-u", "nobody", "--"));
+        all.addAll(List.of(command));
+        Process p = new ProcessBuilder(all).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Shell(p.exitValue(), out);
     }
 
     @Test
