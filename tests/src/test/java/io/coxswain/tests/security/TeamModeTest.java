@@ -55,11 +55,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Team mode end to end, with the built jar as a user runs it: {@code coxswain apiserver --secure} makes its CA and
+ * Team mode end to end, with the built jar as a user runs it: {@code coxswain apiserver}, secure with no flag, makes its CA and
  * serving certificate (0600, reused on restart), refuses requests without credentials (401), takes tokens that
  * {@code coxswain kubeconfig} appends while it runs and client certificates from its CA, keeps a kubelet to its own
  * Node, Lease and pods (403 otherwise), audits every mutation, and the language server connects through a token
- * kubeconfig. The exact 403 message of kube-apiserver is checked in process with an authorizer that refuses.
+ * kubeconfig. The exact 403 message of kube-apiserver is checked in process with an authorizer that refuses. Only
+ * {@code --insecure-loopback} serves plain HTTP, with a warning, and never off loopback.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -78,10 +79,10 @@ class TeamModeTest {
             old.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
         }
         data = dir.resolve("data");
-        server = ApiServerProcess.start(dir, "--secure", "--data-dir", data.toString(), "--tls-san", "team.example.com,10.1.2.3");
+        server = ApiServerProcess.start(dir, "--data-dir", data.toString(), "--tls-san", "team.example.com,10.1.2.3");
         assertThat(server.url()).startsWith("https://127.0.0.1:");
         admin = new Kubectl(data.resolve("kubeconfig"), dir.resolve("admin"));
-        System.out.println("verified: coxswain apiserver --secure serves " + server.url() + " and wrote the admin kubeconfig "
+        System.out.println("verified: coxswain apiserver with no flag serves " + server.url() + " and wrote the admin kubeconfig "
                 + data.resolve("kubeconfig"));
     }
 
@@ -338,7 +339,7 @@ class TeamModeTest {
         String ca = Files.readString(data.resolve("pki/ca.crt"));
         String serving = Files.readString(data.resolve("pki/server.crt"));
         server.close();
-        server = ApiServerProcess.start(dir.resolve("second"), "--secure", "--data-dir", data.toString(), "--tls-san",
+        server = ApiServerProcess.start(dir.resolve("second"), "--data-dir", data.toString(), "--tls-san",
                 "team.example.com,10.1.2.3");
         assertThat(Files.readString(data.resolve("pki/ca.crt"))).isEqualTo(ca);
         assertThat(Files.readString(data.resolve("pki/server.crt"))).isEqualTo(serving);
@@ -415,6 +416,39 @@ class TeamModeTest {
             return e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage();
         }
         throw new AssertionError("the request was not refused");
+    }
+
+    @Test
+    @Order(10)
+    void onlyInsecureLoopbackServesPlainHttpWithAWarningAndNeverOffLoopback() throws Exception {
+        Path insecure = dir.resolve("insecure");
+        Files.createDirectories(insecure);
+        // off loopback: refused before anything listens
+        Process refused = new ProcessBuilder(java(), "-jar", ApiServerProcess.jar().toString(), "apiserver", "--insecure-loopback",
+                "--listen", "0.0.0.0:0", "--data-dir", insecure.resolve("data").toString()).redirectErrorStream(true).start();
+        String refusal = new String(refused.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused.exitValue()).as(refusal).isEqualTo(2);
+        assertThat(refusal).contains("--insecure-loopback needs a loopback --listen address, not 0.0.0.0");
+        // on loopback: plain HTTP, said loudly
+        Path log = insecure.resolve("apiserver.log");
+        Process plain = new ProcessBuilder(java(), "-jar", ApiServerProcess.jar().toString(), "apiserver", "--insecure-loopback",
+                "--listen", "127.0.0.1:0", "--data-dir", insecure.resolve("data").toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("apiserver listening on") && plain.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            String printed = Files.readString(log);
+            assertThat(printed).contains("WARNING: --insecure-loopback: the API on 127.0.0.1 is plain HTTP with no authentication")
+                    .containsPattern("apiserver listening on http://127\\.0\\.0\\.1:\\d+");
+            System.out.println("verified: --insecure-loopback is refused off loopback (exit 2: " + refusal.lines().findFirst().orElse("")
+                    + ") and on loopback serves plain HTTP after: " + printed.lines().filter(l -> l.startsWith("WARNING")).findFirst().orElse(""));
+        } finally {
+            plain.destroy();
+            plain.waitFor(20, TimeUnit.SECONDS);
+        }
     }
 
     private static KubernetesClient client(Path kubeconfig) {
