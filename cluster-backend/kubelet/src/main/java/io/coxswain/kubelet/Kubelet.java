@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,7 @@ public final class Kubelet implements AutoCloseable {
     private final KubeletOptions options;
     private final ContainerRuntime runtime;
     private final Vertx vertx;
-    private final Map<String, Pod> pods = new ConcurrentHashMap<>();
+    private static final String BY_UID = "uid";
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, DaemonThreads.named("kubelet-timer"));
     private final ScheduledExecutorService probeTimer = Executors.newScheduledThreadPool(4, DaemonThreads.named("kubelet-probe"));
     private final EventRecorder events;
@@ -59,7 +58,7 @@ public final class Kubelet implements AutoCloseable {
         this.events = new EventRecorder(client, "kubelet", options.nodeName());
         this.node = new NodeAgent(client, new NodeAgent.NodeInfo(options.nodeName(), options.nodeIp(), options.cpuMillis(),
                 options.memoryBytes(), options.maxPods(), port, options.labels(), runtime.version(), options.leaseDuration()));
-        this.syncer = new PodSyncer(options, runtime, client, pods::get, this::services, events, probeTimer);
+        this.syncer = new PodSyncer(options, runtime, client, this::pod, this::services, events, probeTimer);
     }
 
     /** Prepares the runtime, serves logs (plain HTTP, to anyone), registers the node, and starts running its pods. */
@@ -105,26 +104,24 @@ public final class Kubelet implements AutoCloseable {
             LOG.warn("could not list the containers of node {}: {}", options.nodeName(), e.toString());
         }
         podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", options.nodeName()).runnableInformer(60_000);
+        // syncs read the informer's cache, which is complete once it has started; handlers run later, on their own thread
+        podInformer.addIndexers(Map.of(BY_UID, p -> List.of(p.getMetadata().getUid())));
         podInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
-                pods.put(pod.getMetadata().getUid(), pod);
                 syncer.workers().enqueue(pod.getMetadata().getUid());
             }
 
             @Override
             public void onUpdate(Pod old, Pod pod) {
-                if (statusOnly(old, pod)) {
-                    // most often the kubelet's own report: the sync that sent it knew all of it
-                    pods.put(pod.getMetadata().getUid(), pod);
-                } else {
+                // a status-only change is most often the kubelet's own report: the sync that sent it knew all of it
+                if (!statusOnly(old, pod)) {
                     onAdd(pod);
                 }
             }
 
             @Override
             public void onDelete(Pod pod, boolean unknownFinalState) {
-                pods.remove(pod.getMetadata().getUid());
                 syncer.workers().enqueue(pod.getMetadata().getUid());
             }
         });
@@ -154,6 +151,20 @@ public final class Kubelet implements AutoCloseable {
         return new ObjectMetaBuilder(pod.getMetadata()).withResourceVersion(null).withManagedFields().build();
     }
 
+    /**
+     * The latest pod of this node with this uid from the informer's cache, or null once it is gone from the API. Not a
+     * map the event handlers fill: they run after the cache has the pod, so a relist at start would take a pod whose
+     * add was not handled yet for a deleted one, and tear down the containers it should adopt.
+     */
+    private Pod pod(String uid) {
+        SharedIndexInformer<Pod> informer = podInformer;
+        if (informer == null) {
+            return null;
+        }
+        List<Pod> found = informer.getIndexer().byIndex(BY_UID, uid);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
     private List<Service> services() {
         return serviceInformer == null ? List.of() : serviceInformer.getStore().list();
     }
@@ -168,7 +179,7 @@ public final class Kubelet implements AutoCloseable {
             byPod.forEach((uid, containers) -> fingerprints.put(uid, containers.toString()));
             Set<String> changed = new HashSet<>();
             fingerprints.forEach((uid, f) -> {
-                if (!f.equals(lastFingerprints.get(uid)) || !pods.containsKey(uid)) {
+                if (!f.equals(lastFingerprints.get(uid)) || pod(uid) == null) {
                     changed.add(uid);
                 }
             });
