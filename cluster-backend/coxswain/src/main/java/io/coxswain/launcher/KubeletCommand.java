@@ -29,6 +29,17 @@ final class KubeletCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node = new NodeOptions();
 
+    @Option(names = "--tls-cert-file", description = "the kubelet's serving certificate (PEM), as kube's kubelet takes it "
+            + "(default: one from a CA of its own in <root-dir>/pki)")
+    Path tlsCertFile;
+
+    @Option(names = "--tls-private-key-file", description = "the key of --tls-cert-file (PEM)")
+    Path tlsKeyFile;
+
+    @Option(names = "--client-ca-file", description = "the CA whose client certificates the kubelet's server takes (default: "
+            + "the kubeconfig's certificate authority)")
+    Path clientCaFile;
+
     @Option(names = "--runtime", defaultValue = "docker", description = "docker, or hollow: simulated nodes without containers (default ${DEFAULT-VALUE})")
     String runtime;
 
@@ -57,7 +68,7 @@ final class KubeletCommand implements Callable<Integer> {
         }
         Vertx vertx = Vertx.vertx();
         Kubelet kubelet = NodeAgents.dockerKubelet(vertx, client, node, rootDir,
-                KubeletServing.forClient(client.getConfiguration(), rootDir, node));
+                KubeletServing.forClient(client.getConfiguration(), rootDir, node, servingFiles(), clientCaFile));
         System.out.println("kubelet " + kubelet.nodeName() + " is running against " + server.describe());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kubelet.close();
@@ -66,5 +77,14 @@ final class KubeletCommand implements Callable<Integer> {
         }, "kubelet-shutdown"));
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    /** The serving certificate and key the flags name, both or neither. */
+    private KubeletServing.ServingFiles servingFiles() {
+        if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--tls-cert-file and --tls-private-key-file go together");
+        }
+        return tlsCertFile == null ? null : new KubeletServing.ServingFiles(tlsCertFile, tlsKeyFile);
     }
 }

@@ -32,17 +32,29 @@ record KubeletServing(PemKeyCertOptions serving, String clientCa) {
         return new KubeletServing(options(pki.issueServing(node.nodeName(), sans(node))), pki.caPem());
     }
 
+    /** A serving certificate and its key, PEM files ({@code --tls-cert-file}, {@code --tls-private-key-file}). */
+    record ServingFiles(Path certificate, Path key) {
+    }
+
     /**
-     * A standalone kubelet given a kubeconfig: as kube's kubelet without {@code --tls-cert-file}, a certificate from a CA
-     * of its own in {@code <root-dir>/pki} (the apiserver does not verify it), and the client CA from the kubeconfig's
-     * {@code certificate-authority(-data)}. Plain when the apiserver is.
+     * A standalone kubelet given a kubeconfig: the serving certificate of {@code serving}, or, as kube's kubelet without
+     * {@code --tls-cert-file}, one from a CA of its own in {@code <root-dir>/pki} (the apiserver does not verify it); the
+     * client CA of {@code clientCaFile}, or else the kubeconfig's {@code certificate-authority(-data)}. Plain when the
+     * apiserver is.
      */
-    static KubeletServing forClient(Config config, Path rootDir, NodeOptions node) {
+    static KubeletServing forClient(Config config, Path rootDir, NodeOptions node, ServingFiles serving, Path clientCaFile) {
         if (config.getMasterUrl() == null || !config.getMasterUrl().startsWith("https://")) {
             return PLAIN;
         }
-        Pki own = Pki.open(rootDir.resolve("pki"));
-        return new KubeletServing(options(own.issueServing(node.nodeName(), sans(node))), clientCa(config));
+        try {
+            PemKeyCertOptions certificate = serving != null
+                    ? new PemKeyCertOptions().addCertValue(Buffer.buffer(Files.readString(serving.certificate())))
+                    .addKeyValue(Buffer.buffer(Files.readString(serving.key())))
+                    : options(Pki.open(rootDir.resolve("pki")).issueServing(node.nodeName(), sans(node)));
+            return new KubeletServing(certificate, clientCaFile != null ? Files.readString(clientCaFile) : clientCa(config));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String clientCa(Config config) {

@@ -226,6 +226,53 @@ class SecureByDefaultTest {
                 + "and creating one needs RBAC:\n" + review.stdout() + access.stdout());
     }
 
+    @Test
+    @Order(4)
+    void aStandaloneKubeletServesTheCertificateOfTlsCertFile() throws Exception {
+        // a serving certificate from a CA that is not the cluster's, as an operator's own PKI would issue it
+        io.coxswain.apiserver.auth.Pki own = io.coxswain.apiserver.auth.Pki.open(dir.resolve("operator-ca"));
+        io.coxswain.apiserver.auth.Pki.Issued serving = own.issueServing("standalone", List.of("127.0.0.1"));
+        Path crt = Files.writeString(dir.resolve("standalone.crt"), serving.certificatePem());
+        Path key = io.coxswain.apiserver.Kubeconfig.writePrivate(dir.resolve("standalone.key"), serving.keyPem());
+        String node = NODE + "-b";
+        Path nodeConfig = dir.resolve("standalone.kubeconfig");
+        TeamModeTest.coxswain(dir, "kubeconfig", "--data-dir", cluster.data.toString(), "--node", node, "-o", nodeConfig.toString());
+        int port = LocalCoxswain.freePort();
+        Path log = dir.resolve("standalone-kubelet.log");
+        Process kubeletProcess = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                io.coxswain.tests.cluster.ApiServerProcess.jar().toString(), "kubelet", "--kubeconfig", nodeConfig.toString(),
+                "--node-name", node, "--kubelet-port", String.valueOf(port), "--root-dir", dir.resolve("standalone-root").toString(),
+                "--tls-cert-file", crt.toString(), "--tls-private-key-file", key.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("is running against") && kubeletProcess.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(log)).contains("kubelet " + node + " is running against");
+            // trusting only the operator's CA, with the host name checked: the kubelet serves the given certificate
+            HttpClient operator = HttpClient.newBuilder().sslContext(TeamModeTest.trusting(dir.resolve("operator-ca/ca.crt")))
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            String base = "https://127.0.0.1:" + port;
+            assertThat(operator.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+            HttpResponse<String> anonymous = operator.send(HttpRequest.newBuilder(URI.create(base + "/containerLogs/default/talker/counter"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            // and the cluster CA alone does not vouch for it
+            HttpClient cluster = HttpClient.newBuilder().sslContext(TeamModeTest.trusting(SecureByDefaultTest.cluster.data.resolve("pki/ca.crt")))
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cluster.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+            System.out.println("verified: a standalone kubelet with --tls-cert-file/--tls-private-key-file serves that certificate "
+                    + "(trusted through its own CA only) and refuses an anonymous log read with 401");
+        } finally {
+            kubeletProcess.destroy();
+            kubeletProcess.waitFor(30, TimeUnit.SECONDS);
+            admin.run(new String[]{"delete", "node", node, "--wait=false"});
+        }
+    }
+
     /** kubectl with {@code input} on its standard input. */
     private static Kubectl.Result withInput(Kubectl kubectl, String input, String... args) throws Exception {
         return kubectl.run(input, args);
