@@ -39,7 +39,7 @@ class WatchSemanticsTest {
     @BeforeAll
     static void start() throws IOException {
         cluster = TestCluster.embedded(dir, ApiServerOptions.defaults().withBookmarkMillis(200));
-        api = new RawApi(cluster.url());
+        api = new RawApi(cluster.http());
     }
 
     @AfterAll
