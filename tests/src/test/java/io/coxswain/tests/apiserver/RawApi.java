@@ -210,7 +210,12 @@ final class RawApi {
 
         /** The HTTP status of the watch response. */
         int status() throws Exception {
-            return status.get(10, TimeUnit.SECONDS);
+            return status(10);
+        }
+
+        /** The HTTP status, waited for up to {@code seconds}: behind a thousand TLS handshakes it can take longer than 10 s. */
+        int status(int seconds) throws Exception {
+            return status.get(seconds, TimeUnit.SECONDS);
         }
 
         /** The next event, or an assertion failure after {@code seconds}. */
