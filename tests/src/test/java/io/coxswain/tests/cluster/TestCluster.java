@@ -92,6 +92,15 @@ public final class TestCluster implements AutoCloseable {
         return http;
     }
 
+    /**
+     * A kubelet's kubeconfig for {@code node}, as {@code coxswain kubeconfig --node NODE --client-certificate} writes it:
+     * user system:node:NODE in group system:nodes, a client certificate from the cluster CA. It names the current port,
+     * so it is written again after a {@link #restart()}.
+     */
+    public Path nodeKubeconfig(String node) throws IOException {
+        return http.asUser(pki(), "system:node:" + node, List.of("system:nodes"), dataDir.resolve("node-" + node + ".kubeconfig")).kubeconfig();
+    }
+
     /** The cluster CA, to issue other users' client certificates and serving certificates (a kubelet's). */
     public Pki pki() {
         return Pki.open(pkiDir());
