@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coxswain.tests.cluster.AdminHttp;
 import io.coxswain.tests.cluster.ApiServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +60,8 @@ class AbuseTest {
     private static final String NS = "/api/v1/namespaces/default/";
     private static final String CONFIGMAPS = NS + "configmaps";
     private static final int SLOW_CLIENT_SECONDS = 2;
+    /** Vert.x's default TLS handshake timeout, which the apiserver leaves as it is: it cuts a connection that never completes a handshake. */
+    private static final int TLS_HANDSHAKE_SECONDS = 10;
     private static final int WATCH_FLOOD = 10_000;
     /** The server's default cap (ApiServerOptions.DEFAULT_MAX_WATCHES_PER_CLIENT), which this test leaves as it is. */
     private static final int WATCH_CAP = 2_000;
@@ -70,17 +73,21 @@ class AbuseTest {
     private ApiServerProcess slowServer;
     private RawHttp raw;
     private HttpClient http;
+    private HttpClient slowHttp;
+    private Path workDir;
     private JsonNode seedConfig;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
+        workDir = dir;
         System.out.println("AbuseTest fuzz seed: " + seed + " (replay with -Dcoxswain.fuzz.seed=" + seed + ")");
         server = ApiServerProcess.start(dir.resolve("main"), "--store", "embedded", "--data-dir", dir.resolve("main").toString());
         // A second server that gives slow clients 2 s instead of 60, so the slowloris cases take seconds.
         slowServer = ApiServerProcess.start(dir.resolve("slow"), "--store", "embedded", "--data-dir", dir.resolve("slow").toString(),
                 "--slow-client-timeout", Integer.toString(SLOW_CLIENT_SECONDS));
-        raw = new RawHttp(server.url());
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        raw = new RawHttp(server.http());
+        http = server.http().http();
+        slowHttp = slowServer.http().http(); // the slow server has a CA and an admin of its own
         HttpResponse<String> created = send("POST", server.url() + CONFIGMAPS, "application/json",
                 "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"seed-config\"},\"data\":{\"k\":\"v\"}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -108,7 +115,7 @@ class AbuseTest {
     @Test
     @Order(1)
     void fuzzedJsonBodiesAreAnsweredWithA4xxOrAccepted() throws Exception {
-        try (Healthy healthy = new Healthy(server.url())) {
+        try (Healthy healthy = new Healthy(server.http())) {
             int cases = 0;
             List<ObjectNode> bases = List.of(pod("base"), configMap("base"), service("base"), deployment("base"));
             // Structural mutations: a random node replaced, removed, renamed or given a sibling.
@@ -152,7 +159,7 @@ class AbuseTest {
     @Test
     @Order(2)
     void fuzzedYamlBodiesAreAnsweredWithA4xxOrAccepted() throws Exception {
-        try (Healthy healthy = new Healthy(server.url())) {
+        try (Healthy healthy = new Healthy(server.http())) {
             int cases = 0;
             String yaml = """
                     apiVersion: v1
@@ -184,7 +191,7 @@ class AbuseTest {
     @Test
     @Order(3)
     void wrongTypesAre400() throws Exception {
-        try (Healthy healthy = new Healthy(server.url())) {
+        try (Healthy healthy = new Healthy(server.http())) {
             Map<String, JsonNode> wrong = new LinkedHashMap<>();
             JsonNodeFactory f = JsonNodeFactory.instance;
             wrong.put("/metadata/name", f.numberNode(5));
@@ -219,7 +226,7 @@ class AbuseTest {
     @Test
     @Order(4)
     void hugeStringsAreRefusedWithTheRightCode() throws Exception {
-        try (Healthy healthy = new Healthy(server.url())) {
+        try (Healthy healthy = new Healthy(server.http())) {
             record Huge(String label, String body, int code) {
             }
             List<Huge> cases = List.of(
@@ -244,7 +251,7 @@ class AbuseTest {
     @Test
     @Order(5)
     void deepNestingIs400() throws Exception {
-        try (Healthy healthy = new Healthy(server.url())) {
+        try (Healthy healthy = new Healthy(server.http())) {
             int cases = 0;
             for (int depth : new int[] {101, 1_000, 100_000}) {
                 for (String where : List.of("data", "metadata", "top")) {
@@ -280,7 +287,7 @@ class AbuseTest {
     @Test
     @Order(6)
     void aliasBombsAreRefusedQuickly() throws Exception {
-        try (Healthy healthy = new Healthy(server.url())) {
+        try (Healthy healthy = new Healthy(server.http())) {
             Map<String, String> bombs = new LinkedHashMap<>();
             StringBuilder laughs = new StringBuilder("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
             for (char c = 'b'; c <= 'j'; c++) {
@@ -320,7 +327,7 @@ class AbuseTest {
     @Test
     @Order(10)
     void oversizedRequestsAre413414And431() throws Exception {
-        try (Healthy healthy = new Healthy(server.url())) {
+        try (Healthy healthy = new Healthy(server.http())) {
             byte[] big = cm("big", "\"a\":\"" + "x".repeat(4 * 1024 * 1024) + "\"").getBytes(StandardCharsets.UTF_8);
             int cases = 0;
             for (String method : List.of("POST", "PUT", "PATCH")) {
@@ -367,7 +374,7 @@ class AbuseTest {
     @Test
     @Order(20)
     void slowClientsAreCutOffWhileOthersAreServedAndQuietWatchesAreKept() throws Exception {
-        RawHttp slow = new RawHttp(slowServer.url());
+        RawHttp slow = new RawHttp(slowServer.http());
         // A quiet watch: no events and no bookmarks for longer than the slow-client timeout, yet it is no slow client.
         Socket quietWatch = slow.connect("127.0.0.1");
         quietWatch.getOutputStream().write(RawHttp.request("GET", NS + "configmaps?watch=true&resourceVersion=0", null, null)
@@ -375,18 +382,34 @@ class AbuseTest {
         assertThat(RawHttp.read(quietWatch, 10_000, true).code()).isEqualTo(200);
         List<Socket> sockets = new ArrayList<>();
         Map<String, Integer> kinds = new LinkedHashMap<>();
-        try (Healthy healthy = new Healthy(slowServer.url())) {
+        try (Healthy healthy = new Healthy(slowServer.http())) {
             String partialHead = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
             String partialBody = "POST " + CONFIGMAPS + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"a\":";
             byte[] tlsHello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03, 0x00, 0x00, 0x00};
+            // Over TLS (handshake done): the slow-client sweep cuts them.
             Map<String, byte[]> openings = new LinkedHashMap<>();
             openings.put("partial request head", partialHead.getBytes(StandardCharsets.ISO_8859_1));
             openings.put("partial request body", partialBody.getBytes(StandardCharsets.ISO_8859_1));
-            openings.put("connection sending nothing", new byte[0]);
-            openings.put("TLS hello to the plain port", tlsHello);
+            openings.put("TLS connection sending nothing", new byte[0]);
             openings.put("head dripped a byte at a time", "G".getBytes(StandardCharsets.ISO_8859_1));
+            // Below HTTP, before or instead of a TLS handshake: the TLS handshake timeout cuts them (Vert.x's, 10 s).
+            Map<String, byte[]> beforeTls = new LinkedHashMap<>();
+            beforeTls.put("TCP connection sending no TLS hello", new byte[0]);
+            beforeTls.put("TLS hello cut short", tlsHello);
+            beforeTls.put("plain HTTP head cut short to the TLS port", partialHead.getBytes(StandardCharsets.ISO_8859_1));
             int perKind = 150;
             List<Socket> drippers = new ArrayList<>();
+            List<Socket> stuckBeforeTls = new ArrayList<>();
+            long openedBeforeTls = System.nanoTime();
+            for (Map.Entry<String, byte[]> opening : beforeTls.entrySet()) {
+                for (int i = 0; i < perKind; i++) {
+                    Socket s = slow.connectTcp("127.0.0.1");
+                    s.getOutputStream().write(opening.getValue());
+                    s.getOutputStream().flush();
+                    stuckBeforeTls.add(s);
+                }
+                kinds.put(opening.getKey(), perKind);
+            }
             for (Map.Entry<String, byte[]> opening : openings.entrySet()) {
                 for (int i = 0; i < perKind; i++) {
                     Socket s = slow.connect("127.0.0.1");
@@ -399,6 +422,7 @@ class AbuseTest {
                 }
                 kinds.put(opening.getKey(), perKind);
             }
+            sockets.addAll(stuckBeforeTls);
             // The drippers keep sending (one byte each 300 ms) and are still cut: the time counts from the start of the head.
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(SLOW_CLIENT_SECONDS + 3);
             byte[] drip = "ET /healthz HTTP/1.1\r\nHost: x\r\nX-Drip: ".getBytes(StandardCharsets.ISO_8859_1);
@@ -419,12 +443,21 @@ class AbuseTest {
             }
             int stillOpen = 0;
             for (Socket s : sockets) {
-                if (!RawHttp.closedByServer(s, 3_000)) {
+                if (!stuckBeforeTls.contains(s) && !RawHttp.closedByServer(s, 3_000)) {
                     stillOpen++;
                 }
             }
             assertThat(stillOpen).as("slow connections the server did not close within %d s of its %d s timeout",
                     5, SLOW_CLIENT_SECONDS).isZero();
+            int stillBeforeTls = 0;
+            for (Socket s : stuckBeforeTls) {
+                long left = TimeUnit.SECONDS.toMillis(TLS_HANDSHAKE_SECONDS + 3) - (System.nanoTime() - openedBeforeTls) / 1_000_000;
+                if (!RawHttp.closedByServer(s, (int) Math.max(1, left))) {
+                    stillBeforeTls++;
+                }
+            }
+            assertThat(stillBeforeTls).as("connections without a TLS handshake the server did not close within %d s",
+                    TLS_HANDSHAKE_SECONDS + 3).isZero();
             healthy.check("slow clients");
         } finally {
             for (Socket s : sockets) {
@@ -460,8 +493,11 @@ class AbuseTest {
         String rv = MAPPER.readTree(get(server.url() + flood).body()).path("metadata").path("resourceVersion").asText();
         String watch = RawHttp.request("GET", flood + "?watch=true&timeoutSeconds=900&resourceVersion=" + rv, null, null)
                 .replace("Connection: close\r\n", "");
+        // A client is its user: the other client has a certificate of its own.
+        RawHttp otherClient = new RawHttp(server.http().asUser(server.pki(), "abuse-other-client", List.of("system:masters"),
+                workDir.resolve("other-client.kubeconfig")));
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        try (Healthy healthy = new Healthy(server.url())) {
+        try (Healthy healthy = new Healthy(server.http())) {
             AtomicInteger next = new AtomicInteger();
             long t0 = System.nanoTime();
             List<Future<?>> workers = new ArrayList<>();
@@ -500,8 +536,8 @@ class AbuseTest {
             assertThat(accepted.get()).isEqualTo(WATCH_CAP);
             assertThat(refused.get()).isEqualTo(WATCH_FLOOD - WATCH_CAP);
 
-            // Another client (another loopback address) still gets its watch, and it delivers.
-            Socket other = raw.connect("127.0.0.2");
+            // Another client (another user, from another loopback address) still gets its watch, and it delivers.
+            Socket other = otherClient.connect("127.0.0.2");
             other.getOutputStream().write(watch.getBytes(StandardCharsets.ISO_8859_1));
             assertThat(RawHttp.read(other, 10_000, true).code()).as("a watch from another client").isEqualTo(200);
             HttpResponse<String> created = send("POST", server.url() + flood, "application/json",
@@ -539,7 +575,7 @@ class AbuseTest {
     @Test
     @Order(40)
     void pathTraversalInNamesNeverReachesAnotherObject() throws Exception {
-        try (Healthy healthy = new Healthy(server.url())) {
+        try (Healthy healthy = new Healthy(server.http())) {
             // Another namespace's object that a traversal would aim at.
             HttpResponse<String> target = send("POST", server.url() + "/api/v1/namespaces/kube-system/configmaps", "application/json",
                     "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"target\"},\"data\":{\"secret\":\"s\"}}");
@@ -599,7 +635,7 @@ class AbuseTest {
     @Test
     @Order(50)
     void headerInjectionIsRefusedAndNeverReflected() throws Exception {
-        try (Healthy healthy = new Healthy(server.url())) {
+        try (Healthy healthy = new Healthy(server.http())) {
             record Case(String label, byte[] request, Set<Integer> codes) {
             }
             String get = "GET " + CONFIGMAPS + "/seed-config HTTP/1.1\r\nHost: x\r\n";
@@ -672,9 +708,9 @@ class AbuseTest {
         private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         private volatile boolean running = true;
 
-        Healthy(String url) {
-            HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-            HttpRequest probe = HttpRequest.newBuilder(URI.create(url + "/api/v1/namespaces/default")).timeout(Duration.ofSeconds(5)).GET().build();
+        Healthy(AdminHttp admin) {
+            HttpClient own = admin.http();
+            HttpRequest probe = HttpRequest.newBuilder(URI.create(admin.url() + "/api/v1/namespaces/default")).timeout(Duration.ofSeconds(5)).GET().build();
             thread = new Thread(() -> {
                 while (running) {
                     long t0 = System.nanoTime();
@@ -981,12 +1017,17 @@ class AbuseTest {
         tried.merge(category, cases, Integer::sum);
     }
 
+    /** The client of the server {@code url} is on: each server has its own CA and admin. */
+    private HttpClient clientOf(String url) {
+        return url.startsWith(slowServer.url() + "/") ? slowHttp : http;
+    }
+
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return clientOf(url).send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String method, String url, String type, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type).timeout(Duration.ofSeconds(30))
+        return clientOf(url).send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type).timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -4,6 +4,7 @@ import io.coxswain.tests.bench.FigureTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coxswain.store.EtcdServer;
+import io.coxswain.tests.cluster.AdminHttp;
 import io.coxswain.tests.cluster.ApiServerProcess;
 import io.coxswain.tests.cluster.TestCluster;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The apiserver's figures over loopback HTTP/1.1, embedded store and etcd side by side in one run: Pod
+ * The apiserver's figures over loopback HTTP/1.1 with TLS (as it serves by default), embedded store and etcd side by side in
+ * one run, next to a plain-HTTP baseline of the embedded store measured in the same run with {@code --insecure-loopback}: Pod
  * creates from closed-loop clients (2,000 from one client, 5,000 from 50, after a warm-up), lists of 10,000
  * Pods as JSON and as a Table, and watch fan-out to 1,000 watch streams (one connection each). Budgets (DESIGN.md): a single-object write p99 of at most 10 ms at 50 clients; the
  * Kubernetes SLO for a mutating call is p99 at most 1 s. It prints; it asserts only that every request
@@ -57,6 +59,7 @@ class ApiServerBenchmark {
     private static final int WATCHERS = 1_000;
     private static final int WATCHED_WRITES = 100;
     private static final String WATCHED_PREFIX = "wfan-";
+    private static final String PLAIN = "embedded, plain HTTP";
 
     /** A realistic Pod: labels and annotations, two containers with args, ports, env, resources, probes, a volume. */
     private static final String POD = """
@@ -102,27 +105,32 @@ class ApiServerBenchmark {
         // alone), in this JVM, which then also carries the clients' work, and the title says so.
         boolean ownProcess = Files.isRegularFile(ApiServerProcess.jar());
         if (ownProcess) {
-            try (ApiServerProcess server = ApiServerProcess.start(dir.resolve("embedded"), "--store", "embedded", "--data-dir",
-                    dir.resolve("embedded").toString())) {
-                table.put("embedded", measure(server.url()));
+            try (ApiServerProcess server = ApiServerProcess.start(dir.resolve("embedded"), "--store", "embedded")) {
+                table.put("embedded, TLS", measure(server.http()));
+            }
+            // The baseline, in the same run: the same server with --insecure-loopback, plain HTTP.
+            try (ApiServerProcess server = ApiServerProcess.startInsecure(dir.resolve("embedded-plain"), "--store", "embedded")) {
+                table.put(PLAIN, measure(server.http()));
             }
             try (EtcdServer etcd = EtcdServer.start(); ApiServerProcess server = ApiServerProcess.start(dir.resolve("etcd"),
                     "--store", "etcd", "--etcd-servers", String.join(",", etcd.endpoints()))) {
-                table.put("etcd 3.4 (1 member)", measure(server.url()));
+                table.put("etcd (1 member), TLS", measure(server.http()));
             }
         } else {
+            // Without the jar there is no --insecure-loopback: TLS only, and the title says so.
             try (TestCluster cluster = TestCluster.embedded(dir.resolve("embedded"))) {
-                table.put("embedded", measure(cluster.url()));
+                table.put("embedded, TLS", measure(cluster.http()));
             }
             try (EtcdServer etcd = EtcdServer.start(); TestCluster cluster = TestCluster.etcd(dir.resolve("etcd"), etcd.endpoints())) {
-                table.put("etcd 3.4 (1 member)", measure(cluster.url()));
+                table.put("etcd (1 member), TLS", measure(cluster.http()));
             }
         }
-        print(table, ownProcess ? "server in its own JVM" : "server in the benchmark's JVM");
+        print(table, ownProcess ? "server in its own JVM" : "server in the benchmark's JVM, no plain-HTTP baseline without the launcher jar");
     }
 
-    private static Map<String, String> measure(String url) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private static Map<String, String> measure(AdminHttp admin) throws Exception {
+        HttpClient http = admin.http();
+        String url = admin.url();
         for (String ns : List.of("warmup", "bench", "fanout")) {
             HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/namespaces"))
                     .header("Content-Type", "application/json")
@@ -137,7 +145,7 @@ class ApiServerBenchmark {
         creates(http, url, BENCH, "fill-", CLIENTS, LISTED - SERIAL_CREATES - CONCURRENT_CREATES); // up to 10,000 to list
         row.putAll(lists(http, url, "JSON", "application/json"));
         row.putAll(lists(http, url, "Table", TABLE));
-        row.putAll(watchFanOut(http, url));
+        row.putAll(watchFanOut(admin, http, url));
         return row;
     }
 
@@ -230,7 +238,7 @@ class ApiServerBenchmark {
      * 1,000 watch streams (one HTTP connection each) on a namespace, then Pod creates one at a time: the time
      * from issuing each create until every watcher has read its event.
      */
-    private static Map<String, String> watchFanOut(HttpClient http, String url) throws Exception {
+    private static Map<String, String> watchFanOut(AdminHttp admin, HttpClient http, String url) throws Exception {
         HttpResponse<String> listed = send(http, HttpRequest.newBuilder(URI.create(url + FANOUT)).GET().build());
         assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
         String rv = MAPPER.readTree(listed.body()).path("metadata").path("resourceVersion").asText();
@@ -246,8 +254,7 @@ class ApiServerBenchmark {
         AtomicLong events = new AtomicLong();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         ExecutorService readers = Executors.newFixedThreadPool(4);
-        HttpClient watchClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(readers)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient watchClient = admin.httpBuilder().executor(readers).build();
         List<Watcher> watchers = new ArrayList<>();
         URI watchUri = URI.create(url + FANOUT + "?watch=true&timeoutSeconds=900&resourceVersion=" + rv);
         try {
@@ -384,7 +391,12 @@ class ApiServerBenchmark {
     }
 
     private static void print(Map<String, Map<String, String>> table, String where) {
-        FigureTable.print(String.format("API server benchmark (%d cores; loopback HTTP/1.1; Pod bodies of %,d bytes; " + where + ")", Runtime.getRuntime().availableProcessors(), pod("serial-00000").getBytes(StandardCharsets.UTF_8).length),
-                table, "Budgets: DESIGN.md, single-object write p99 <= 10 ms at 50 clients; Kubernetes SLO, mutating call p99 <= 1 s.");
+        FigureTable.print(String.format("API server benchmark (%d cores; loopback HTTP/1.1 over TLS with the admin's client certificate, "
+                        + "as by default; Pod bodies of %,d bytes; " + where + ")", Runtime.getRuntime().availableProcessors(),
+                        pod("serial-00000").getBytes(StandardCharsets.UTF_8).length),
+                table, "Budgets: DESIGN.md, single-object write p99 <= 10 ms at 50 clients; Kubernetes SLO, mutating call p99 <= 1 s.\n"
+                        + (table.containsKey(PLAIN) ? "\"" + PLAIN + "\": the same embedded server with --insecure-loopback (no TLS, no "
+                        + "authentication), measured in this run as the baseline of what TLS costs.\n" : "")
+                        + "Each watcher is a connection of its own, so the fan-out opens 1,000 TLS connections.");
     }
 }

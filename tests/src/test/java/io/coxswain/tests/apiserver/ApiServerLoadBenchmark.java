@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The load test: 100 concurrent closed-loop clients, each with its own objects, run a mix of creates (30 %),
  * updates (40 %), lists (20 %, a page of 100) and watches (10 %: a watch from just before the client's last write,
  * timed until that write's event arrives) for 60 s, against the embedded store and against a 3-member etcd cluster
- * (Debian's etcd 3.4 on loopback), the apiserver from the built jar in its own JVM. It prints throughput, p50 and
+ * (Debian's etcd 3.4 on loopback), the apiserver from the built jar in its own JVM, over TLS as it serves by default;
+ * beside them the embedded store again with {@code --insecure-loopback}, plain HTTP, as the baseline of what TLS costs. It prints throughput, p50 and
  * p99 per verb, errors and the server's memory (RSS, sampled each second); it asserts only that nothing failed and
  * every acknowledged create is there. {@code -Dcoxswain.load.seconds=N} shortens each run for local use.
  */
@@ -53,17 +54,23 @@ class ApiServerLoadBenchmark {
     @Test
     void hundredClientsMixedVerbsEmbeddedAndEtcd() throws Exception {
         Map<String, Map<String, String>> table = new LinkedHashMap<>();
-        try (ApiServerProcess server = ApiServerProcess.start(dir.resolve("embedded"), "--store", "embedded", "--data-dir",
-                dir.resolve("embedded").toString())) {
-            table.put("embedded", run(server, "embedded"));
+        try (ApiServerProcess server = ApiServerProcess.start(dir.resolve("embedded"), "--store", "embedded")) {
+            table.put("embedded, TLS", run(server, "embedded, TLS"));
+        }
+        // The baseline, in the same run: the same server with --insecure-loopback, plain HTTP.
+        try (ApiServerProcess server = ApiServerProcess.startInsecure(dir.resolve("embedded-plain"), "--store", "embedded")) {
+            table.put("embedded, plain HTTP", run(server, "embedded, plain HTTP"));
         }
         try (EtcdCluster etcd = EtcdCluster.start(3); ApiServerProcess server = ApiServerProcess.start(dir.resolve("etcd"),
                 "--store", "etcd", "--etcd-servers", String.join(",", etcd.endpoints()))) {
-            table.put("etcd 3.4 (3 members)", run(server, "etcd"));
+            table.put("etcd (3 members), TLS", run(server, "etcd, TLS"));
         }
-        FigureTable.print(String.format("API server load test (%d cores shared with the clients; %d closed-loop clients; %d s a store; "
-                        + "ConfigMaps of ~1 KB; server in its own JVM)", Runtime.getRuntime().availableProcessors(), CLIENTS, SECONDS), table,
-                "Mix: create 30 %, update (PUT) 40 %, list (limit=100) 20 %, watch (open → first event) 10 %. Errors must be 0.");
+        FigureTable.print(String.format("API server load test (%d cores shared with the clients; %d closed-loop clients; %d s a run; "
+                        + "ConfigMaps of ~1 KB; HTTP/1.1 over TLS with the admin's client certificate, as by default; server in its own JVM)",
+                        Runtime.getRuntime().availableProcessors(), CLIENTS, SECONDS), table,
+                "Mix: create 30 %, update (PUT) 40 %, list (limit=100) 20 %, watch (open → first event) 10 %. Errors must be 0.\n"
+                        + "\"embedded, plain HTTP\": the same embedded server with --insecure-loopback (no TLS, no authentication), "
+                        + "measured in this run as the baseline of what TLS costs.");
     }
 
     /** One client's own state: its objects, the last one written, and that write's resourceVersion. */
@@ -78,7 +85,7 @@ class ApiServerLoadBenchmark {
     }
 
     private static Map<String, String> run(ApiServerProcess server, String label) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = server.http().http();
         String url = server.url();
         HttpResponse<String> ns = send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/namespaces")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"load\"}}")).build());

@@ -55,7 +55,7 @@ class BadInputTest {
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
         cluster = TestCluster.embedded(dir.resolve("main"));
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        http = cluster.http().http();
         for (int i = 0; i < SEEDS; i++) {
             String name = "seed-" + i;
             HttpResponse<String> created = post(PODS, pod(name).toString(), "application/json");
@@ -230,6 +230,7 @@ class BadInputTest {
     @Order(9)
     void pastTheInflightLimitRequestsGet429WithRetryAfter() throws Exception {
         try (TestCluster small = TestCluster.embedded(dir.resolve("small"), ApiServerOptions.defaults().withInflight(2, 2))) {
+            HttpClient smallHttp = small.http().http(); // its own CA and admin
             int requests = 200;
             ExecutorService pool = Executors.newFixedThreadPool(100);
             try {
@@ -238,7 +239,7 @@ class BadInputTest {
                     String name = "flood-" + i;
                     all.add(CompletableFuture.supplyAsync(() -> {
                         try {
-                            return send(HttpRequest.newBuilder(URI.create(small.url() + PODS))
+                            return send(smallHttp, HttpRequest.newBuilder(URI.create(small.url() + PODS))
                                     .header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString(pod(name).toString())).build());
                         } catch (IOException e) {
@@ -264,7 +265,7 @@ class BadInputTest {
                 assertThat(throttled).as("requests past the limit of 2 in flight are refused").isPositive();
                 assertThat(created).as("requests within the limit are served").isPositive();
                 // Nothing leaked: once the flood is over, requests are served again and every 201 is stored.
-                HttpResponse<String> list = send(HttpRequest.newBuilder(URI.create(small.url() + PODS)).GET().build());
+                HttpResponse<String> list = send(smallHttp, HttpRequest.newBuilder(URI.create(small.url() + PODS)).GET().build());
                 assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
                 assertThat(MAPPER.readTree(list.body()).path("items")).hasSize(created);
             } finally {
@@ -341,6 +342,10 @@ class BadInputTest {
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException {
+        return send(http, request);
+    }
+
+    private static HttpResponse<String> send(HttpClient http, HttpRequest request) throws IOException {
         try {
             HttpRequest timed = HttpRequest.newBuilder(request, (n, v) -> true).timeout(Duration.ofSeconds(30)).build();
             return http.send(timed, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -88,7 +88,7 @@ class PersistenceTest {
                 assertThat(listAfter).isGreaterThanOrEqualTo(listVersion);
 
                 // A watch from the last version seen before the restart picks up where it left off.
-                RawApi api = new RawApi(cluster.url());
+                RawApi api = new RawApi(cluster.http());
                 try (RawApi.Watch watch = api.watch("/api/v1/namespaces/" + ns + "/configmaps?watch=true&resourceVersion=" + listVersion)) {
                     assertThat(watch.status()).isEqualTo(200);
                     // New writes continue above every version from before.

@@ -3,6 +3,7 @@ package io.coxswain.tests.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.coxswain.tests.cluster.AdminHttp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Plain HTTP against the apiserver, with no Kubernetes client in between: JSON requests, and watches read
- * line by line from the chunked body as it arrives.
+ * HTTP against the apiserver, with no Kubernetes client in between, as the admin of its kubeconfig (TLS with the
+ * admin's client certificate): JSON requests, and watches read line by line from the chunked body as it arrives.
  */
 final class RawApi {
 
@@ -31,9 +32,9 @@ final class RawApi {
     private final String base;
     private final HttpClient http;
 
-    RawApi(String base) {
-        this.base = base;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    RawApi(AdminHttp admin) {
+        this.base = admin.url();
+        this.http = admin.http();
     }
 
     record Response(int code, JsonNode body) {
@@ -209,7 +210,12 @@ final class RawApi {
 
         /** The HTTP status of the watch response. */
         int status() throws Exception {
-            return status.get(10, TimeUnit.SECONDS);
+            return status(10);
+        }
+
+        /** The HTTP status, waited for up to {@code seconds}: behind a thousand TLS handshakes it can take longer than 10 s. */
+        int status(int seconds) throws Exception {
+            return status.get(seconds, TimeUnit.SECONDS);
         }
 
         /** The next event, or an assertion failure after {@code seconds}. */

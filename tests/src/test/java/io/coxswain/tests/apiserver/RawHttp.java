@@ -1,21 +1,21 @@
 package io.coxswain.tests.apiserver;
 
+import io.coxswain.tests.cluster.AdminHttp;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * HTTP/1.1 on a plain socket, byte for byte as written: for requests no well-behaved client would send (bare CR in a
- * header, two Content-Lengths, half a head) and for reading exactly what came back, headers and all.
+ * HTTP/1.1 on a socket, byte for byte as written: for requests no well-behaved client would send (bare CR in a
+ * header, two Content-Lengths, half a head) and for reading exactly what came back, headers and all. The socket speaks
+ * TLS with the admin's client certificate of the server's kubeconfig, as every client of a secured apiserver does.
  */
 final class RawHttp {
 
@@ -42,22 +42,20 @@ final class RawHttp {
         }
     }
 
-    private final String host;
-    private final int port;
+    private final AdminHttp admin;
 
-    RawHttp(String url) {
-        URI uri = URI.create(url);
-        this.host = uri.getHost();
-        this.port = uri.getPort();
+    RawHttp(AdminHttp admin) {
+        this.admin = admin;
     }
 
-    /** A new connection from the loopback address {@code from} (127.0.0.1 or another of 127/8), not yet used. */
+    /** A new connection from the loopback address {@code from} (127.0.0.1 or another of 127/8), handshake done, not yet used. */
     Socket connect(String from) throws IOException {
-        Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-        socket.connect(new InetSocketAddress(host, port), 5_000);
-        socket.setTcpNoDelay(true);
-        return socket;
+        return admin.connect(from);
+    }
+
+    /** A TCP connection without TLS, for what a client sends before (or instead of) a handshake. */
+    Socket connectTcp(String from) throws IOException {
+        return admin.connectTcp(from);
     }
 
     /** Sends the bytes on a new connection and reads one answer; the connection is closed after. */
@@ -71,7 +69,7 @@ final class RawHttp {
                 // still be read.
                 try {
                     socket.shutdownOutput();
-                } catch (IOException alreadyGone) {
+                } catch (IOException | UnsupportedOperationException alreadyGone) {
                     // read() reports what is left
                 }
             }

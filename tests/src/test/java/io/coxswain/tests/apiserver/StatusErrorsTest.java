@@ -61,7 +61,7 @@ class StatusErrorsTest {
     @BeforeAll
     static void start() throws IOException {
         cluster = TestCluster.embedded(dir);
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        http = cluster.http().http();
     }
 
     @AfterAll

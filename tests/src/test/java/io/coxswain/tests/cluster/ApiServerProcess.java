@@ -1,5 +1,6 @@
 package io.coxswain.tests.cluster;
 
+import io.coxswain.apiserver.Kubeconfig;
 import io.coxswain.tests.SharedFiles;
 
 import java.io.IOException;
@@ -14,17 +15,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * The apiserver from the built jar, in its own JVM, as a user runs it: so that a benchmark's clients do
  * not share the server's heap, JIT and garbage collector. Only the process it started is ever stopped.
+ * <p>
+ * It is secure as by default (TLS, client certificates, RBAC) with a data directory of its own, {@code <workDir>/data}
+ * unless a {@code --data-dir} is given, never the user's ~/.coxswain; tests reach it through the admin kubeconfig it
+ * wrote ({@link #kubeconfig()}). {@link #startInsecure} adds {@code --insecure-loopback}, for a benchmark's plain-HTTP
+ * baseline only; its kubeconfig is a plain one the harness writes.
  */
 public final class ApiServerProcess implements AutoCloseable {
 
     private final Process process;
-    private final String url;
     private final Path log;
+    private final Path kubeconfig;
+    private final AdminHttp http;
 
-    private ApiServerProcess(Process process, String url, Path log) {
+    private ApiServerProcess(Process process, Path log, Path kubeconfig) {
         this.process = process;
-        this.url = url;
         this.log = log;
+        this.kubeconfig = kubeconfig;
+        this.http = AdminHttp.of(kubeconfig);
     }
 
     public static Path jar() {
@@ -32,14 +40,36 @@ public final class ApiServerProcess implements AutoCloseable {
     }
 
     /**
-     * @param storeArgs such as {@code --store embedded --data-dir D}, or {@code --store etcd --etcd-servers URL}, and any
-     *                  other flag of {@code coxswain apiserver} ({@code --secure}, {@code --max-watches-per-client}...)
+     * @param storeArgs such as {@code --store embedded}, or {@code --store etcd --etcd-servers URL}, and any other flag of
+     *                  {@code coxswain apiserver} ({@code --tls-san}, {@code --max-watches-per-client}...); without a
+     *                  {@code --data-dir} it is {@code <workDir>/data}
      */
     public static ApiServerProcess start(Path workDir, String... storeArgs) throws IOException, InterruptedException {
+        return start(workDir, false, storeArgs);
+    }
+
+    /**
+     * As {@link #start(Path, String...)} with {@code --insecure-loopback}: plain HTTP, no authentication. Only for the
+     * plain-HTTP baseline a benchmark prints beside its TLS figures.
+     */
+    public static ApiServerProcess startInsecure(Path workDir, String... storeArgs) throws IOException, InterruptedException {
+        return start(workDir, true, storeArgs);
+    }
+
+    private static ApiServerProcess start(Path workDir, boolean insecure, String... storeArgs) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(storeArgs));
+        int dataDirAt = args.indexOf("--data-dir");
+        Path dataDir = dataDirAt >= 0 ? Path.of(args.get(dataDirAt + 1)) : workDir.resolve("data");
+        if (dataDirAt < 0) {
+            args.addAll(List.of("--data-dir", dataDir.toString()));
+        }
+        if (insecure) {
+            args.add("--insecure-loopback");
+        }
         // On a shared machine another process may take the free port between the probe and the server's bind.
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(workDir, storeArgs);
+                return startOnce(workDir, insecure, args);
             } catch (IOException e) {
                 if (attempt == 3 || !String.valueOf(e.getMessage()).contains("BindException")) {
                     throw e;
@@ -48,23 +78,33 @@ public final class ApiServerProcess implements AutoCloseable {
         }
     }
 
-    private static ApiServerProcess startOnce(Path workDir, String... storeArgs) throws IOException, InterruptedException {
+    private static ApiServerProcess startOnce(Path workDir, boolean insecure, List<String> storeArgs)
+            throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar().toString(), "apiserver", "--listen", "127.0.0.1:" + port));
-        command.addAll(List.of(storeArgs));
+        command.addAll(storeArgs);
         Files.createDirectories(workDir);
         Path log = workDir.resolve("apiserver.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            // "apiserver listening on http://…", or https:// in team mode
-            java.util.regex.Matcher listening = java.util.regex.Pattern.compile("apiserver listening on (\\S+)").matcher(Files.readString(log));
+            // "admin kubeconfig: <path>" then "apiserver listening on https://…"; http:// with --insecure-loopback
+            String printed = Files.readString(log);
+            java.util.regex.Matcher listening = java.util.regex.Pattern.compile("apiserver listening on (\\S+)").matcher(printed);
             if (listening.find()) {
-                return new ApiServerProcess(process, listening.group(1), log);
+                if (insecure) {
+                    return new ApiServerProcess(process, log, Kubeconfig.write(workDir.resolve("insecure"), listening.group(1)));
+                }
+                java.util.regex.Matcher written = java.util.regex.Pattern.compile("admin kubeconfig: (\\S+)").matcher(printed);
+                if (!written.find() || !listening.group(1).startsWith("https://")) {
+                    process.destroyForcibly();
+                    throw new IOException("the apiserver is not secure or wrote no admin kubeconfig; its log:\n" + printed);
+                }
+                return new ApiServerProcess(process, log, Path.of(written.group(1)));
             }
             if (!process.isAlive()) {
                 break;
@@ -75,8 +115,29 @@ public final class ApiServerProcess implements AutoCloseable {
         throw new IOException("the apiserver did not start; its log:\n" + Files.readString(log));
     }
 
+    /** {@code https://127.0.0.1:PORT}, or {@code http://} for {@link #startInsecure}. */
     public String url() {
-        return url;
+        return http.url();
+    }
+
+    /** The admin kubeconfig the server wrote in its data directory (a plain one for {@link #startInsecure}). */
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** The CA of the server's data directory ({@code <data-dir>/pki}), to issue other users' certificates. */
+    public io.coxswain.apiserver.auth.Pki pki() {
+        return io.coxswain.apiserver.auth.Pki.open(kubeconfig.toAbsolutePath().getParent().resolve("pki"));
+    }
+
+    /** Raw HTTP to the server as the admin of {@link #kubeconfig()}. */
+    public AdminHttp http() {
+        return http;
+    }
+
+    /** A new fabric8 client from {@link #kubeconfig()}; the caller closes it. */
+    public io.fabric8.kubernetes.client.KubernetesClient newClient() {
+        return AdminHttp.client(kubeconfig);
     }
 
     /** The server's resident memory now, in bytes, from /proc (Linux); -1 where that cannot be read. */

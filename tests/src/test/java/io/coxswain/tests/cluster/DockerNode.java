@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A real cluster with one real node: the apiserver on the embedded store, and a kubelet running pods as containers
+ * A real cluster with one real node: the apiserver on the embedded store (secured, as {@link TestCluster} is), and a
+ * kubelet that serves HTTPS with a certificate from the cluster CA, running pods as containers
  * of the machine's Docker engine (which {@code ./coxswain test} starts). The node has a name of its own, so its
  * containers are told apart from any other kubelet's; the restart back-off is shortened so that tests see it grow.
  */
@@ -34,6 +35,8 @@ public final class DockerNode implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private KubeletOptions options;
     private Kubelet kubelet;
+    /** The kubelet's serving certificate from the cluster CA: it speaks HTTPS and checks its callers, as in all-in-one. */
+    private final io.vertx.core.net.PemKeyCertOptions serving;
 
     private DockerNode(TestCluster cluster, Path dir) throws IOException {
         this.cluster = cluster;
@@ -42,6 +45,9 @@ public final class DockerNode implements AutoCloseable {
         this.kubectl = new Kubectl(cluster, Files.createDirectories(dir.resolve("kubectl")));
         this.options = KubeletOptions.defaults(nodeName, dir.resolve("kubelet")).withServerPort(0)
                 .withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(16)).withStatusInterval(Duration.ofSeconds(2));
+        io.coxswain.apiserver.auth.Pki.Issued issued = cluster.pki().issueServing(nodeName, List.of("localhost", "127.0.0.1", nodeName));
+        this.serving = new io.vertx.core.net.PemKeyCertOptions().addCertValue(io.vertx.core.buffer.Buffer.buffer(issued.certificatePem()))
+                .addKeyValue(io.vertx.core.buffer.Buffer.buffer(issued.keyPem()));
     }
 
     public static DockerNode start(Path dir) throws IOException {
@@ -52,7 +58,7 @@ public final class DockerNode implements AutoCloseable {
 
     public void startKubelet() {
         kubelet = Kubelet.start(vertx, client, options, new DockerRuntime("unix:///var/run/docker.sock",
-                PodNetwork.defaults(), options.sandboxImage()));
+                PodNetwork.defaults(), options.sandboxImage()), serving, cluster.pki().caPem());
     }
 
     public void stopKubelet() {

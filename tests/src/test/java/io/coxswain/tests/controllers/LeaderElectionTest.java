@@ -40,7 +40,7 @@ class LeaderElectionTest {
                     Path log = dir.resolve("cm-" + i + ".log");
                     logs.add(log);
                     managers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                            ApiServerProcess.jar().toString(), "controller-manager", "--server", cluster.url(), "--leader-elect",
+                            ApiServerProcess.jar().toString(), "controller-manager", "--kubeconfig", cluster.kubeconfig().toString(), "--leader-elect",
                             "--leader-elect-lease-duration", String.valueOf(LEASE_SECONDS), "--leader-elect-renew-deadline", "4",
                             "--leader-elect-retry-period", "1").redirectErrorStream(true).redirectOutput(log.toFile()).start());
                 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +41,8 @@ class KubeletEvictionTest {
         List<JarProcess> processes = new ArrayList<>();
         try (TestCluster cluster = TestCluster.embedded(dir.resolve("cluster")); KubernetesClient client = cluster.newClient()) {
             processes.add(JarProcess.start(dir, "controller-manager", "controller-manager running", "controller-manager",
-                    "--server", cluster.url(), "--node-monitor-grace-period", String.valueOf(GRACE_SECONDS)));
-            processes.add(JarProcess.start(dir, "scheduler", "scheduler running", "scheduler", "--server", cluster.url()));
+                    "--kubeconfig", cluster.kubeconfig().toString(), "--node-monitor-grace-period", String.valueOf(GRACE_SECONDS)));
+            processes.add(JarProcess.start(dir, "scheduler", "scheduler running", "scheduler", "--kubeconfig", cluster.kubeconfig().toString()));
             JarProcess kubeletA = JarProcess.start(dir, "kubelet-a", "is running against", kubelet(cluster, a));
             processes.add(kubeletA);
             // B joins cordoned, so that the pods start on A
@@ -116,8 +117,9 @@ class KubeletEvictionTest {
         }
     }
 
-    private String[] kubelet(TestCluster cluster, String node) {
-        return new String[]{"kubelet", "--server", cluster.url(), "--node-name", node, "--kubelet-port", "0",
+    /** A kubelet with its node's own credential (system:node:NODE), as a team's kubelet runs. */
+    private String[] kubelet(TestCluster cluster, String node) throws IOException {
+        return new String[]{"kubelet", "--kubeconfig", cluster.nodeKubeconfig(node).toString(), "--node-name", node, "--kubelet-port", "0",
                 "--root-dir", dir.resolve(node).toString(), "--node-status-update-frequency", "1"};
     }
 

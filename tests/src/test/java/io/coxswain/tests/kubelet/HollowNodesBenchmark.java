@@ -4,6 +4,7 @@ import io.coxswain.kubelet.hollow.HollowNodes;
 import io.coxswain.kubelet.hollow.HollowOptions;
 import io.coxswain.tests.bench.ClosedLoop;
 import io.coxswain.tests.bench.FigureTable;
+import io.coxswain.tests.cluster.AdminHttp;
 import io.coxswain.tests.cluster.ApiServerProcess;
 import io.coxswain.tests.cluster.TestCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -59,12 +60,12 @@ class HollowNodesBenchmark {
         boolean ownProcess = Files.isRegularFile(ApiServerProcess.jar());
         Map<String, String> row;
         if (ownProcess) {
-            try (ApiServerProcess server = ApiServerProcess.start(dir, "--store", "embedded", "--data-dir", dir.resolve("data").toString())) {
-                row = measure(server.url());
+            try (ApiServerProcess server = ApiServerProcess.start(dir, "--store", "embedded")) {
+                row = measure(server.http());
             }
         } else {
             try (TestCluster cluster = TestCluster.embedded(dir)) {
-                row = measure(cluster.url());
+                row = measure(cluster.http());
             }
         }
         FigureTable.print(String.format("Hollow nodes benchmark (%d cores; %,d nodes, %,d pods; embedded store; apiserver %s)",
@@ -73,9 +74,9 @@ class HollowNodesBenchmark {
                 Map.of("hollow nodes", row), "Budget (DESIGN.md): 5,000 hollow nodes and 150,000 pods in one backend process.");
     }
 
-    private Map<String, String> measure(String url) throws Exception {
+    private Map<String, String> measure(AdminHttp admin) throws Exception {
         Map<String, String> row = new LinkedHashMap<>();
-        Config config = new ConfigBuilder().withMasterUrl(url).withRequestTimeout(60_000).build();
+        Config config = new ConfigBuilder(AdminHttp.config(admin.kubeconfig())).withRequestTimeout(60_000).build();
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build()).create();
             long heapBefore = heapAfterGc();
@@ -106,7 +107,7 @@ class HollowNodesBenchmark {
                 row.put("heap after GC, 5,000 nodes", mib(heapNodes));
                 row.put("  per node", String.format("%,d bytes", heapNodes / NODES));
 
-                row.putAll(pods(client, url));
+                row.putAll(pods(client, admin));
                 long heapPods = heapAfterGc() - heapBefore - heapNodes;
                 row.put("heap after GC, + 10,000 pods", mib(heapNodes + heapPods));
                 row.put("  per pod", String.format("%,d bytes", heapPods / PODS));
@@ -117,7 +118,7 @@ class HollowNodesBenchmark {
     }
 
     /** Creates the pods bound round-robin from {@value #CREATORS} clients, and waits for a watch to see each Running. */
-    private static Map<String, String> pods(KubernetesClient client, String url) throws Exception {
+    private static Map<String, String> pods(KubernetesClient client, AdminHttp admin) throws Exception {
         Set<String> running = ConcurrentHashMap.newKeySet();
         Watch watch = client.pods().inNamespace("bench").watch(new Watcher<>() {
             @Override
@@ -131,8 +132,8 @@ class HollowNodesBenchmark {
             public void onClose(WatcherException cause) {
             }
         });
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = URI.create(url + "/api/v1/namespaces/bench/pods");
+        HttpClient http = admin.http();
+        URI uri = URI.create(admin.url() + "/api/v1/namespaces/bench/pods");
         long t0 = System.nanoTime();
         List<String> failures = ClosedLoop.run(CREATORS, PODS, i -> {
             String body = """

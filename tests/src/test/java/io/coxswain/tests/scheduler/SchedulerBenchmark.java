@@ -8,6 +8,7 @@ import io.coxswain.scheduler.Scheduler;
 import io.coxswain.scheduler.SchedulerOptions;
 import io.coxswain.tests.bench.ClosedLoop;
 import io.coxswain.tests.bench.FigureTable;
+import io.coxswain.tests.cluster.AdminHttp;
 import io.coxswain.tests.cluster.ApiServerProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -57,8 +58,8 @@ class SchedulerBenchmark {
         assertThat(ApiServerProcess.jar()).as("the launcher jar is built before the tests module").exists();
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
         Map<String, String> loop;
-        try (ApiServerProcess server = ApiServerProcess.start(dir, "--store", "embedded", "--data-dir", dir.resolve("data").toString())) {
-            Config config = new ConfigBuilder().withMasterUrl(server.url()).withRequestTimeout(60_000).build();
+        try (ApiServerProcess server = ApiServerProcess.start(dir, "--store", "embedded")) {
+            Config config = new ConfigBuilder(AdminHttp.config(server.kubeconfig())).withRequestTimeout(60_000).build();
             try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
                  HollowNodes nodes = HollowNodes.start(client, HollowOptions.defaults(NODES))) {
                 progress(String.format("%,d hollow nodes registered", nodes.size()));
@@ -66,7 +67,7 @@ class SchedulerBenchmark {
                 for (int pending : List.of(10_000, 30_000)) {
                     String ns = "bench-" + pending;
                     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-                    createPending(server.url(), ns, pending);
+                    createPending(server.http(), ns, pending);
                     progress(String.format("%,d pending pods created in %s", pending, ns));
                     rows.put(String.format("%,d pending pods", pending), schedule(config, pending));
                     offset += pending;
@@ -156,9 +157,9 @@ class SchedulerBenchmark {
         }
     }
 
-    private static void createPending(String url, String ns, int count) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = URI.create(url + "/api/v1/namespaces/" + ns + "/pods");
+    private static void createPending(AdminHttp admin, String ns, int count) throws InterruptedException {
+        HttpClient http = admin.http();
+        URI uri = URI.create(admin.url() + "/api/v1/namespaces/" + ns + "/pods");
         List<String> failures = ClosedLoop.run(CREATORS, count, i -> {
             String body = """
                     {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p-%05d","labels":{"app":"bench"}},
