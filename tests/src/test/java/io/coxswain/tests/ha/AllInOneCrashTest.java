@@ -55,7 +55,9 @@ class AllInOneCrashTest {
             Map<String, String> before = containers(client);
             Set<String> dockerBefore = dockerIds(node);
 
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            // TLS with the admin's client certificate, from the kubeconfig up wrote
+            HttpClient http = io.coxswain.tests.cluster.AdminHttp.of(coxswain.kubeconfig()).httpBuilder()
+                    .connectTimeout(Duration.ofSeconds(1)).build();
             Set<String> acked = ConcurrentHashMap.newKeySet();
             AtomicInteger failed = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();

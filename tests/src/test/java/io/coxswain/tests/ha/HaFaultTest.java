@@ -256,7 +256,8 @@ class HaFaultTest {
         try (KubernetesClient client = plane.client(1)) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         }
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        // the connect timeout covers the TLS handshake too, and a thousand of those at once take a while on two cores
+        HttpClient http = io.coxswain.tests.cluster.AdminHttp.of(plane.kubeconfig()).httpBuilder().connectTimeout(Duration.ofSeconds(30)).build();
         Map<String, Long> ackedAt = new ConcurrentHashMap<>();
         Set<String> writtenByALostAck = ConcurrentHashMap.newKeySet();
         AtomicInteger failedAttempts = new AtomicInteger();
@@ -264,20 +265,30 @@ class HaFaultTest {
         AtomicLong firstAckOfAWriteSentAfterTheKill = new AtomicLong(Long.MAX_VALUE);
         CountDownLatch enoughBeforeKill = new CountDownLatch(200);
         EtcdServer leader = plane.etcd.awaitLeader(Duration.ofSeconds(10));
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        List<CompletableFuture<Void>> writes = java.util.Collections.synchronizedList(new ArrayList<>());
         long started = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            String name = "w-" + i;
-            String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"n\":\"" + i + "\"}}";
-            String url = plane.urls.get(i % 2) + "/api/v1/namespaces/" + ns + "/configmaps";
-            writes.add(write(http, url, body, name, 0, ackedAt, writtenByALostAck, failedAttempts, killedAt,
-                    firstAckOfAWriteSentAfterTheKill, enoughBeforeKill));
-        }
-        assertThat(enoughBeforeKill.await(60, TimeUnit.SECONDS)).as("200 writes acknowledged before the kill").isTrue();
+        // IN_FLIGHT at a time, each on a connection of its own: a thousand TLS handshakes at once would measure those
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT);
+        Thread submitter = new Thread(() -> {
+            for (int i = 0; i < total; i++) {
+                String name = "w-" + i;
+                String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"n\":\"" + i + "\"}}";
+                String url = plane.urls.get(i % 2) + "/api/v1/namespaces/" + ns + "/configmaps";
+                inFlight.acquireUninterruptibly();
+                CompletableFuture<Void> write = write(http, url, body, name, 0, ackedAt, writtenByALostAck, failedAttempts, killedAt,
+                        firstAckOfAWriteSentAfterTheKill, enoughBeforeKill);
+                write.whenComplete((x, e) -> inFlight.release());
+                writes.add(write);
+            }
+        }, "ha-etcd-writes");
+        submitter.start();
+        assertThat(enoughBeforeKill.await(60, TimeUnit.SECONDS)).as("200 writes acknowledged before the kill (%d acknowledged, %d failed attempts, the last: %s)",
+                ackedAt.size(), failedAttempts.get(), LAST_FAILURE.get()).isTrue();
         killedAt.set(System.nanoTime());
         int ackedBeforeKill = ackedAt.size();
         leader.kill();
         System.out.printf("killed the etcd leader %s (pid %d) with %d of %d writes acknowledged%n", leader.name(), leader.pid(), ackedBeforeKill, total);
+        submitter.join(120_000);
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
         long doneMs = (System.nanoTime() - started) / 1_000_000;
 
@@ -301,7 +312,7 @@ class HaFaultTest {
                 assertThat(stored).hasSize(total);
             }
         }
-        System.out.printf("etcd leader failover: %d writes sent at once; %d acknowledged (%d before the kill), %d written but the"
+        System.out.printf("etcd leader failover: %d writes, " + IN_FLIGHT + " in flight at a time; %d acknowledged (%d before the kill), %d written but the"
                         + " acknowledgement lost (409 on retry), %d failed attempts retried; new leader %s; the first write sent after the"
                         + " kill was acknowledged %d ms after it; longest gap between acknowledgements %.0f ms; all done in %d ms%n",
                 total, ackedAt.size(), ackedBeforeKill, writtenByALostAck.size(), failedAttempts.get(), newLeader.name(), resumeMs,
@@ -312,6 +323,12 @@ class HaFaultTest {
         System.out.println("verified: no acknowledged write was lost (all " + ackedAt.size() + " read back through both apiservers)");
         System.out.println("verified: writes resumed within 5 s of the etcd leader's SIGKILL (" + resumeMs + " ms)");
     }
+
+    /** Writes in flight at once in the etcd leader test. */
+    private static final int IN_FLIGHT = 100;
+
+    /** The latest failed attempt's error, for the message of a failure. */
+    private static final java.util.concurrent.atomic.AtomicReference<String> LAST_FAILURE = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** One create, retried until it is acknowledged (201) or found written by an attempt whose answer was lost (409). */
     private static CompletableFuture<Void> write(HttpClient http, String url, String body, String name, int attempt,
@@ -335,6 +352,7 @@ class HaFaultTest {
                 return CompletableFuture.<Void>completedFuture(null);
             }
             failed.incrementAndGet();
+            LAST_FAILURE.set(e != null ? String.valueOf(e) : r.statusCode() + " " + r.body());
             if (attempt >= 100) {
                 return CompletableFuture.<Void>failedFuture(new AssertionError(name + " was never written: "
                         + (e != null ? e : r.statusCode() + " " + r.body())));
