@@ -15,6 +15,8 @@ const url = required('CODE_URL');
 const workspace = required('WORKSPACE');
 const shots = required('SCREENSHOTS');
 const deploy = process.env.DEPLOY !== '0';
+// the kubeconfig's current context, which the status bar names: the admin kubeconfig's is "system:admin@coxswain"
+const kubeContext = process.env.KUBE_CONTEXT || 'coxswain';
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const started = Date.now();
 
@@ -199,8 +201,8 @@ try {
     log(`PASS cluster view: ${rows.join(' / ')}`);
     const ids = await page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => `${e.id}=${e.textContent.trim()}`));
     const connection = ids.find((i) => i.startsWith('coxswain.coxswain.connection='));
-    if (!connection || !connection.endsWith('=coxswain')) {
-      throw new Error(`the status bar shows no connection to the context "coxswain": ${ids.join(', ')}`);
+    if (!connection || !connection.endsWith(`=${kubeContext}`)) {
+      throw new Error(`the status bar shows no connection to the context "${kubeContext}": ${ids.join(', ')}`);
     }
     log(`PASS status bar: ${connection}`);
     await shot('05-cluster-view');

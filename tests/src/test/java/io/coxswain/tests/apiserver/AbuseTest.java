@@ -396,33 +396,18 @@ class AbuseTest {
             Map<String, byte[]> beforeTls = new LinkedHashMap<>();
             beforeTls.put("TCP connection sending no TLS hello", new byte[0]);
             beforeTls.put("TLS hello cut short", tlsHello);
-            beforeTls.put("plain HTTP head cut short to the TLS port", partialHead.getBytes(StandardCharsets.ISO_8859_1));
+            beforeTls.put("plain HTTP head cut short", partialHead.getBytes(StandardCharsets.ISO_8859_1));
             int perKind = 150;
-            List<Socket> drippers = new ArrayList<>();
-            List<Socket> stuckBeforeTls = new ArrayList<>();
             long openedBeforeTls = System.nanoTime();
-            for (Map.Entry<String, byte[]> opening : beforeTls.entrySet()) {
-                for (int i = 0; i < perKind; i++) {
-                    Socket s = slow.connectTcp("127.0.0.1");
-                    s.getOutputStream().write(opening.getValue());
-                    s.getOutputStream().flush();
-                    stuckBeforeTls.add(s);
-                }
-                kinds.put(opening.getKey(), perKind);
-            }
-            for (Map.Entry<String, byte[]> opening : openings.entrySet()) {
-                for (int i = 0; i < perKind; i++) {
-                    Socket s = slow.connect("127.0.0.1");
-                    s.getOutputStream().write(opening.getValue());
-                    s.getOutputStream().flush();
-                    sockets.add(s);
-                    if (opening.getKey().startsWith("head dripped")) {
-                        drippers.add(s);
-                    }
-                }
-                kinds.put(opening.getKey(), perKind);
-            }
+            Map<String, List<Socket>> stuck = open(beforeTls, perKind, () -> slow.connectTcp("127.0.0.1"));
+            Map<String, List<Socket>> overTls = open(openings, perKind, () -> slow.connect("127.0.0.1"));
+            List<Socket> stuckBeforeTls = new ArrayList<>();
+            stuck.values().forEach(stuckBeforeTls::addAll);
+            overTls.values().forEach(sockets::addAll);
             sockets.addAll(stuckBeforeTls);
+            stuck.forEach((kind, opened) -> kinds.put(kind, opened.size()));
+            overTls.forEach((kind, opened) -> kinds.put(kind, opened.size()));
+            List<Socket> drippers = new ArrayList<>(overTls.get("head dripped a byte at a time"));
             // The drippers keep sending (one byte each 300 ms) and are still cut: the time counts from the start of the head.
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(SLOW_CLIENT_SECONDS + 3);
             byte[] drip = "ET /healthz HTTP/1.1\r\nHost: x\r\nX-Drip: ".getBytes(StandardCharsets.ISO_8859_1);
@@ -458,6 +443,8 @@ class AbuseTest {
             }
             assertThat(stillBeforeTls).as("connections without a TLS handshake the server did not close within %d s",
                     TLS_HANDSHAKE_SECONDS + 3).isZero();
+            System.out.printf("  %d connections without a TLS handshake were all found closed by the server %.1f s after they were opened%n",
+                    stuckBeforeTls.size(), (System.nanoTime() - openedBeforeTls) / 1e9);
             healthy.check("slow clients");
         } finally {
             for (Socket s : sockets) {
@@ -987,6 +974,25 @@ class AbuseTest {
         JsonNode status = MAPPER.readTree(a.body());
         assertThat(status.path("kind").asText()).as(a.toString()).isEqualTo("Status");
         assertThat(status.path("code").asInt()).as(a.toString()).isEqualTo(a.code());
+    }
+
+    private interface Connector {
+        Socket connect() throws IOException;
+    }
+
+    /** {@code perKind} new connections for each opening, each sent the opening's bytes, by kind. */
+    private static Map<String, List<Socket>> open(Map<String, byte[]> openings, int perKind, Connector connector) throws IOException {
+        Map<String, List<Socket>> opened = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> opening : openings.entrySet()) {
+            List<Socket> sockets = opened.computeIfAbsent(opening.getKey(), k -> new ArrayList<>());
+            for (int i = 0; i < perKind; i++) {
+                Socket s = connector.connect();
+                sockets.add(s);
+                s.getOutputStream().write(opening.getValue());
+                s.getOutputStream().flush();
+            }
+        }
+        return opened;
     }
 
     /** Reads a watch stream until the text shows up; what was read. */

@@ -114,6 +114,7 @@ class ApiServerLoadBenchmark {
         }, "rss-sampler");
         sampler.setDaemon(true);
         long rssBefore = server.rssBytes();
+        long cpuBefore = server.cpuNanos();
         sampler.start();
         progress(label + ": " + CLIENTS + " clients for " + SECONDS + " s");
         long t0 = System.nanoTime();
@@ -160,6 +161,7 @@ class ApiServerLoadBenchmark {
             latencies.get(verb).add(System.nanoTime() - start);
         });
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long cpuUsed = server.cpuNanos() - cpuBefore;
         sampler.interrupt();
         long rssEnd = server.rssBytes();
         rssPeak.accumulateAndGet(rssEnd, Math::max);
@@ -180,6 +182,9 @@ class ApiServerLoadBenchmark {
             row.put(verb + " p50", sorted.length == 0 ? "-" : FigureTable.ms(sorted[sorted.length / 2]));
             row.put(verb + " p99", sorted.length == 0 ? "-" : FigureTable.ms(sorted[(int) (sorted.length * 0.99)]));
         }
+        // what the server itself spends, apart from the clients on the same cores
+        row.put("server CPU, cores busy", cpuBefore < 0 ? "n/a" : String.format("%.2f", cpuUsed / 1e9 / seconds));
+        row.put("server CPU per request", cpuBefore < 0 ? "n/a" : String.format("%.2f ms", cpuUsed / 1e6 / total));
         row.put("errors", Integer.toString(failures.size()));
         row.put("objects created (all verified by a list)", String.format("%,d", createdTotal.get()));
         row.put("server RSS before", mb(rssBefore));

@@ -9,9 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +54,9 @@ class Fabric8ClientTest {
         other = connect(cluster);
     }
 
-    static KubernetesClient connect(TestCluster cluster) throws IOException {
-        Config config = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
-        return new KubernetesClientBuilder().withConfig(config).build();
+    /** A client from the cluster's admin kubeconfig, as an application reads it. */
+    static KubernetesClient connect(TestCluster cluster) {
+        return cluster.newClient();
     }
 
     @AfterAll

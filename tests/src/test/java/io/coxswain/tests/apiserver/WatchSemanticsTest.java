@@ -294,9 +294,13 @@ class WatchSemanticsTest {
                         wrong.incrementAndGet();
                     }
                 }));
-            }
-            for (RawApi.Watch w : watches) {
-                assertThat(w.status(60)).isEqualTo(200); // each watch is a connection of its own, with its own TLS handshake
+                // Each watch is a connection of its own, with its own TLS handshake: they are opened 100 at a time, as a
+                // thousand handshakes at once on two busy cores can outlast the server's 10 s handshake timeout.
+                if (watches.size() % 100 == 0) {
+                    for (RawApi.Watch w : watches.subList(watches.size() - 100, watches.size())) {
+                        assertThat(w.status(60)).isEqualTo(200);
+                    }
+                }
             }
             double openSeconds = (System.nanoTime() - opening) / 1e9;
             int open = api.openWatches();

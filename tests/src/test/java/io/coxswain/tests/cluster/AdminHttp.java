@@ -92,10 +92,11 @@ public final class AdminHttp {
 
     /**
      * A builder of {@link HttpClient}s that speak HTTP/1.1 (as kubectl does to the apiserver) with the kubeconfig's TLS,
-     * a 10 s connect timeout; callers set what else they need (an executor, another version).
+     * a 30 s connect timeout (the TLS handshake counts in it, and a thousand handshakes at once on two busy cores take
+     * more than 10 s); callers set what else they need (an executor, another version, another timeout).
      */
     public HttpClient.Builder httpBuilder() {
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30));
         return tls == null ? builder : builder.sslContext(tls);
     }
 

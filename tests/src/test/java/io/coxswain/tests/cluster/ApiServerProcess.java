@@ -154,6 +154,21 @@ public final class ApiServerProcess implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * The CPU time the server's JVM has used so far (user and system, all its threads), in nanoseconds, from
+     * /proc/PID/stat in clock ticks of 1/100 s (Linux's USER_HZ); -1 where that cannot be read.
+     */
+    public long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": state is field 3, utime 14 and stime 15 of the whole line
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The server's own log so far (what it printed), for a failure message. */
     public String log() {
         try {

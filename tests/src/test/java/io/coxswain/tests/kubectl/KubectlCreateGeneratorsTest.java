@@ -145,10 +145,10 @@ class KubectlCreateGeneratorsTest extends KubectlSuite {
         verified("create configmap twice: AlreadyExists, exit 1");
     }
 
-    /** What kubectl sends, over plain HTTP: the reply is JSON whatever Accept prefers, and an unknown field is a 400. */
+    /** What kubectl sends, over HTTPS as the admin: the reply is JSON whatever Accept prefers, and an unknown field is a 400. */
     @Test
     void protobufBodiesOverHttpGetJsonReplies() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = k.cluster.http().http();
         V1.ConfigMap cm = V1.ConfigMap.newBuilder().setMetadata(ObjectMeta.newBuilder().setName("raw-cm")).putData("k", "v")
                 .build();
         HttpResponse<String> created = http.send(post(envelope(cm.toByteString())), HttpResponse.BodyHandlers.ofString());

@@ -3,6 +3,8 @@ package io.coxswain.tests.kubectl;
 import io.coxswain.schemas.KindSchema;
 import io.coxswain.schemas.SchemaCatalog;
 import io.coxswain.schemas.SchemaNavigator;
+import io.coxswain.tests.cluster.Kubectl;
+import io.coxswain.tests.cluster.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,28 +12,32 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Real kubectl walks the OpenAPI documents generated from our schemas and prints our own descriptions. */
+/**
+ * Real kubectl walks the OpenAPI documents the apiserver generates from our schemas (/openapi/v3, over TLS through the
+ * admin kubeconfig) and prints our own descriptions.
+ */
 class KubectlExplainTest {
 
-    private static OpenApiStandIn server;
+    private static TestCluster cluster;
+    private static Kubectl kubectl;
     @TempDir
     static Path home;
 
     @BeforeAll
     static void start() throws IOException {
-        server = new OpenApiStandIn(SchemaCatalog.standard());
+        cluster = TestCluster.embedded(home.resolve("cluster"));
+        kubectl = new Kubectl(cluster, home);
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     @ParameterizedTest(name = "kubectl explain {0}")
@@ -50,17 +56,11 @@ class KubectlExplainTest {
     void explainPrintsOurDescription(String field, String apiVersion, String kind, String path) throws Exception {
         KindSchema schema = SchemaCatalog.standard().find(apiVersion, kind).orElseThrow();
         String description = new SchemaNavigator(SchemaCatalog.standard()).at(schema, path).orElseThrow().description();
-        Process kubectl = new ProcessBuilder(List.of("kubectl", "--server=" + server.url(), "--cache-dir=" + home.resolve("cache"),
-                "explain", field))
-                .redirectErrorStream(true)
-                .directory(home.toFile())
-                .start();
-        kubectl.getOutputStream().close();
-        String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        System.out.printf("kubectl explain %s -> exit %d, %d lines:%n", field, kubectl.exitValue(), out.lines().count());
+        Kubectl.Result explained = kubectl.run(new String[]{"explain", field});
+        String out = explained.stdout();
+        System.out.printf("kubectl explain %s -> exit %d, %d lines:%n", field, explained.exitCode(), out.lines().count());
         out.lines().limit(12).forEach(line -> System.out.println("  | " + line));
-        assertThat(kubectl.exitValue()).as(out).isZero();
+        assertThat(explained.exitCode()).as(explained.stderr() + out).isZero();
         assertThat(out).contains("KIND:       " + kind);
         // kubectl re-wraps text; compare with white space folded.
         assertThat(out.replaceAll("\\s+", " ")).contains(description.replaceAll("\\s+", " "));

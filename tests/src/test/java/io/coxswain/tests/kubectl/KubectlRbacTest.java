@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * RBAC through real kubectl: the bootstrap ClusterRoles and bindings, Role/RoleBinding/ClusterRoleBinding applied
  * and printed, and {@code kubectl auth can-i} (SelfSubjectAccessReview, SelfSubjectRulesReview) answering for other
- * users through impersonation ({@code --as}, {@code --as-group}), which the unsecured admin (system:masters) may do.
+ * users through impersonation ({@code --as}, {@code --as-group}), which the admin of the kubeconfig (system:admin in
+ * system:masters, a client certificate over TLS) may do.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlRbacTest extends KubectlSuite {

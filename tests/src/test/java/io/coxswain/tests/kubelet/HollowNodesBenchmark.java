@@ -70,7 +70,7 @@ class HollowNodesBenchmark {
         }
         FigureTable.print(String.format("Hollow nodes benchmark (%d cores; %,d nodes, %,d pods; embedded store; apiserver %s)",
                         Runtime.getRuntime().availableProcessors(), NODES, PODS,
-                        ownProcess ? "in its own JVM" : "in this JVM, so the heap figures include the apiserver's growth"),
+                        ownProcess ? "in its own JVM, over TLS" : "in this JVM over TLS, so the heap figures include the apiserver's growth"),
                 Map.of("hollow nodes", row), "Budget (DESIGN.md): 5,000 hollow nodes and 150,000 pods in one backend process.");
     }
 

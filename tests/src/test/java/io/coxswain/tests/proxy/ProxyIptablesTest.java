@@ -10,9 +10,7 @@ import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -85,7 +83,7 @@ class ProxyIptablesTest {
         hairpinMode(NETWORK);
 
         cluster = TestCluster.embedded(dir, ApiServerOptions.defaults().withServiceCidr(CIDR));
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+        client = cluster.newClient();
         proxy = KubeProxy.start(client, options);
         assertThat(proxy.awaitSynced(Duration.ofSeconds(30))).isTrue();
     }

@@ -76,7 +76,7 @@ class SchedulerBenchmark {
                 loop = replicaSetLoop(config);
             }
         }
-        FigureTable.print(String.format("Scheduler benchmark (%d cores; %,d hollow nodes in this JVM; apiserver in its own JVM, embedded store)",
+        FigureTable.print(String.format("Scheduler benchmark (%d cores; %,d hollow nodes in this JVM; apiserver in its own JVM, embedded store, over TLS)",
                         Runtime.getRuntime().availableProcessors(), NODES), rows,
                 "kube-scheduler's CI floor: 270 pods/s at 5,000 nodes. Budget (DESIGN.md): 1,000 pods/s.");
         FigureTable.print(String.format("The whole loop (%,d hollow nodes; controller-manager, scheduler and hollow kubelets)", NODES),

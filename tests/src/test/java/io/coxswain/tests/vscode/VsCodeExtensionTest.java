@@ -110,6 +110,8 @@ class VsCodeExtensionTest {
             long t4 = System.nanoTime();
             deleteRecursively(SCREENSHOTS);
             Map<String, String> driveEnv = new java.util.HashMap<>(env);
+            // the status bar names the context of the cluster's admin kubeconfig
+            driveEnv.put("KUBE_CONTEXT", io.coxswain.tests.cluster.AdminHttp.config(node.cluster.kubeconfig()).getCurrentContext().getName());
             driveEnv.putAll(Map.of("CODE_URL", "http://127.0.0.1:" + port, "WORKSPACE", workspace.toString(),
                     "SCREENSHOTS", SCREENSHOTS.toString(), "CHROMIUM", CHROMIUM.toString(), "OLD_JAVA_HOME", oldJdk(dir).toString()));
             Result drive = runAnyExit(E2E, dir.resolve("drive.log"), Duration.ofMinutes(6), driveEnv, "node", "drive.mjs");
