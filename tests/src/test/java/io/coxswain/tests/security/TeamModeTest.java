@@ -176,6 +176,30 @@ class TeamModeTest {
 
     @Test
     @Order(4)
+    void aMissingNamespaceIsNamedAndCreateNamespaceMakesIt() throws Exception {
+        String[] carol = {"kubeconfig", "--user", "carol", "--namespace", "team-c", "--data-dir", data.toString()};
+        Run refused = coxswainRun(dir, carol);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("namespace \"team-c\" does not exist").contains("--create-namespace");
+        assertThat(refused.stdout()).isEmpty();
+        assertThat(Files.readString(data.resolve("tokens.csv"))).doesNotContain(",carol,"); // no credential for a refused binding
+        List<String> create = new ArrayList<>(List.of(carol));
+        create.add("--create-namespace");
+        Path config = dir.resolve("carol.kubeconfig");
+        Files.writeString(config, coxswain(dir, create.toArray(String[]::new)));
+        Kubectl kubectl = new Kubectl(config, dir.resolve("carol"));
+        awaitSuccess(kubectl, "auth", "whoami");
+        Kubectl.Result created = kubectl.run(new String[]{"create", "configmap", "c", "--from-literal=a=b"});
+        assertThat(created.exitCode()).as(created.stderr()).isZero();
+        assertThat(admin.run(new String[]{"get", "namespace", "team-c", "-o", "jsonpath={.status.phase}"}).stdout()).isEqualTo("Active");
+        // the same again: the namespace exists, the command still succeeds
+        assertThat(coxswainRun(dir, create.toArray(String[]::new)).exitCode()).isZero();
+        System.out.println("verified: coxswain kubeconfig for a missing namespace says: " + refused.stderr().strip()
+                + " (exit 1, no token written); with --create-namespace the namespace is made and carol works in it");
+    }
+
+    @Test
+    @Order(4)
     void aClientCertificateFromTheCaAuthenticates() throws Exception {
         Path bob = dir.resolve("bob.kubeconfig");
         coxswain(dir, "kubeconfig", "--user", "bob", "--group", "ops,oncall", "--client-certificate", "--data-dir", data.toString(),
@@ -463,14 +487,23 @@ class TeamModeTest {
 
     /** Runs {@code java -jar coxswain.jar args} (its output files in {@code dir}) and returns what it printed on stdout. */
     static String coxswain(Path dir, String... args) throws Exception {
+        Run run = coxswainRun(dir, args);
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        return run.stdout();
+    }
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    /** {@code java -jar coxswain.jar args}: its exit code and what it printed, whatever the outcome. */
+    static Run coxswainRun(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", ApiServerProcess.jar().toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "coxswain", ".out");
         Path err = Files.createTempFile(dir, "coxswain", ".err");
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(Files.readString(err)).isZero();
-        return Files.readString(out);
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     /** kubectl's first success within 10 s. */
