@@ -39,6 +39,9 @@ final class AllInOneCommand implements Callable<Integer> {
     /** In team mode: the admin kubeconfig (certificate of system:admin in system:masters); null on plain HTTP. */
     private io.fabric8.kubernetes.client.Config adminConfig;
 
+    /** What this all-in-one started, for {@code coxswain status}. */
+    private ComponentsFile components;
+
     @Option(names = "--no-kubelet", description = "run the control plane only, with no node")
     boolean noKubelet;
 
@@ -53,6 +56,8 @@ final class AllInOneCommand implements Callable<Integer> {
             listen.listen = "127.0.0.1:6443";
             listen.serviceRange = "10.96.0.0/16";
         }
+        java.nio.file.Files.createDirectories(store.dataDir);
+        components = new ComponentsFile(store.dataDir);
         ApiServerCommand.Running running = ApiServerCommand.start(store, listen, security);
         String server;
         Path kubeconfig;
@@ -66,6 +71,7 @@ final class AllInOneCommand implements Callable<Integer> {
         }
         System.out.println("coxswain all-in-one: API ready at " + server + " in " + running.startMillis() + " ms");
         System.out.println("kubeconfig: " + kubeconfig);
+        components.record("apiserver", "running at " + server + " (store: " + store.kind + ")");
         startControlLoops(running, server);
         if (!noKubelet) {
             startKubelet(running, server);
@@ -88,6 +94,8 @@ final class AllInOneCommand implements Callable<Integer> {
             schedulerClient.close();
         });
         System.out.println("scheduler and controllers: running");
+        components.record("scheduler", "running");
+        components.record("controller-manager", "running");
     }
 
     /** kube-proxy needs root and iptables; without them services have no virtual IPs, and the log says why. */
@@ -101,9 +109,11 @@ final class AllInOneCommand implements Callable<Integer> {
                 client.close();
             });
             System.out.println("proxy: services of " + listen.serviceRange + " are programmed into iptables");
+            components.record("proxy", "running, services of " + listen.serviceRange + " in iptables");
         } catch (RuntimeException e) {
             client.close();
             System.out.println("proxy: not started, so service addresses will not answer: " + e.getMessage());
+            components.record("proxy", "not started: " + e.getMessage());
         }
     }
 
@@ -121,9 +131,11 @@ final class AllInOneCommand implements Callable<Integer> {
             // ./coxswain down removes this node's containers, and only those
             java.nio.file.Files.writeString(store.dataDir.resolve("node-name"), kubelet.nodeName());
             System.out.println("kubelet: node " + kubelet.nodeName() + " is ready on Docker");
+            components.record("kubelet", "running node " + kubelet.nodeName() + " on Docker");
         } catch (RuntimeException | java.io.IOException e) {
             client.close();
             System.out.println("kubelet: not started, so pods will stay Pending: " + e.getMessage());
+            components.record("kubelet", "not started: " + e.getMessage());
         }
     }
 

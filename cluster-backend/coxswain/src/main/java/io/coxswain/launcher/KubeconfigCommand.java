@@ -150,19 +150,13 @@ final class KubeconfigCommand implements Callable<Integer> {
                     + "), or give --create-namespace";
         }
         if (e.getCode() == 0) {
-            return why + "the server at " + url + " does not answer (" + rootMessage(e) + "); start it first (./coxswain up), "
+            return why + "the server at " + url + " does not answer (" + RootCause.describe(e) + "); start it first (./coxswain up), "
                     + "or give --role none to bind nothing";
         }
         return why + "the server at " + url + " answered " + e.getCode() + " to " + admin + "'s user: "
-                + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : rootMessage(e));
+                + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : RootCause.describe(e));
     }
 
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
-    }
 
     private static String serverOf(Path kubeconfig) throws java.io.IOException {
         if (Files.exists(kubeconfig)) {

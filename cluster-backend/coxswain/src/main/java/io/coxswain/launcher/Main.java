@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "coxswain", mixinStandardHelpOptions = true, version = "coxswain 0.1.0",
         description = "An editor-first Kubernetes: the control plane and node agents in one jar.",
         subcommands = {AllInOneCommand.class, ApiServerCommand.class, KubeletCommand.class, ProxyCommand.class,
-                SchedulerCommand.class, ControllerManagerCommand.class, KubeconfigCommand.class})
+                SchedulerCommand.class, ControllerManagerCommand.class, KubeconfigCommand.class, StatusCommand.class})
 public final class Main implements Runnable {
 
     @Override

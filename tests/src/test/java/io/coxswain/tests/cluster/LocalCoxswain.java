@@ -113,7 +113,25 @@ public final class LocalCoxswain implements AutoCloseable {
         return out.isBlank() ? List.of() : List.of(out.split("\n"));
     }
 
+    /** What a {@code ./coxswain} command printed (standard output and error) and its exit code. */
+    public record Run(int exitCode, String output) {
+    }
+
+    /** {@code ./coxswain status}: exit code 0 all ready, 1 something not ready, 3 not running. */
+    public Run status() throws IOException, InterruptedException {
+        return run("status", Duration.ofSeconds(60));
+    }
+
     private String script(String command, Duration timeout) throws IOException, InterruptedException {
+        Run run = run(command, timeout);
+        if (run.exitCode() != 0) {
+            throw new AssertionError("./coxswain " + command + " exited with " + run.exitCode() + "; it printed:\n" + run.output()
+                    + "\ncoxswain.log:\n" + log());
+        }
+        return run.output();
+    }
+
+    private Run run(String command, Duration timeout) throws IOException, InterruptedException {
         Path root = SharedFiles.projectRoot();
         Path out = Files.createTempFile(data.getParent(), "coxswain-" + command, ".out");
         ProcessBuilder pb = new ProcessBuilder(List.of(root.resolve("coxswain").toString(), command)).directory(root.toFile())
@@ -127,11 +145,7 @@ public final class LocalCoxswain implements AutoCloseable {
         }
         String printed = Files.readString(out, StandardCharsets.UTF_8);
         Files.deleteIfExists(out);
-        if (p.exitValue() != 0) {
-            throw new AssertionError("./coxswain " + command + " exited with " + p.exitValue() + "; it printed:\n" + printed
-                    + "\ncoxswain.log:\n" + log());
-        }
-        return printed;
+        return new Run(p.exitValue(), printed);
     }
 
     @Override
