@@ -27,14 +27,17 @@ public final class LocalCoxswain implements AutoCloseable {
     public final Path data;
     public final String listen;
     public final String nodeName;
+    /** Plain HTTP with no authentication ({@code --insecure-loopback}), for whoever asks for it; TLS otherwise. */
+    public final boolean insecureLoopback;
     private final Map<String, String> env;
 
-    private LocalCoxswain(Path data, String listen, String nodeName) {
+    private LocalCoxswain(Path data, String listen, String nodeName, boolean insecureLoopback) {
         this.data = data;
         this.listen = listen;
         this.nodeName = nodeName;
+        this.insecureLoopback = insecureLoopback;
         this.env = Map.of("COXSWAIN_DATA", data.toString(), "COXSWAIN_LISTEN", listen,
-                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " --kubelet-port 0");
+                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " --kubelet-port 0" + (insecureLoopback ? " --insecure-loopback" : ""));
     }
 
     /**
@@ -43,7 +46,12 @@ public final class LocalCoxswain implements AutoCloseable {
      * every all-in-one, it serves TLS, takes the admin's client certificate from the kubeconfig, and authorizes with RBAC.
      */
     public static LocalCoxswain up(Path data, String nodeName, Duration timeout) throws IOException, InterruptedException {
-        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName);
+        return up(data, nodeName, timeout, false);
+    }
+
+    /** As {@link #up(Path, String, Duration)}; with {@code insecureLoopback}, plain HTTP ({@code --insecure-loopback}). */
+    public static LocalCoxswain up(Path data, String nodeName, Duration timeout, boolean insecureLoopback) throws IOException, InterruptedException {
+        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName, insecureLoopback);
         String out = coxswain.script("up", timeout);
         if (!out.contains("kubelet: node " + nodeName + " is ready on Docker") || !Files.isRegularFile(coxswain.kubeconfig())) {
             String log = coxswain.log();
@@ -58,7 +66,7 @@ public final class LocalCoxswain implements AutoCloseable {
     }
 
     public String server() {
-        return "https://" + listen;
+        return (insecureLoopback ? "http://" : "https://") + listen;
     }
 
     /** A fabric8 client of this cluster as its admin (the kubeconfig {@code up} wrote), for what another tool does meanwhile. */
