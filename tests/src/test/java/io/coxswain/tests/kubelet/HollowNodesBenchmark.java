@@ -97,19 +97,19 @@ class HollowNodesBenchmark {
                 ZonedDateTime staleBefore = ZonedDateTime.now().minus(RENEW.multipliedBy(2));
                 long stale = client.leases().inNamespace("kube-node-lease").list().getItems().stream()
                         .filter(l -> !l.getSpec().getRenewTime().isAfter(staleBefore)).count();
-                row.put("Lease renewals/s sustained (needed: 500)", String.format("%,.0f", (after.leaseRenewals() - before.leaseRenewals()) / seconds));
+                row.put(String.format("Lease renewals/s sustained (needed: %,d)", NODES / (int) RENEW.toSeconds()), String.format("%,.0f", (after.leaseRenewals() - before.leaseRenewals()) / seconds));
                 row.put("  renewals skipped (previous still running)", String.format("%,d", after.heartbeatsSkipped()));
                 row.put("  heartbeat failures", String.format("%,d", after.heartbeatFailures()));
                 row.put("  Leases older than 2 intervals", String.format("%,d", stale));
                 progress("renewals: " + row);
 
                 long heapNodes = heapAfterGc() - heapBefore;
-                row.put("heap after GC, 5,000 nodes", mib(heapNodes));
+                row.put(String.format("heap after GC, %,d nodes", NODES), mib(heapNodes));
                 row.put("  per node", String.format("%,d bytes", heapNodes / NODES));
 
                 row.putAll(pods(client, admin));
                 long heapPods = heapAfterGc() - heapBefore - heapNodes;
-                row.put("heap after GC, + 10,000 pods", mib(heapNodes + heapPods));
+                row.put(String.format("heap after GC, + %,d pods", PODS), mib(heapNodes + heapPods));
                 row.put("  per pod", String.format("%,d bytes", heapPods / PODS));
                 row.put("pod status writes", String.format("%,d", nodes.stats().podStatusWrites()));
             }
