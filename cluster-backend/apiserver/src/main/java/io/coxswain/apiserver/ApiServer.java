@@ -103,7 +103,7 @@ public final class ApiServer extends VerticleBase {
         }
         tokens = TokenFile.watch(security.tokenFile());
         try {
-            audit = security.auditLog() == null ? null : AuditLog.open(security.auditLog());
+            audit = security.auditLog() == null ? null : AuditLog.open(security.auditLog(), security.auditRotation());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("could not open the audit log " + security.auditLog(), e);
         }

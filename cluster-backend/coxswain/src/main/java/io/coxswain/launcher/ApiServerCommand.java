@@ -4,6 +4,9 @@ import io.coxswain.apiserver.ApiServer;
 import io.coxswain.apiserver.ApiServerOptions;
 import io.coxswain.store.Store;
 import io.vertx.core.Vertx;
+import io.coxswain.launcher.logs.LogOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -13,6 +16,11 @@ import java.util.concurrent.CountDownLatch;
 /** {@code coxswain apiserver}: the store and the Kubernetes API, nothing else. */
 @Command(name = "apiserver", mixinStandardHelpOptions = true, description = "Serve the Kubernetes API over a store.")
 final class ApiServerCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServerCommand.class);
+
+    @Mixin
+    LogOptions logs = new LogOptions();
 
     @Mixin
     StoreOptions store;
@@ -28,10 +36,10 @@ final class ApiServerCommand implements Callable<Integer> {
         Running running = start(store, listen, security);
         if (running.secure()) {
             String url = SecurityOptions.url(listen.host(), running.apiServer().port());
-            System.out.println("admin kubeconfig: " + SecurityOptions.writeAdminKubeconfig(store.dataDir, url));
-            System.out.println("apiserver listening on " + url);
+            LOG.info("admin kubeconfig: {}", SecurityOptions.writeAdminKubeconfig(store.dataDir, url));
+            LOG.info("apiserver listening on {}", url);
         } else {
-            System.out.println("apiserver listening on http://" + listen.host() + ":" + running.apiServer().port());
+            LOG.info("apiserver listening on http://{}:{}", listen.host(), running.apiServer().port());
         }
         running.awaitShutdown();
         return 0;

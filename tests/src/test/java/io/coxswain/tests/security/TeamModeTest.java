@@ -441,10 +441,10 @@ class TeamModeTest {
                 Thread.sleep(100);
             }
             String printed = Files.readString(log);
-            assertThat(printed).contains("WARNING: --insecure-loopback: the API on 127.0.0.1 is plain HTTP with no authentication")
+            assertThat(printed).containsPattern("WARN +\\[apiserver\\] --insecure-loopback: the API on 127\\.0\\.0\\.1 is plain HTTP with no authentication")
                     .containsPattern("apiserver listening on http://127\\.0\\.0\\.1:\\d+");
             System.out.println("verified: --insecure-loopback is refused off loopback (exit 2: " + refusal.lines().findFirst().orElse("")
-                    + ") and on loopback serves plain HTTP after: " + printed.lines().filter(l -> l.startsWith("WARNING")).findFirst().orElse(""));
+                    + ") and on loopback serves plain HTTP after: " + printed.lines().filter(l -> l.contains(" WARN ")).findFirst().orElse(""));
         } finally {
             plain.destroy();
             plain.waitFor(20, TimeUnit.SECONDS);

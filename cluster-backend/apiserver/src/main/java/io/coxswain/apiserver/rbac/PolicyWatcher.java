@@ -9,14 +9,14 @@ import io.coxswain.store.StoreException;
 import io.coxswain.store.Watch;
 import io.coxswain.store.WatchEvent;
 import io.coxswain.store.WatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Keeps an {@link RbacPolicy} equal to the store: lists each of the four RBAC prefixes, then watches each from the
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  */
 public final class PolicyWatcher implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(PolicyWatcher.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyWatcher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
@@ -89,7 +89,7 @@ public final class PolicyWatcher implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                LOG.log(Level.INFO, "RBAC watch of " + kind.plural() + " ended (" + error.getMessage() + "); listing again");
+                LOG.info("RBAC watch of {} ended ({}); listing again", kind.plural(), error.getMessage());
                 CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(() -> resync(kind));
             }
         });
@@ -113,7 +113,7 @@ public final class PolicyWatcher implements AutoCloseable {
             JsonNode object = JSON.readTree(kv.value());
             policy.apply(kind, id[0], id[1], object);
         } catch (IOException e) {
-            LOG.warning("RBAC object " + kv.key() + " is not JSON: " + e.getMessage());
+            LOG.warn("RBAC object {} is not JSON: {}", kv.key(), e.getMessage());
         }
     }
 
