@@ -46,6 +46,9 @@ final class AllInOneCommand implements Callable<Integer> {
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
+    @Mixin
+    ShutdownOptions shutdown = new ShutdownOptions();
+
     /** In team mode: the admin kubeconfig (certificate of system:admin in system:masters); null on plain HTTP. */
     private io.fabric8.kubernetes.client.Config adminConfig;
 
@@ -63,7 +66,7 @@ final class AllInOneCommand implements Callable<Integer> {
             listen.listen = "127.0.0.1:6443";
             listen.serviceRange = "10.96.0.0/16";
         }
-        ApiServerCommand.Running running = ApiServerCommand.start(store, listen, security);
+        ApiServerCommand.Running running = ApiServerCommand.start(store, listen, security, shutdown);
         String server;
         Path kubeconfig;
         if (running.secure()) {

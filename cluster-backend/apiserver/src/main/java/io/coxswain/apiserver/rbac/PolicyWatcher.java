@@ -31,11 +31,18 @@ public final class PolicyWatcher implements AutoCloseable {
     private final Store store;
     private final RbacPolicy policy;
     private final List<Watch> watches = new ArrayList<>();
+    /** The kinds listed and watched now; one whose watch failed is out until it is listed again. */
+    private final java.util.Set<RbacPolicy.Kind> synced = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public PolicyWatcher(Store store, RbacPolicy policy) {
         this.store = store;
         this.policy = policy;
+    }
+
+    /** Whether every kind is listed into the policy and watched now: readyz's informer-sync. */
+    public boolean synced() {
+        return !closed && synced.size() == RbacPolicy.Kind.values().length;
     }
 
     /** Completes once every kind has been listed into the policy and is watched. */
@@ -54,6 +61,7 @@ public final class PolicyWatcher implements AutoCloseable {
                 result.items().forEach(kv -> put(kind, kv));
             }
             watch(kind, result.revision() + 1);
+            synced.add(kind);
         });
     }
 
@@ -86,6 +94,7 @@ public final class PolicyWatcher implements AutoCloseable {
 
             @Override
             public void onError(StoreException error) {
+                synced.remove(kind);
                 if (closed) {
                     return;
                 }
