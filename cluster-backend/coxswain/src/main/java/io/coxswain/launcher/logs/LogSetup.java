@@ -2,6 +2,7 @@ package io.coxswain.launcher.logs;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -15,6 +16,7 @@ import net.logstash.logback.composite.loggingevent.MessageJsonProvider;
 import net.logstash.logback.composite.loggingevent.StackTraceJsonProvider;
 import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +41,7 @@ public final class LogSetup {
     public static void configure(LoggerContext context, Verbosity verbosity, LogFormat format, String component, OutputStream out) {
         LogComponent.process(component);
         context.reset();
+        routeJavaUtilLogging(context);
         Encoder<ILoggingEvent> encoder = format == LogFormat.json ? json(context) : text(context);
         OutputStreamAppender<ILoggingEvent> appender;
         if (out == null) {
@@ -57,6 +60,22 @@ public final class LogSetup {
         root.setLevel(verbosity.libraries());
         root.addAppender(appender);
         context.getLogger("io.coxswain").setLevel(verbosity.ours());
+    }
+
+    /**
+     * java.util.logging (gRPC under jetcd, parts of the JDK) goes through SLF4J too, with its levels following
+     * Logback's, so that a disabled level costs nothing there.
+     */
+    private static void routeJavaUtilLogging(LoggerContext context) {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        LevelChangePropagator levels = new LevelChangePropagator();
+        levels.setContext(context);
+        levels.setResetJUL(true);
+        levels.start();
+        context.addListener(levels);
     }
 
     private static Encoder<ILoggingEvent> text(LoggerContext context) {

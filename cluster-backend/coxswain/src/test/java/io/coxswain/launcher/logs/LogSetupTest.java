@@ -37,6 +37,8 @@ class LogSetupTest {
             LoggerFactory.getLogger("io.fabric8.Informer").warn("a library on a kubelet thread");
         }
         LoggerFactory.getLogger("io.coxswain.kubelet.Kubelet").error("sync failed", new IllegalStateException("no runtime"));
+        java.util.logging.Logger.getLogger("io.grpc.internal.ManagedChannelImpl").warning("a java.util.logging warning");
+        java.util.logging.Logger.getLogger("io.grpc.internal.ManagedChannelImpl").info("a java.util.logging info, not at --v=0");
         LoggerFactory.getLogger("io.coxswain.apiserver.ApiServer").debug("not at --v=0");
         LoggerFactory.getLogger("io.vertx.core.Something").info("a library's info, not at --v=0");
         double after = System.currentTimeMillis() / 1000.0;
@@ -46,16 +48,16 @@ class LogSetupTest {
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
             lines.add(json.readTree(line));
         }
-        assertThat(lines).hasSize(5);
+        assertThat(lines).hasSize(6);
         assertThat(lines).allSatisfy(l -> {
             assertThat(l.get("ts").isNumber()).isTrue();
             assertThat(l.get("ts").asDouble()).isBetween(before - 0.001, after + 0.001);
         });
-        assertThat(lines).extracting(l -> l.get("level").asText()).containsExactly("INFO", "INFO", "INFO", "WARN", "ERROR");
+        assertThat(lines).extracting(l -> l.get("level").asText()).containsExactly("INFO", "INFO", "INFO", "WARN", "ERROR", "WARN");
         assertThat(lines).extracting(l -> l.get("component").asText())
-                .containsExactly("apiserver", "store", "scheduler", "kubelet", "kubelet");
+                .containsExactly("apiserver", "store", "scheduler", "kubelet", "kubelet", "scheduler");
         assertThat(lines).extracting(l -> l.get("msg").asText()).containsExactly("listening on 127.0.0.1:6443", "compacted",
-                "shared code, no MDC", "a library on a kubelet thread", "sync failed");
+                "shared code, no MDC", "a library on a kubelet thread", "sync failed", "a java.util.logging warning");
         assertThat(lines.get(1).get("revision").asInt()).isEqualTo(42);
         assertThat(lines.get(4).get("err").asText()).contains("java.lang.IllegalStateException: no runtime").contains("\tat ");
         assertThat(lines.get(0).get("logger").asText()).isEqualTo("io.coxswain.apiserver.ApiServer");
