@@ -34,7 +34,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +42,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -465,10 +463,10 @@ class TeamModeTest {
                 Thread.sleep(100);
             }
             String printed = Files.readString(log);
-            assertThat(printed).contains("WARNING: --insecure-loopback: the API on 127.0.0.1 is plain HTTP with no authentication")
+            assertThat(printed).containsPattern("WARN +\\[apiserver\\] --insecure-loopback: the API on 127\\.0\\.0\\.1 is plain HTTP with no authentication")
                     .containsPattern("apiserver listening on http://127\\.0\\.0\\.1:\\d+");
             System.out.println("verified: --insecure-loopback is refused off loopback (exit 2: " + refusal.lines().findFirst().orElse("")
-                    + ") and on loopback serves plain HTTP after: " + printed.lines().filter(l -> l.startsWith("WARNING")).findFirst().orElse(""));
+                    + ") and on loopback serves plain HTTP after: " + printed.lines().filter(l -> l.contains(" WARN ")).findFirst().orElse(""));
         } finally {
             plain.destroy();
             plain.waitFor(20, TimeUnit.SECONDS);
@@ -548,13 +546,6 @@ class TeamModeTest {
 
     /** TLS that trusts the certificates the cluster CA in {@code caFile} signed, and no other. */
     static SSLContext trusting(Path caFile) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("coxswain-ca", Pki.readCertificate(Files.readString(caFile)));
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+        return io.coxswain.tests.cluster.AdminHttp.trusting(caFile);
     }
 }
