@@ -39,6 +39,7 @@ import java.util.stream.Stream;
 public final class CoxswainLanguageServer implements LanguageServer, LanguageClientAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoxswainLanguageServer.class);
+    private static final String VERSION = "0.1.0";
 
     private final ManifestLanguageService service = new ManifestLanguageService(new Workspace(), Schemas.STANDARD);
     private final CoxswainTextDocumentService documents;
@@ -76,9 +77,11 @@ public final class CoxswainLanguageServer implements LanguageServer, LanguageCli
         cluster.connect(client, lensRefresh, progress);
         cluster.configure(ClusterSettings.from(params.getInitializationOptions()));
         documents.configure(documents.features().with(params.getInitializationOptions()));
+        LOG.info("coxswain-language-server {} on Java {} ({}), pid {}", VERSION, Runtime.version(),
+                System.getProperty("java.vm.name"), ProcessHandle.current().pid());
         // Load the schemas now, not on the first keystroke.
         CompletableFuture.runAsync(() -> Schemas.STANDARD.catalog().kinds());
-        return CompletableFuture.completedFuture(new InitializeResult(capabilities, new ServerInfo("coxswain-language-server", "0.1.0")));
+        return CompletableFuture.completedFuture(new InitializeResult(capabilities, new ServerInfo("coxswain-language-server", VERSION)));
     }
 
     @Override

@@ -57,6 +57,7 @@ class ClientLogTest {
     void theServersOwnLinesGoThereToo() throws Exception {
         try (ServerConnection c = new ServerConnection()) {
             c.initialize(null, false);
+            assertThat(c.client.awaitLog("coxswain-language-server 0.1.0 on Java ").getType()).isEqualTo(MessageType.Info);
             c.server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(json("{\"coxswain\":{\"hover\":false}}")));
             assertThat(c.client.awaitLog("validation on, completion on, hover off").getMessage())
                     .startsWith("i.c.l.CoxswainTextDocumentService: ");
