@@ -1,6 +1,7 @@
 package io.coxswain.launcher;
 
 import io.coxswain.apiserver.Kubeconfig;
+import io.coxswain.metrics.ComponentMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,6 +46,14 @@ final class AllInOneCommand implements Callable<Integer> {
     @Option(names = "--scheduler-config", description = "a KubeSchedulerConfiguration file for the scheduler")
     java.nio.file.Path schedulerConfig;
 
+    @Option(names = "--scheduler-metrics-bind-address", defaultValue = "127.0.0.1:10259",
+            description = "where the scheduler serves /metrics, plain HTTP on loopback only; port 0 picks one, empty serves none (default ${DEFAULT-VALUE})")
+    String schedulerMetricsAddress;
+
+    @Option(names = "--controller-manager-metrics-bind-address", defaultValue = "127.0.0.1:10257",
+            description = "where the controller-manager serves /metrics, plain HTTP on loopback only; port 0 picks one, empty serves none (default ${DEFAULT-VALUE})")
+    String controllerManagerMetricsAddress;
+
     @Override
     public Integer call() throws Exception {
         if (store.dataDir == null) {
@@ -77,15 +86,23 @@ final class AllInOneCommand implements Callable<Integer> {
 
     /** The scheduler and the controllers, each with its own client of the API, as separate processes would have. */
     private void startControlLoops(ApiServerCommand.Running running, String server) throws java.io.IOException {
+        // each its own registry and port, as separate processes would have
+        ComponentMetrics schedulerMetrics = new ComponentMetrics();
+        ComponentMetrics controllerMetrics = new ComponentMetrics();
+        MetricsPort.serve(running.vertx(), schedulerMetrics, schedulerMetricsAddress, "scheduler");
+        MetricsPort.serve(running.vertx(), controllerMetrics, controllerManagerMetricsAddress, "controller-manager");
         KubernetesClient schedulerClient = client(server, "kube-scheduler");
-        Scheduler scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig));
+        Scheduler scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig), schedulerMetrics.registry());
         KubernetesClient controllersClient = client(server, "kube-controller-manager");
+        ControllerManager.reportTo(controllerMetrics.registry());
         ControllerManager controllers = ControllerManager.start(controllersClient, ControllerOptions.defaults());
         running.onStop(() -> {
             controllers.close();
             controllersClient.close();
             scheduler.close();
             schedulerClient.close();
+            schedulerMetrics.close();
+            controllerMetrics.close();
         });
         System.out.println("scheduler and controllers: running");
     }
@@ -113,10 +130,13 @@ final class AllInOneCommand implements Callable<Integer> {
         try {
             KubeletServing serving = adminConfig == null ? KubeletServing.PLAIN
                     : KubeletServing.fromClusterCa(io.coxswain.apiserver.auth.Pki.open(SecurityOptions.pkiDir(store.dataDir)), node);
-            Kubelet kubelet = NodeAgents.dockerKubelet(running.vertx(), client, node, store.dataDir.resolve("kubelet"), serving);
+            ComponentMetrics kubeletMetrics = new ComponentMetrics();
+            Kubelet kubelet = NodeAgents.dockerKubelet(running.vertx(), client, node, store.dataDir.resolve("kubelet"), serving,
+                    kubeletMetrics);
             running.onStop(() -> {
                 kubelet.close();
                 client.close();
+                kubeletMetrics.close();
             });
             // ./coxswain down removes this node's containers, and only those
             java.nio.file.Files.writeString(store.dataDir.resolve("node-name"), kubelet.nodeName());
