@@ -29,12 +29,12 @@ public final class LocalCoxswain implements AutoCloseable {
     public final String nodeName;
     private final Map<String, String> env;
 
-    private LocalCoxswain(Path data, String listen, String nodeName) {
+    private LocalCoxswain(Path data, String listen, String nodeName, String upArgs) {
         this.data = data;
         this.listen = listen;
         this.nodeName = nodeName;
         this.env = Map.of("COXSWAIN_DATA", data.toString(), "COXSWAIN_LISTEN", listen,
-                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " --kubelet-port 0");
+                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " " + upArgs);
     }
 
     /**
@@ -43,7 +43,12 @@ public final class LocalCoxswain implements AutoCloseable {
      * every all-in-one, it serves TLS, takes the admin's client certificate from the kubeconfig, and authorizes with RBAC.
      */
     public static LocalCoxswain up(Path data, String nodeName, Duration timeout) throws IOException, InterruptedException {
-        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName);
+        return up(data, nodeName, timeout, "--kubelet-port 0");
+    }
+
+    /** As {@link #up(Path, String, Duration)}, with these all-in-one flags (which then must say the kubelet's port). */
+    public static LocalCoxswain up(Path data, String nodeName, Duration timeout, String upArgs) throws IOException, InterruptedException {
+        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName, upArgs);
         String out = coxswain.script("up", timeout);
         if (!out.contains("kubelet: node " + nodeName + " is ready on Docker") || !Files.isRegularFile(coxswain.kubeconfig())) {
             String log = coxswain.log();
