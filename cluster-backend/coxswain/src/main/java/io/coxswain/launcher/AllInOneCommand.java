@@ -47,11 +47,11 @@ final class AllInOneCommand implements Callable<Integer> {
     java.nio.file.Path schedulerConfig;
 
     @Option(names = "--scheduler-metrics-bind-address", defaultValue = "127.0.0.1:10259",
-            description = "where the scheduler serves /metrics, plain HTTP on loopback only; port 0 picks one, empty serves none (default ${DEFAULT-VALUE})")
+            description = "where the scheduler serves /metrics: HTTPS with authentication and RBAC in team mode, else plain HTTP on loopback only; port 0 picks one, empty serves none (default ${DEFAULT-VALUE})")
     String schedulerMetricsAddress;
 
     @Option(names = "--controller-manager-metrics-bind-address", defaultValue = "127.0.0.1:10257",
-            description = "where the controller-manager serves /metrics, plain HTTP on loopback only; port 0 picks one, empty serves none (default ${DEFAULT-VALUE})")
+            description = "where the controller-manager serves /metrics: HTTPS with authentication and RBAC in team mode, else plain HTTP on loopback only; port 0 picks one, empty serves none (default ${DEFAULT-VALUE})")
     String controllerManagerMetricsAddress;
 
     @Override
@@ -89,11 +89,13 @@ final class AllInOneCommand implements Callable<Integer> {
         // each its own registry and port, as separate processes would have
         ComponentMetrics schedulerMetrics = new ComponentMetrics();
         ComponentMetrics controllerMetrics = new ComponentMetrics();
-        MetricsPort.serve(running.vertx(), schedulerMetrics, schedulerMetricsAddress, "scheduler");
-        MetricsPort.serve(running.vertx(), controllerMetrics, controllerManagerMetricsAddress, "controller-manager");
         KubernetesClient schedulerClient = client(server, "kube-scheduler");
-        Scheduler scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig), schedulerMetrics.registry());
         KubernetesClient controllersClient = client(server, "kube-controller-manager");
+        // in team mode their ports are HTTPS with the cluster CA's certificates, and each asks the apiserver who may read
+        MetricsPort.serve(running.vertx(), schedulerMetrics, schedulerMetricsAddress, "scheduler", metricsSecurity("kube-scheduler", schedulerClient));
+        MetricsPort.serve(running.vertx(), controllerMetrics, controllerManagerMetricsAddress, "controller-manager",
+                metricsSecurity("kube-controller-manager", controllersClient));
+        Scheduler scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig), schedulerMetrics.registry());
         ControllerManager.reportTo(controllerMetrics.registry());
         ControllerManager controllers = ControllerManager.start(controllersClient, ControllerOptions.defaults());
         running.onStop(() -> {
@@ -105,6 +107,12 @@ final class AllInOneCommand implements Callable<Integer> {
             controllerMetrics.close();
         });
         System.out.println("scheduler and controllers: running");
+    }
+
+    /** A component's secure metrics port in team mode; null (plain HTTP on loopback) without it. */
+    private MetricsPort.Secure metricsSecurity(String component, KubernetesClient reviews) {
+        return adminConfig == null ? null
+                : MetricsPort.Secure.fromClusterCa(io.coxswain.apiserver.auth.Pki.open(SecurityOptions.pkiDir(store.dataDir)), component, reviews);
     }
 
     /** kube-proxy needs root and iptables; without them services have no virtual IPs, and the log says why. */

@@ -27,8 +27,12 @@ final class ControllerManagerCommand implements Callable<Integer> {
     LeaseTiming timing = new LeaseTiming();
 
     @Option(names = "--metrics-bind-address", defaultValue = "127.0.0.1:10257",
-            description = "where /metrics is served, plain HTTP on loopback only; port 0 picks one, empty serves none (default ${DEFAULT-VALUE})")
+            description = "where /metrics is served: HTTPS with --tls-cert-file, else plain HTTP on loopback only; port 0 picks one, "
+                    + "empty serves none (default ${DEFAULT-VALUE})")
     String metricsAddress;
+
+    @Mixin
+    ServingOptions serving = new ServingOptions();
 
     @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "seconds without a node's Lease before it is NotReady (default ${DEFAULT-VALUE})")
     int nodeMonitorGraceSeconds;
@@ -44,7 +48,8 @@ final class ControllerManagerCommand implements Callable<Integer> {
         ControllerOptions options = ControllerOptions.defaults().withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds))
                 .withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds));
         ComponentMetrics metrics = new ComponentMetrics();
-        MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "controller-manager");
+        MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "controller-manager",
+                serving.secure(client));
         ControllerManager.reportTo(metrics.registry());
         ControllerManager manager;
         if (leaderElect) {

@@ -33,15 +33,20 @@ final class SchedulerCommand implements Callable<Integer> {
     LeaseTiming timing = new LeaseTiming();
 
     @Option(names = "--metrics-bind-address", defaultValue = "127.0.0.1:10259",
-            description = "where /metrics is served, plain HTTP on loopback only; port 0 picks one, empty serves none (default ${DEFAULT-VALUE})")
+            description = "where /metrics is served: HTTPS with --tls-cert-file, else plain HTTP on loopback only; port 0 picks one, "
+                    + "empty serves none (default ${DEFAULT-VALUE})")
     String metricsAddress;
+
+    @Mixin
+    ServingOptions serving = new ServingOptions();
 
     @Override
     public Integer call() throws Exception {
         var client = server.client("kube-scheduler");
         SchedulerOptions options = options(config);
         ComponentMetrics metrics = new ComponentMetrics();
-        MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "scheduler");
+        MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "scheduler",
+                serving.secure(client));
         if (!leaderElect) {
             Scheduler.start(client, options, metrics.registry());
         } else {

@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The judge of "a backend that can be watched": a real Prometheus (Debian's package, its own binary run here with
  * storage in a temp dir and a loopback port of its own) scrapes every component of an all-in-one ({@code ./coxswain up}):
- * the apiserver and the kubelet over TLS with the admin's client certificate (both check it: authentication and
- * RBAC, nodes/metrics), the scheduler and the controller-manager on their loopback ports. Every target must be up;
+ * all four over TLS with the admin's client certificate, which each checks (the apiserver itself; the kubelet, the
+ * scheduler and the controller-manager through TokenReview and SubjectAccessReview), and a caller without one gets 401
+ * from each. Every target must be up;
  * then a Deployment is created, and Prometheus's query API must show what it moved: the apiserver's POST of it with
  * 201, the store's create, the deployment workqueue, the scheduler's binding and the kubelet's pod start.
  */
@@ -62,11 +63,16 @@ class PrometheusScrapeTest {
             String config = "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n"
                     + job("apiserver", coxswain.listen, tls)
                     + job("kubelet", "127.0.0.1:" + kubeletPort, tls)
-                    + job("scheduler", "127.0.0.1:" + schedulerPort, "")
-                    + job("controller-manager", "127.0.0.1:" + controllerManagerPort, "");
+                    + job("scheduler", "127.0.0.1:" + schedulerPort, tls)
+                    + job("controller-manager", "127.0.0.1:" + controllerManagerPort, tls);
             Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
             Process server = startPrometheus(file);
             try {
+                for (String target : List.of(coxswain.listen, "127.0.0.1:" + kubeletPort, "127.0.0.1:" + schedulerPort,
+                        "127.0.0.1:" + controllerManagerPort)) {
+                    assertThat(anonymousStatus("https://" + target + "/metrics", pki.resolve("ca.crt"))).as(target + " without credentials")
+                            .isEqualTo("401");
+                }
                 Map<String, String> health = awaitTargetsUp();
                 System.out.println("prometheus targets: " + health);
                 assertThat(health).containsOnlyKeys("apiserver", "kubelet", "scheduler", "controller-manager").allSatisfy((job, h) ->
@@ -106,6 +112,15 @@ class PrometheusScrapeTest {
                 }
             }
         }
+    }
+
+    /** The status a caller without credentials gets (curl, trusting the cluster CA). */
+    private static String anonymousStatus(String url, Path ca) throws IOException, InterruptedException {
+        Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca.toString(), url)
+                .redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        curl.waitFor(30, TimeUnit.SECONDS);
+        return out;
     }
 
     private static String job(String name, String target, String tls) {
