@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The local Coxswain as a person starts it: the repository's {@code ./coxswain up}, here with a data directory and
- * an address of its own ({@code COXSWAIN_DATA}, {@code COXSWAIN_LISTEN}), its own node name and a kubelet port the
- * kernel picks ({@code COXSWAIN_UP_ARGS}), so that it runs beside a developer's own {@code ./coxswain up}.
+ * an address of its own ({@code COXSWAIN_DATA}, {@code COXSWAIN_LISTEN}), its own node name, and a kubelet port and
+ * scheduler and controller-manager metrics ports the kernel picks ({@code COXSWAIN_UP_ARGS}), so that it runs beside a
+ * developer's own {@code ./coxswain up}.
  * {@link #close()} runs {@code ./coxswain down}, which stops it and removes that node's containers.
  */
 public final class LocalCoxswain implements AutoCloseable {
@@ -43,10 +44,11 @@ public final class LocalCoxswain implements AutoCloseable {
      * every all-in-one, it serves TLS, takes the admin's client certificate from the kubeconfig, and authorizes with RBAC.
      */
     public static LocalCoxswain up(Path data, String nodeName, Duration timeout) throws IOException, InterruptedException {
-        return up(data, nodeName, timeout, "--kubelet-port 0");
+        return up(data, nodeName, timeout, "--kubelet-port 0 --scheduler-metrics-bind-address 127.0.0.1:0"
+                + " --controller-manager-metrics-bind-address 127.0.0.1:0");
     }
 
-    /** As {@link #up(Path, String, Duration)}, with these all-in-one flags (which then must say the kubelet's port). */
+    /** As {@link #up(Path, String, Duration)}, with these all-in-one flags (which then must say the kubelet's and the metrics ports). */
     public static LocalCoxswain up(Path data, String nodeName, Duration timeout, String upArgs) throws IOException, InterruptedException {
         LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName, upArgs);
         String out = coxswain.script("up", timeout);
