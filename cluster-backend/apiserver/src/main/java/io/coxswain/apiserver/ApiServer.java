@@ -33,6 +33,9 @@ import io.coxswain.apiserver.registry.ResourceRegistry;
 import io.coxswain.apiserver.registry.WriteOptions;
 import io.coxswain.schemas.ManifestValidator;
 import io.coxswain.schemas.SchemaCatalog;
+import io.coxswain.apiserver.registry.StorageMetrics;
+import io.coxswain.metrics.ComponentMetrics;
+import io.coxswain.store.InstrumentedStore;
 import io.coxswain.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -55,7 +58,11 @@ public final class ApiServer extends VerticleBase {
 
     private final ApiServerOptions options;
     private final Store store;
-    private final Metrics metrics = new Metrics();
+    private final ComponentMetrics componentMetrics;
+    private final Metrics metrics;
+    /** How often the objects in the store are counted for apiserver_storage_objects. */
+    private static final long STORAGE_COUNT_MILLIS = 15_000;
+    private long storageCounts = -1;
     private volatile int port;
     /** Request work (decoding, admission, encoding) runs here, one thread per core, off the event loop. */
     private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(
@@ -70,8 +77,15 @@ public final class ApiServer extends VerticleBase {
     private final List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ApiServer(ApiServerOptions options, Store store) {
+        this(options, store, new ComponentMetrics());
+    }
+
+    /** @param metrics the apiserver's registry: its requests, its store's latency and size, and the JVM's figures */
+    public ApiServer(ApiServerOptions options, Store store, ComponentMetrics metrics) {
         this.options = options;
-        this.store = store;
+        this.componentMetrics = metrics;
+        this.metrics = new Metrics(metrics);
+        this.store = new InstrumentedStore(store, metrics.registry());
     }
 
     @Override
@@ -84,6 +98,9 @@ public final class ApiServer extends VerticleBase {
             service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
                     Clock.systemUTC());
             service.guard(new EscalationCheck(rbac));
+            StorageMetrics storage = new StorageMetrics(store, registry, componentMetrics.registry());
+            storage.refresh();
+            storageCounts = vertx.setPeriodic(STORAGE_COUNT_MILLIS, id -> workers.execute(storage::refresh));
             return registry;
         }).compose(registry -> Future.fromCompletionStage(restoreAllocations(registry, allocator)
                         .thenCompose(v -> seed(registry, allocator))
@@ -176,6 +193,11 @@ public final class ApiServer extends VerticleBase {
         return rbac;
     }
 
+    /** Its metrics: what {@code /metrics} serves. */
+    public ComponentMetrics metrics() {
+        return componentMetrics;
+    }
+
     /** The port it listens on; the chosen one when the options said 0. */
     public int port() {
         return port;
@@ -250,6 +272,7 @@ public final class ApiServer extends VerticleBase {
     @Override
     public Future<?> stop() {
         // The HTTP verticles are this one's children and are undeployed with it.
+        vertx.cancelTimer(storageCounts);
         workers.shutdown();
         if (tokens != null) {
             tokens.close();

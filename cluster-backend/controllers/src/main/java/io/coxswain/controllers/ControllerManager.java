@@ -29,6 +29,14 @@ public final class ControllerManager implements AutoCloseable {
         this.options = options;
     }
 
+    /**
+     * Where the controllers' workqueues report, as kube-controller-manager sets client-go's workqueue provider to its
+     * registry; call it before {@link #start}.
+     */
+    public static void reportTo(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.coxswain.controllers.machinery.WorkQueueMetrics.setProvider(registry);
+    }
+
     /** Runs the controllers now, without leader election (one controller-manager per cluster). */
     public static ControllerManager start(KubernetesClient client, ControllerOptions options) {
         ControllerManager manager = new ControllerManager(client, options);

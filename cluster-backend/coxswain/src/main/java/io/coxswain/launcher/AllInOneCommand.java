@@ -6,6 +6,7 @@ import io.coxswain.launcher.logs.LogOptions;
 import org.slf4j.MDC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.coxswain.metrics.ComponentMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,6 +62,14 @@ final class AllInOneCommand implements Callable<Integer> {
     @Option(names = "--scheduler-config", description = "a KubeSchedulerConfiguration file for the scheduler")
     java.nio.file.Path schedulerConfig;
 
+    @Option(names = "--scheduler-metrics-bind-address", defaultValue = "127.0.0.1:10259",
+            description = "where the scheduler serves /metrics: HTTPS with authentication and RBAC in team mode, else plain HTTP on loopback only; port 0 picks one, empty serves none (default ${DEFAULT-VALUE})")
+    String schedulerMetricsAddress;
+
+    @Option(names = "--controller-manager-metrics-bind-address", defaultValue = "127.0.0.1:10257",
+            description = "where the controller-manager serves /metrics: HTTPS with authentication and RBAC in team mode, else plain HTTP on loopback only; port 0 picks one, empty serves none (default ${DEFAULT-VALUE})")
+    String controllerManagerMetricsAddress;
+
     @Override
     public Integer call() throws Exception {
         if (store.dataDir == null) {
@@ -96,12 +105,20 @@ final class AllInOneCommand implements Callable<Integer> {
 
     /** The scheduler and the controllers, each with its own client of the API, as separate processes would have. */
     private void startControlLoops(ApiServerCommand.Running running, String server) throws java.io.IOException {
+        // each its own registry and port, as separate processes would have
+        ComponentMetrics schedulerMetrics = new ComponentMetrics();
+        ComponentMetrics controllerMetrics = new ComponentMetrics();
         KubernetesClient schedulerClient = client(server, "kube-scheduler");
+        KubernetesClient controllersClient = client(server, "kube-controller-manager");
+        // in team mode their ports are HTTPS with the cluster CA's certificates, and each asks the apiserver who may read
+        MetricsPort.serve(running.vertx(), schedulerMetrics, schedulerMetricsAddress, "scheduler", metricsSecurity("kube-scheduler", schedulerClient));
+        MetricsPort.serve(running.vertx(), controllerMetrics, controllerManagerMetricsAddress, "controller-manager",
+                metricsSecurity("kube-controller-manager", controllersClient));
         Scheduler scheduler;
         try (var tagged = MDC.putCloseable(LogComponent.MDC_KEY, "scheduler")) {
-            scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig));
+            scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig), schedulerMetrics.registry());
         }
-        KubernetesClient controllersClient = client(server, "kube-controller-manager");
+        ControllerManager.reportTo(controllerMetrics.registry());
         ControllerManager controllers;
         try (var tagged = MDC.putCloseable(LogComponent.MDC_KEY, "controller-manager")) {
             controllers = ControllerManager.start(controllersClient, ControllerOptions.defaults());
@@ -111,10 +128,18 @@ final class AllInOneCommand implements Callable<Integer> {
             controllersClient.close();
             scheduler.close();
             schedulerClient.close();
+            schedulerMetrics.close();
+            controllerMetrics.close();
         });
         LOG.info("scheduler and controllers: running");
         components.record("scheduler", "running");
         components.record("controller-manager", "running");
+    }
+
+    /** A component's secure metrics port in team mode; null (plain HTTP on loopback) without it. */
+    private MetricsPort.Secure metricsSecurity(String component, KubernetesClient reviews) {
+        return adminConfig == null ? null
+                : MetricsPort.Secure.fromClusterCa(io.coxswain.apiserver.auth.Pki.open(SecurityOptions.pkiDir(store.dataDir)), component, reviews);
     }
 
     /** kube-proxy needs root and iptables; without them services have no virtual IPs, and the log says why. */
@@ -146,10 +171,13 @@ final class AllInOneCommand implements Callable<Integer> {
         try {
             KubeletServing serving = adminConfig == null ? KubeletServing.PLAIN
                     : KubeletServing.fromClusterCa(io.coxswain.apiserver.auth.Pki.open(SecurityOptions.pkiDir(store.dataDir)), node);
-            Kubelet kubelet = NodeAgents.dockerKubelet(running.vertx(), client, node, store.dataDir.resolve("kubelet"), serving);
+            ComponentMetrics kubeletMetrics = new ComponentMetrics();
+            Kubelet kubelet = NodeAgents.dockerKubelet(running.vertx(), client, node, store.dataDir.resolve("kubelet"), serving,
+                    kubeletMetrics);
             running.onStop(() -> {
                 kubelet.close();
                 client.close();
+                kubeletMetrics.close();
             });
             // ./coxswain down removes this node's containers, and only those
             java.nio.file.Files.writeString(store.dataDir.resolve("node-name"), kubelet.nodeName());

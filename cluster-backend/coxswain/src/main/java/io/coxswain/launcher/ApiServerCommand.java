@@ -2,6 +2,7 @@ package io.coxswain.launcher;
 
 import io.coxswain.apiserver.ApiServer;
 import io.coxswain.apiserver.ApiServerOptions;
+import io.coxswain.metrics.ComponentMetrics;
 import io.coxswain.store.Store;
 import io.vertx.core.Vertx;
 import io.coxswain.launcher.logs.LogOptions;
@@ -58,8 +59,10 @@ final class ApiServerCommand implements Callable<Integer> {
             options = options.withSecurity(security.prepare(storeOptions.dataDir, listen.host()));
         }
         Store store = storeOptions.open();
-        Vertx vertx = Vertx.vertx();
-        ApiServer apiServer = new ApiServer(options, store);
+        // the apiserver's registry also takes Vert.x's own figures (HTTP server and client, pools)
+        ComponentMetrics metrics = new ComponentMetrics();
+        Vertx vertx = ComponentMetrics.instrumentedVertx(metrics.registry());
+        ApiServer apiServer = new ApiServer(options, store, metrics);
         vertx.deployVerticle(apiServer).await();
         Running running = new Running(vertx, store, apiServer, (System.nanoTime() - started) / 1_000_000, shutdown);
         Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "coxswain-shutdown"));

@@ -5,6 +5,7 @@ import io.coxswain.controllers.ControllerOptions;
 import io.coxswain.launcher.logs.LogOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.coxswain.metrics.ComponentMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +34,14 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Mixin
     LeaseTiming timing = new LeaseTiming();
 
+    @Option(names = "--metrics-bind-address", defaultValue = "127.0.0.1:10257",
+            description = "where /metrics is served: HTTPS with --tls-cert-file, else plain HTTP on loopback only; port 0 picks one, "
+                    + "empty serves none (default ${DEFAULT-VALUE})")
+    String metricsAddress;
+
+    @Mixin
+    ServingOptions serving = new ServingOptions();
+
     @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "seconds without a node's Lease before it is NotReady (default ${DEFAULT-VALUE})")
     int nodeMonitorGraceSeconds;
 
@@ -46,6 +55,10 @@ final class ControllerManagerCommand implements Callable<Integer> {
         var client = server.client("kube-controller-manager");
         ControllerOptions options = ControllerOptions.defaults().withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds))
                 .withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds));
+        ComponentMetrics metrics = new ComponentMetrics();
+        MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "controller-manager",
+                serving.secure(client));
+        ControllerManager.reportTo(metrics.registry());
         ControllerManager manager;
         if (leaderElect) {
             String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();

@@ -74,9 +74,11 @@ final class KubeletCommand implements Callable<Integer> {
             new CountDownLatch(1).await();
             return 0;
         }
-        Vertx vertx = Vertx.vertx();
+        // its registry also takes Vert.x's own figures (its server's requests, pools)
+        io.coxswain.metrics.ComponentMetrics metrics = new io.coxswain.metrics.ComponentMetrics();
+        Vertx vertx = io.coxswain.metrics.ComponentMetrics.instrumentedVertx(metrics.registry());
         Kubelet kubelet = NodeAgents.dockerKubelet(vertx, client, node, rootDir,
-                KubeletServing.forClient(client.getConfiguration(), rootDir, node, servingFiles(), clientCaFile));
+                KubeletServing.forClient(client.getConfiguration(), rootDir, node, servingFiles(), clientCaFile), metrics);
         LOG.info("kubelet {} is running against {}", kubelet.nodeName(), server.describe());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kubelet.close();

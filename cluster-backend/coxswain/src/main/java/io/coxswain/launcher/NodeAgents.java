@@ -40,10 +40,11 @@ final class NodeAgents {
         return new DockerRuntime(node.dockerHost, network, "coxswain/pause:1");
     }
 
-    static Kubelet dockerKubelet(Vertx vertx, KubernetesClient client, NodeOptions node, Path rootDir, KubeletServing serving) {
+    static Kubelet dockerKubelet(Vertx vertx, KubernetesClient client, NodeOptions node, Path rootDir, KubeletServing serving,
+                                 io.coxswain.metrics.ComponentMetrics metrics) {
         DockerRuntime runtime = dockerRuntime(node);
         try {
-            return Kubelet.start(vertx, client, node.kubeletOptions(rootDir), runtime, serving.serving(), serving.clientCa());
+            return Kubelet.start(vertx, client, node.kubeletOptions(rootDir), runtime, serving.serving(), serving.clientCa(), metrics);
         } catch (RuntimeException e) {
             runtime.close();
             throw e;

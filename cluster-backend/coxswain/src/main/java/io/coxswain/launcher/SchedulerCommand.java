@@ -1,6 +1,7 @@
 package io.coxswain.launcher;
 
 import io.coxswain.controllers.machinery.LeaderElection;
+import io.coxswain.metrics.ComponentMetrics;
 import io.coxswain.scheduler.Scheduler;
 import io.coxswain.scheduler.SchedulerConfiguration;
 import io.coxswain.scheduler.SchedulerOptions;
@@ -39,18 +40,29 @@ final class SchedulerCommand implements Callable<Integer> {
     @Mixin
     LeaseTiming timing = new LeaseTiming();
 
+    @Option(names = "--metrics-bind-address", defaultValue = "127.0.0.1:10259",
+            description = "where /metrics is served: HTTPS with --tls-cert-file, else plain HTTP on loopback only; port 0 picks one, "
+                    + "empty serves none (default ${DEFAULT-VALUE})")
+    String metricsAddress;
+
+    @Mixin
+    ServingOptions serving = new ServingOptions();
+
     @Override
     public Integer call() throws Exception {
         var client = server.client("kube-scheduler");
         SchedulerOptions options = options(config);
+        ComponentMetrics metrics = new ComponentMetrics();
+        MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "scheduler",
+                serving.secure(client));
         if (!leaderElect) {
-            Scheduler.start(client, options);
+            Scheduler.start(client, options, metrics.registry());
         } else {
             String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
             AtomicReference<Scheduler> running = new AtomicReference<>();
             LOG.info("scheduler {} is waiting for the lease", identity);
             LeaderElection.start(client, "kube-scheduler", identity, timing.timing(),
-                    () -> running.set(Scheduler.start(client, options)),
+                    () -> running.set(Scheduler.start(client, options, metrics.registry())),
                     () -> {
                         Scheduler s = running.getAndSet(null);
                         if (s != null) {

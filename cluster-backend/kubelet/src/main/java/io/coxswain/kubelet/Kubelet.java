@@ -7,7 +7,10 @@ import io.coxswain.controllers.events.EventRecorder;
 import io.coxswain.kubelet.node.NodeAgent;
 import io.coxswain.kubelet.pods.PodSyncer;
 import io.coxswain.kubelet.runtime.ContainerRuntime;
+import io.coxswain.kubelet.pods.KubeletMetrics;
 import io.coxswain.kubelet.server.KubeletServer;
+import io.coxswain.metrics.ComponentMetrics;
+import io.coxswain.metrics.MetricsEndpoint;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -53,9 +56,11 @@ public final class Kubelet implements AutoCloseable {
     private SharedIndexInformer<Service> serviceInformer;
     private String serverDeployment;
     private Map<String, String> lastFingerprints = Map.of();
+    /** The registry it made for itself when given none, closed with it. */
+    private ComponentMetrics ownedMetrics;
 
     private Kubelet(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime, int port,
-                    SyncLoopMonitor syncLoop) {
+                    SyncLoopMonitor syncLoop, ComponentMetrics metrics) {
         this.syncLoop = syncLoop;
         this.vertx = vertx;
         this.options = options;
@@ -63,12 +68,13 @@ public final class Kubelet implements AutoCloseable {
         this.events = new EventRecorder(client, "kubelet", options.nodeName());
         this.node = new NodeAgent(client, new NodeAgent.NodeInfo(options.nodeName(), options.nodeIp(), options.cpuMillis(),
                 options.memoryBytes(), options.maxPods(), port, options.labels(), runtime.version(), options.leaseDuration()));
-        this.syncer = new PodSyncer(options, runtime, client, this::pod, this::services, events, probeTimer);
+        this.syncer = new PodSyncer(options, runtime, client, this::pod, this::services, events, probeTimer,
+                new KubeletMetrics(metrics.registry()));
     }
 
     /** Prepares the runtime, serves logs (plain HTTP, to anyone), registers the node, and starts running its pods. */
     public static Kubelet start(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime) {
-        return start(vertx, client, options, runtime, null);
+        return start(vertx, client, options, runtime, (io.vertx.core.net.KeyCertOptions) null, null);
     }
 
     /**
@@ -81,20 +87,33 @@ public final class Kubelet implements AutoCloseable {
      */
     public static Kubelet start(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime,
                                 io.vertx.core.net.KeyCertOptions serving, String clientCa) {
+        ComponentMetrics metrics = new ComponentMetrics();
+        Kubelet kubelet = start(vertx, client, options, runtime, serving, clientCa, metrics);
+        kubelet.ownedMetrics = metrics;
+        return kubelet;
+    }
+
+    /**
+     * As above, with the kubelet's metrics in {@code metrics}, served at {@code /metrics} of its server (behind the
+     * same checks as the rest of its API: subresource nodes/metrics).
+     */
+    public static Kubelet start(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime,
+                                io.vertx.core.net.KeyCertOptions serving, String clientCa, ComponentMetrics metrics) {
         KubeletServer.Secure secure = serving == null ? null : new KubeletServer.Secure(serving, clientCa,
                 new io.coxswain.kubelet.server.KubeletAuth(vertx, options.nodeName(), io.coxswain.kubelet.server.KubeletAuth.apiReviewer(client)));
-        return start(vertx, client, options, runtime, secure);
+        return start(vertx, client, options, runtime, secure, metrics);
     }
 
     private static Kubelet start(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime,
-                                 KubeletServer.Secure secure) {
+                                 KubeletServer.Secure secure, ComponentMetrics metrics) {
         runtime.prepare();
         SyncLoopMonitor syncLoop = new SyncLoopMonitor(options.relistInterval());
         // kube's kubelet /healthz: ping, and the sync loop is running
         HealthEndpoints health = new HealthEndpoints().endpoint("healthz", HealthCheck.ping(), syncLoop.check());
-        KubeletServer server = new KubeletServer(runtime, options.nodeName(), options.nodeIp(), options.serverPort(), secure, health);
+        KubeletServer server = new KubeletServer(runtime, options.nodeName(), options.nodeIp(), options.serverPort(), secure, health,
+                new MetricsEndpoint(metrics));
         String deployment = vertx.deployVerticle(server).await();
-        Kubelet kubelet = new Kubelet(vertx, client, options, runtime, server.port(), syncLoop);
+        Kubelet kubelet = new Kubelet(vertx, client, options, runtime, server.port(), syncLoop, metrics);
         kubelet.serverDeployment = deployment;
         kubelet.run(client);
         return kubelet;
@@ -228,5 +247,8 @@ public final class Kubelet implements AutoCloseable {
             vertx.undeploy(serverDeployment).await();
         }
         runtime.close();
+        if (ownedMetrics != null) {
+            ownedMetrics.close();
+        }
     }
 }

@@ -34,13 +34,15 @@ public final class Scheduler implements AutoCloseable {
     private final SchedulingQueue queue;
     private final Binder binder;
     private final AtomicLong scheduled = new AtomicLong();
+    private final SchedulerMetrics metrics;
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Node> nodes;
     private Thread loop;
     private int nextStart;
 
-    private Scheduler(KubernetesClient client, SchedulerOptions options) {
+    private Scheduler(KubernetesClient client, SchedulerOptions options, io.micrometer.core.instrument.MeterRegistry registry) {
         this.client = client;
+        this.metrics = new SchedulerMetrics(registry);
         this.options = options;
         options.configuration().profiles().forEach(p -> profiles.put(p.schedulerName(), p));
         this.queue = new SchedulingQueue(options.initialBackoff(), options.maxBackoff());
@@ -48,7 +50,12 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public static Scheduler start(KubernetesClient client, SchedulerOptions options) {
-        Scheduler s = new Scheduler(client, options);
+        return start(client, options, new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+    }
+
+    /** As {@link #start(KubernetesClient, SchedulerOptions)}, reporting kube-scheduler's metrics into {@code registry}. */
+    public static Scheduler start(KubernetesClient client, SchedulerOptions options, io.micrometer.core.instrument.MeterRegistry registry) {
+        Scheduler s = new Scheduler(client, options, registry);
         s.run();
         return s;
     }
@@ -92,6 +99,7 @@ public final class Scheduler implements AutoCloseable {
             public void onDelete(Pod pod, boolean unknown) {
                 String key = key(pod);
                 queue.remove(key);
+                metrics.forget(key);
                 if (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
                     cache.removePod(pod);
                     queue.moveAllToActiveOrBackoff();
@@ -144,6 +152,17 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         Profile profile = profiles.get(schedulerName(pod));
+        String profileName = schedulerName(pod);
+        long started = metrics.attemptStarted(key);
+        try {
+            scheduleOne(key, pod, profile, profileName, started);
+        } catch (RuntimeException e) {
+            metrics.attemptEnded(key, profileName, SchedulerMetrics.ERROR, started);
+            throw e;
+        }
+    }
+
+    private void scheduleOne(String key, Pod pod, Profile profile, String profileName, long started) {
         PodInfo info = PodInfo.of(pod);
         String chosen;
         Map<String, Integer> reasons = new TreeMap<>();
@@ -157,6 +176,7 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         if (chosen == null) {
+            metrics.attemptEnded(key, profileName, SchedulerMetrics.UNSCHEDULABLE, started);
             queue.unschedulable(key);
             binder.unschedulable(pod, failureMessage(total, reasons));
             return;
@@ -165,9 +185,11 @@ public final class Scheduler implements AutoCloseable {
         binder.bind(pod, node).whenComplete((ok, error) -> {
             if (error != null) {
                 cache.forget(info);
+                metrics.attemptEnded(key, profileName, SchedulerMetrics.ERROR, started);
                 LOG.info("binding {} to {} failed: {}", key, node, error.toString());
                 queue.retry(key);
             } else {
+                metrics.attemptEnded(key, profileName, SchedulerMetrics.SCHEDULED, started);
                 scheduled.incrementAndGet();
             }
         });

@@ -56,6 +56,11 @@ public interface Store extends AutoCloseable {
     /** The revision of the last committed write. */
     CompletableFuture<Long> currentRevision();
 
+    /** How many bytes the store takes where it keeps its data (etcd's database size; the embedded store's files). */
+    default CompletableFuture<Long> sizeBytes() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getSimpleName() + " does not tell its size"));
+    }
+
     @Override
     void close();
 }

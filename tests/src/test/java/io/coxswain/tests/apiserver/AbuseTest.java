@@ -1013,7 +1013,7 @@ class AbuseTest {
     private long metric(String series) throws IOException, InterruptedException {
         for (String line : get(server.url() + "/metrics").body().split("\n")) {
             if (line.startsWith(series + " ")) {
-                return Long.parseLong(line.substring(series.length() + 1).trim());
+                return (long) Double.parseDouble(line.substring(series.length() + 1).trim());
             }
         }
         throw new AssertionError("no metric " + series);

@@ -84,7 +84,7 @@ final class RawApi {
     /** The open watches the apiserver reports in /metrics. */
     int openWatches() {
         return text("/metrics").lines().filter(l -> l.startsWith("apiserver_longrunning_requests{verb=\"WATCH\"}"))
-                .mapToInt(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1).trim())).findFirst().orElse(-1);
+                .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1).trim())).findFirst().orElse(-1);
     }
 
     JsonNode get(String path) {

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The local Coxswain as a person starts it: the repository's {@code ./coxswain up}, here with a data directory and
- * an address of its own ({@code COXSWAIN_DATA}, {@code COXSWAIN_LISTEN}), its own node name and a kubelet port the
- * kernel picks ({@code COXSWAIN_UP_ARGS}), so that it runs beside a developer's own {@code ./coxswain up}.
+ * an address of its own ({@code COXSWAIN_DATA}, {@code COXSWAIN_LISTEN}), its own node name, and a kubelet port and
+ * scheduler and controller-manager metrics ports the kernel picks ({@code COXSWAIN_UP_ARGS}), so that it runs beside a
+ * developer's own {@code ./coxswain up}.
  * {@link #close()} runs {@code ./coxswain down}, which stops it and removes that node's containers.
  */
 public final class LocalCoxswain implements AutoCloseable {
@@ -31,13 +32,13 @@ public final class LocalCoxswain implements AutoCloseable {
     public final boolean insecureLoopback;
     private final Map<String, String> env;
 
-    private LocalCoxswain(Path data, String listen, String nodeName, boolean insecureLoopback) {
+    private LocalCoxswain(Path data, String listen, String nodeName, boolean insecureLoopback, String upArgs) {
         this.data = data;
         this.listen = listen;
         this.nodeName = nodeName;
         this.insecureLoopback = insecureLoopback;
         this.env = Map.of("COXSWAIN_DATA", data.toString(), "COXSWAIN_LISTEN", listen,
-                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " --kubelet-port 0" + (insecureLoopback ? " --insecure-loopback" : ""));
+                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " " + upArgs + (insecureLoopback ? " --insecure-loopback" : ""));
     }
 
     /**
@@ -49,9 +50,23 @@ public final class LocalCoxswain implements AutoCloseable {
         return up(data, nodeName, timeout, false);
     }
 
+    /** The kubelet's and the metrics ports the kernel picks, so that it runs beside any other. */
+    private static final String OWN_PORTS = "--kubelet-port 0 --scheduler-metrics-bind-address 127.0.0.1:0"
+            + " --controller-manager-metrics-bind-address 127.0.0.1:0";
+
     /** As {@link #up(Path, String, Duration)}; with {@code insecureLoopback}, plain HTTP ({@code --insecure-loopback}). */
     public static LocalCoxswain up(Path data, String nodeName, Duration timeout, boolean insecureLoopback) throws IOException, InterruptedException {
-        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName, insecureLoopback);
+        return up(data, nodeName, timeout, insecureLoopback, OWN_PORTS);
+    }
+
+    /** As {@link #up(Path, String, Duration)}, with these all-in-one flags (which then must say the kubelet's and the metrics ports). */
+    public static LocalCoxswain up(Path data, String nodeName, Duration timeout, String upArgs) throws IOException, InterruptedException {
+        return up(data, nodeName, timeout, false, upArgs);
+    }
+
+    private static LocalCoxswain up(Path data, String nodeName, Duration timeout, boolean insecureLoopback, String upArgs)
+            throws IOException, InterruptedException {
+        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName, insecureLoopback, upArgs);
         String out = coxswain.script("up", timeout);
         if (!out.contains("kubelet: node " + nodeName + " is ready on Docker") || !Files.isRegularFile(coxswain.kubeconfig())) {
             String log = coxswain.log();

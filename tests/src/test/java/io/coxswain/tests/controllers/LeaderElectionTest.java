@@ -41,6 +41,7 @@ class LeaderElectionTest {
                     logs.add(log);
                     managers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                             ApiServerProcess.jar().toString(), "controller-manager", "--kubeconfig", cluster.kubeconfig().toString(), "--leader-elect",
+                            "--metrics-bind-address", "127.0.0.1:0",
                             "--leader-elect-lease-duration", String.valueOf(LEASE_SECONDS), "--leader-elect-renew-deadline", "4",
                             "--leader-elect-retry-period", "1").redirectErrorStream(true).redirectOutput(log.toFile()).start());
                 }

@@ -177,8 +177,9 @@ class HaFaultTest {
         String ns = "ha-rs";
         List<JarProcess> managers = new ArrayList<>();
         List<JarProcess> schedulers = new ArrayList<>();
+        // two of each on one machine: each its own metrics port
         String[] timing = {"--leader-elect", "--leader-elect-lease-duration", String.valueOf(LEASE_SECONDS),
-                "--leader-elect-renew-deadline", "3", "--leader-elect-retry-period", "1"};
+                "--leader-elect-renew-deadline", "3", "--leader-elect-retry-period", "1", "--metrics-bind-address", "127.0.0.1:0"};
         try (KubernetesClient client = plane.failoverClient()) {
             for (int i = 0; i < 2; i++) {
                 managers.add(JarProcess.start(dir, "controller-manager-" + i, "is waiting for the lease",

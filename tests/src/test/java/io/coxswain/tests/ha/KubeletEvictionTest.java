@@ -41,8 +41,10 @@ class KubeletEvictionTest {
         List<JarProcess> processes = new ArrayList<>();
         try (TestCluster cluster = TestCluster.embedded(dir.resolve("cluster")); KubernetesClient client = cluster.newClient()) {
             processes.add(JarProcess.start(dir, "controller-manager", "controller-manager running", "controller-manager",
-                    "--kubeconfig", cluster.kubeconfig().toString(), "--node-monitor-grace-period", String.valueOf(GRACE_SECONDS)));
-            processes.add(JarProcess.start(dir, "scheduler", "scheduler running", "scheduler", "--kubeconfig", cluster.kubeconfig().toString()));
+                    "--kubeconfig", cluster.kubeconfig().toString(), "--node-monitor-grace-period", String.valueOf(GRACE_SECONDS),
+                    "--metrics-bind-address", "127.0.0.1:0"));
+            processes.add(JarProcess.start(dir, "scheduler", "scheduler running", "scheduler", "--kubeconfig", cluster.kubeconfig().toString(),
+                    "--metrics-bind-address", "127.0.0.1:0"));
             JarProcess kubeletA = JarProcess.start(dir, "kubelet-a", "is running against", kubelet(cluster, a));
             processes.add(kubeletA);
             // B joins cordoned, so that the pods start on A

@@ -85,7 +85,7 @@ final class ResourceHandler {
         if (inflight.incrementAndGet() > (mutating ? maxMutatingInflight : maxReadInflight)) {
             inflight.decrementAndGet();
             Responses.error(ctx, ApiException.tooManyRequests(1));
-            metrics.record(verb.toUpperCase(), resource.plural(), 429, System.nanoTime() - started);
+            metrics.record(request, verb, resource, 429, System.nanoTime() - started);
             return;
         }
         Context context = ctx.vertx().getOrCreateContext();
@@ -109,7 +109,7 @@ final class ResourceHandler {
             } else {
                 code = Responses.error(ctx, result.cause());
             }
-            metrics.record(verb.toUpperCase(), resource.plural(), code, System.nanoTime() - started);
+            metrics.record(request, verb, resource, code, System.nanoTime() - started);
         });
     }
 

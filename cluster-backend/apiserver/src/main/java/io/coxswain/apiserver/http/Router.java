@@ -79,7 +79,7 @@ public final class Router {
         for (String probe : health.paths()) {
             router.get(probe).handler(ctx -> HealthReplies.reply(ctx, health));
         }
-        router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(metrics.render()));
+        router.get("/metrics").handler(ctx -> metrics.endpoint().serve(ctx.vertx(), ctx.response()));
         router.get("/api").handler(ctx -> Responses.json(ctx, 200, discovery.apiVersions(serverAddress), List.of()));
         router.get("/apis").handler(ctx -> Responses.json(ctx, 200, discovery.groups(), List.of()));
         router.get("/api/:version").handler(ctx -> groupVersion(ctx, discovery, ctx.pathParam("version")));

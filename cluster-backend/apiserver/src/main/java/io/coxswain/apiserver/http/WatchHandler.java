@@ -81,7 +81,7 @@ final class WatchHandler {
             return held + 1;
         });
         if (!granted[0]) {
-            metrics.watchesRefused.incrementAndGet();
+            metrics.watchesRefused.increment();
             ctx.response().putHeader("Retry-After", "1");
             throw new ApiException(429, "TooManyRequests", "Too many requests: " + client + " already holds " + maxWatchesPerClient
                     + " watches, the most one client may hold; close some before opening more");
@@ -205,6 +205,7 @@ final class WatchHandler {
                      long startRevision, int timeout, boolean bookmarks, boolean initialEvents, Runnable release) {
         Context context = ctx.vertx().getOrCreateContext();
         metrics.watches.incrementAndGet();
+        long started = System.nanoTime();
         AtomicBoolean ended = new AtomicBoolean();
         boolean[] firstRow = {true};
         WatchStream[] stream = new WatchStream[1];
@@ -214,6 +215,8 @@ final class WatchHandler {
             if (ended.compareAndSet(false, true)) {
                 unregister[0].run();
                 metrics.watches.decrementAndGet();
+                // as kube-apiserver, a watch is counted when it ends
+                metrics.record(ctx.request(), "watch", r, ctx.response().getStatusCode(), System.nanoTime() - started);
                 release.run();
                 if (stream[0] != null) {
                     stream[0].close();

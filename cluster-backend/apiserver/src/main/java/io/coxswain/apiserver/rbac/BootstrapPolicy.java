@@ -77,6 +77,9 @@ public final class BootstrapPolicy {
                 "/openapi", "/openapi/*", "/readyz", "/version", "/version/").item());
         out.add(new RoleBuilder("system:public-info-viewer").urls(List.of("get"), "/healthz", "/livez", "/readyz", "/version",
                 "/version/").item());
+        // kube's system:monitoring: the health and metrics paths, for the group of the same name
+        out.add(new RoleBuilder("system:monitoring").urls(List.of("get"), "/healthz", "/healthz/*", "/livez", "/livez/*", "/readyz",
+                "/readyz/*", "/metrics", "/metrics/slis").item());
         out.add(new RoleBuilder("system:node")
                 .rule(List.of("create", "get", "list", "watch", "patch", "update", "delete"), List.of(""), "nodes")
                 .rule(List.of("patch", "update"), List.of(""), "nodes/status", "pods/status")
@@ -120,6 +123,7 @@ public final class BootstrapPolicy {
         out.add(binding("system:discovery", "system:discovery", "Group", "system:authenticated"));
         out.add(binding("system:public-info-viewer", "system:public-info-viewer", "Group", "system:authenticated",
                 "Group", "system:unauthenticated"));
+        out.add(binding("system:monitoring", "system:monitoring", "Group", "system:monitoring"));
         out.add(binding("system:node", "system:node", "Group", "system:nodes"));
         out.add(binding("system:kube-scheduler", "system:kube-scheduler", "User", "system:kube-scheduler"));
         out.add(binding("system:kube-controller-manager", "system:kube-controller-manager", "User", "system:kube-controller-manager"));

@@ -19,12 +19,16 @@ public final class WorkQueue<T> implements AutoCloseable {
     private final Deque<T> queue = new ArrayDeque<>();
     private final Set<T> dirty = new HashSet<>();
     private final Set<T> processing = new HashSet<>();
+    /** When each queued item was first added, for workqueue_queue_duration_seconds. */
+    private final java.util.Map<T, Long> addedAt = new java.util.HashMap<>();
+    private final WorkQueueMetrics metrics;
     private final RateLimiter<T> limiter;
     private final ScheduledExecutorService delays;
     private boolean shuttingDown;
 
     public WorkQueue(String name, RateLimiter<T> limiter) {
         this.limiter = limiter;
+        this.metrics = WorkQueueMetrics.of(name);
         this.delays = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-delays"));
     }
 
@@ -32,6 +36,8 @@ public final class WorkQueue<T> implements AutoCloseable {
         if (shuttingDown || !dirty.add(item)) {
             return;
         }
+        metrics.added();
+        addedAt.putIfAbsent(item, System.nanoTime());
         if (processing.contains(item)) {
             return;
         }
@@ -53,6 +59,7 @@ public final class WorkQueue<T> implements AutoCloseable {
     }
 
     public void addRateLimited(T item) {
+        metrics.retried();
         addAfter(item, limiter.when(item));
     }
 
@@ -75,11 +82,14 @@ public final class WorkQueue<T> implements AutoCloseable {
         T item = queue.removeFirst();
         processing.add(item);
         dirty.remove(item);
+        Long added = addedAt.remove(item);
+        metrics.taken(this, item, added == null ? System.nanoTime() : added);
         return item;
     }
 
     public synchronized void done(T item) {
         processing.remove(item);
+        metrics.done(this, item);
         if (dirty.contains(item)) {
             queue.addLast(item);
             notify();
@@ -96,6 +106,12 @@ public final class WorkQueue<T> implements AutoCloseable {
 
     /** Wakes every waiting worker with null; items still queued are dropped. */
     public synchronized void shutDown() {
+        if (!shuttingDown) {
+            metrics.dropped(dirty.size());
+            for (T item : processing) {
+                metrics.done(this, item);
+            }
+        }
         shuttingDown = true;
         notifyAll();
         delays.shutdownNow();

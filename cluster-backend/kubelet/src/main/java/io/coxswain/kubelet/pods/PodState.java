@@ -27,6 +27,10 @@ final class PodState {
     final Set<String> precreated = new HashSet<>();
     Map<String, Path> volumes;
     PodStatus lastSent;
+    /** When this kubelet first saw the pod, for kubelet_pod_start_duration_seconds. */
+    final long firstSeen = System.nanoTime();
+    /** Whether the pod has been seen running (and its start observed, when this kubelet started it). */
+    boolean seenRunning;
     boolean terminal;
     boolean killing;
 

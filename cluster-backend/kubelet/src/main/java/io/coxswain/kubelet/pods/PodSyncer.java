@@ -61,6 +61,7 @@ public final class PodSyncer implements AutoCloseable {
     private final EnvResolver env;
     private final Map<String, PodState> states = new ConcurrentHashMap<>();
     private volatile Set<String> startedWith;
+    private final KubeletMetrics metrics;
     private final ExecutorService stoppers = Executors.newCachedThreadPool(DaemonThreads.named("container-stopper"));
 
     /**
@@ -68,14 +69,17 @@ public final class PodSyncer implements AutoCloseable {
      * @param services every service, for the service-link environment
      */
     public PodSyncer(KubeletOptions options, ContainerRuntime runtime, KubernetesClient client, Function<String, Pod> pods,
-                     Supplier<List<Service>> services, EventRecorder events, ScheduledExecutorService probeTimer) {
+                     Supplier<List<Service>> services, EventRecorder events, ScheduledExecutorService probeTimer,
+                     KubeletMetrics metrics) {
         this.options = options;
+        this.metrics = metrics;
+        metrics.runningPods(() -> states.values().stream().filter(s -> s.seenRunning && !s.terminal).count());
         this.runtime = runtime;
         this.client = client;
         this.pods = pods;
         this.services = services;
         this.events = events;
-        this.workers = new PodWorkers(16, this::sync);
+        this.workers = new PodWorkers(16, this::timedSync);
         this.prober = new Prober(runtime, probeTimer, workers::enqueue, this::unhealthy);
         this.volumes = new PodVolumes(options.rootDir(), options.allowHostPath(), this::configMap);
         this.env = new EnvResolver(this::configMap);
@@ -92,6 +96,19 @@ public final class PodSyncer implements AutoCloseable {
      */
     public void startedWith(Set<String> podUids) {
         startedWith = Set.copyOf(podUids);
+    }
+
+    /** Syncs one pod, timed by kind of sync as kubelet_pod_worker_duration_seconds. */
+    private void timedSync(String uid) {
+        Pod pod = pods.apply(uid);
+        String operation = pod == null || pod.getMetadata().getDeletionTimestamp() != null ? "kill"
+                : states.containsKey(uid) ? "sync" : "create";
+        long started = System.nanoTime();
+        try {
+            sync(uid);
+        } finally {
+            metrics.synced(operation, System.nanoTime() - started);
+        }
     }
 
     /** Syncs one pod by uid. */
@@ -210,6 +227,13 @@ public final class PodSyncer implements AutoCloseable {
         timer.mark("status built");
         report(pod, state, status);
         timer.mark("status reported");
+        if (!state.seenRunning && "Running".equals(status.getPhase())) {
+            state.seenRunning = true;
+            if (before != null && !before.contains(uid)) {
+                // started by this kubelet, not found running when it started
+                metrics.podStarted(System.nanoTime() - state.firstSeen);
+            }
+        }
         LOG.debug("sync of pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), timer);
         if ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase())) {
             state.terminal = true;

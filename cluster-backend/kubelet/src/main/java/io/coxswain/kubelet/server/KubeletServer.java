@@ -9,6 +9,7 @@ import io.coxswain.kubelet.runtime.ContainerRecord;
 import io.coxswain.kubelet.runtime.ContainerRuntime;
 import io.coxswain.kubelet.runtime.LogRequest;
 import io.coxswain.kubelet.runtime.RuntimeLabels;
+import io.coxswain.metrics.MetricsEndpoint;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The kubelet's own HTTP endpoint: {@code /healthz} and {@code /containerLogs/{ns}/{pod}/{container}} with
+ * The kubelet's own HTTP endpoint: {@code /healthz}, {@code /metrics} (the kubelet's Prometheus metrics) and {@code /containerLogs/{ns}/{pod}/{container}} with
  * follow, previous, tailLines, timestamps, sinceSeconds and limitBytes, which the apiserver's pods/log proxies to.
  * Reading a log blocks on the engine, so it runs on a worker thread and streams into the response.
  *
@@ -54,15 +55,21 @@ public final class KubeletServer extends AbstractVerticle {
 
     private final Secure secure;
     private final HealthEndpoints health;
+    private final MetricsEndpoint metrics;
     private HttpServer server;
 
     public KubeletServer(ContainerRuntime runtime, String nodeName, String host, int port) {
-        this(runtime, nodeName, host, port, null, new HealthEndpoints().endpoint("healthz", HealthCheck.ping()));
+        this(runtime, nodeName, host, port, null, new HealthEndpoints().endpoint("healthz", HealthCheck.ping()), null);
     }
 
-    /** @param health what {@code /healthz} checks (with {@code ?verbose}, {@code ?exclude=} and {@code /healthz/<check>}, as kube's) */
-    public KubeletServer(ContainerRuntime runtime, String nodeName, String host, int port, Secure secure, HealthEndpoints health) {
+    /**
+     * @param health what {@code /healthz} checks (with {@code ?verbose}, {@code ?exclude=} and {@code /healthz/<check>}, as kube's)
+     * @param metrics what answers {@code GET /metrics}; null for none
+     */
+    public KubeletServer(ContainerRuntime runtime, String nodeName, String host, int port, Secure secure, HealthEndpoints health,
+                         MetricsEndpoint metrics) {
         this.health = health;
+        this.metrics = metrics;
         this.runtime = runtime;
         this.nodeName = nodeName;
         this.host = host;
@@ -131,6 +138,10 @@ public final class KubeletServer extends AbstractVerticle {
     }
 
     private void serve(HttpServerRequest request) {
+        if (metrics != null && request.path().equals("/metrics") && request.method() == io.vertx.core.http.HttpMethod.GET) {
+            metrics.serve(vertx, request.response());
+            return;
+        }
         String[] parts = request.path().split("/");
         if (parts.length != 5 || !parts[1].equals("containerLogs")) {
             request.response().setStatusCode(404).end("not found: " + request.path());

@@ -1,5 +1,6 @@
 package io.coxswain.kubelet.server;
 
+import io.coxswain.controllers.machinery.DelegatedAuth;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -32,15 +33,15 @@ class KubeletAuthTest {
 
     private final KubeletAuth.Reviewer reviewer = new KubeletAuth.Reviewer() {
         @Override
-        public KubeletAuth.Caller token(String token) {
+        public DelegatedAuth.Caller token(String token) {
             tokenReviews.incrementAndGet();
-            Map<String, KubeletAuth.Caller> known = Map.of("admin-token", new KubeletAuth.Caller("kube-apiserver-kubelet-client", "",
-                    List.of("system:authenticated")), "alice-token", new KubeletAuth.Caller("alice", "u1", List.of("system:authenticated")));
+            Map<String, DelegatedAuth.Caller> known = Map.of("admin-token", new DelegatedAuth.Caller("kube-apiserver-kubelet-client", "",
+                    List.of("system:authenticated")), "alice-token", new DelegatedAuth.Caller("alice", "u1", List.of("system:authenticated")));
             return known.get(token);
         }
 
         @Override
-        public boolean allowed(KubeletAuth.Caller caller, String node, KubeletAuth.Attributes a) {
+        public boolean allowed(DelegatedAuth.Caller caller, String node, KubeletAuth.Attributes a) {
             if (apiserverDown) {
                 throw new IllegalStateException("connection refused");
             }

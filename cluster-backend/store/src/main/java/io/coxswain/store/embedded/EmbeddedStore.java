@@ -61,9 +61,11 @@ public final class EmbeddedStore implements Store {
     private volatile long currentRevision;
     private volatile long compactRevision;
     private volatile boolean closed;
+    private final Path dataDir;
 
     private EmbeddedStore(Path dataDir, EmbeddedStoreOptions options) throws IOException, SQLException {
         this.options = options;
+        this.dataDir = dataDir;
         Files.createDirectories(dataDir);
         lockChannel = FileChannel.open(dataDir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock acquired;
@@ -188,6 +190,22 @@ public final class EmbeddedStore implements Store {
     @Override
     public CompletableFuture<Long> currentRevision() {
         return CompletableFuture.completedFuture(currentRevision);
+    }
+
+    /** The SQLite database and its write-ahead log, as they are on disk now. */
+    @Override
+    public CompletableFuture<Long> sizeBytes() {
+        return CompletableFuture.supplyAsync(() -> {
+            long total = 0;
+            for (String name : List.of(DB_FILE, DB_FILE + "-wal", DB_FILE + "-shm")) {
+                try {
+                    total += Files.size(dataDir.resolve(name));
+                } catch (IOException e) {
+                    // not there (yet): nothing to count
+                }
+            }
+            return total;
+        }, completions);
     }
 
     @Override

@@ -57,6 +57,7 @@ public final class EtcdStore implements Store {
     private static final Duration COMPACTION_PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     private final Client client;
+    private final List<String> endpoints;
     private final KV kv;
     private final Duration requestTimeout;
     private final DeliveryPool deliveries = new DeliveryPool("etcd-store-watch");
@@ -76,6 +77,7 @@ public final class EtcdStore implements Store {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("at least one etcd endpoint is needed");
         }
+        this.endpoints = List.copyOf(endpoints);
         this.client = Client.builder().endpoints(endpoints.toArray(String[]::new))
                 .maxInboundMessageSize(MAX_INBOUND_BYTES).build();
         this.kv = client.getKVClient();
@@ -206,6 +208,17 @@ public final class EtcdStore implements Store {
         CompactOption physical = CompactOption.builder().withCompactPhysical(true).build();
         return withCompaction(call("compact " + revision, () -> { }, () -> kv.compact(revision, physical), r -> null),
                 revision);
+    }
+
+    /** The database size the first member that answers reports (etcd's dbSize, what kube's apiserver_storage_size_bytes shows). */
+    @Override
+    public CompletableFuture<Long> sizeBytes() {
+        CompletableFuture<Long> size = CompletableFuture.failedFuture(new io.coxswain.store.StoreUnavailableException("no etcd member answered", null));
+        for (String endpoint : endpoints) {
+            size = size.exceptionallyCompose(e -> client.getMaintenanceClient().statusMember(endpoint)
+                    .thenApply(io.etcd.jetcd.maintenance.StatusResponse::getDbSize));
+        }
+        return size.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
