@@ -95,6 +95,15 @@ public final class LspServers {
                 "maxItemsComputed", 5000));
     }
 
+    /**
+     * For an editor that starts our server with no settings (the README's setups): no kubeconfig the server would
+     * find, so a cluster running on the machine never joins the test.
+     */
+    public static void noCluster(Map<String, String> env) throws java.io.IOException {
+        env.put("COXSWAIN_DATA", workDir().resolve("no-cluster").toString());
+        env.put("KUBECONFIG", workDir().resolve("no-cluster.kubeconfig").toString());
+    }
+
     public static Path workDir() throws java.io.IOException {
         return Files.createDirectories(SharedFiles.projectRoot().resolve("tests/target/lsp"));
     }
