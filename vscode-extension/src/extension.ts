@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { ClusterView } from './clusterView';
-import { checkJava, javaExecutable, JVM_ARGS } from './java';
+import { archiveArgs, checkJava, javaExecutable, JVM_ARGS } from './java';
 import { documentIndexAt, documentStartLine, isManifest } from './manifest';
 import { clusterSettings, CommandResult, connectionLabel, objectName, resultsOf, shownByServer, StatusNotification } from './status';
 
@@ -154,7 +154,7 @@ async function startClient(context: vscode.ExtensionContext, handlers: ResultHan
   const jar = context.asAbsolutePath(path.join('server', 'coxswain-language-server.jar'));
   const serverOptions: ServerOptions = {
     command: java.path,
-    args: [...JVM_ARGS, '-jar', jar],
+    args: [...JVM_ARGS, ...archiveArgs(jar), '-jar', jar],
     transport: TransportKind.stdio,
   };
   const folder = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

@@ -8,6 +8,18 @@ export const MIN_JAVA = 17;
 /** The JVM options editors start the server with (language-server/README.md). */
 export const JVM_ARGS = ['-XX:+UseSerialGC', '-Xmx1g'];
 
+/**
+ * The AppCDS options (language-server/README.md, "Start time"): the archive next to the jar when there is one, else
+ * the JVM writes one there when this server exits. JDK 17 takes an archive only for the JDK build and the jar path
+ * that made it, so the one the build makes cannot ship with the extension; the user's own first session makes it.
+ * A refused archive is harmless (-Xshare:auto), and the JVM's warnings go to stderr, never into the protocol.
+ */
+export function archiveArgs(jar: string, exists: (file: string) => boolean = existsSync): string[] {
+  const archive = jar.replace(/\.jar$/, '') + '.jsa';
+  const quiet = ['-Xshare:auto', '-Xlog:disable', '-Xlog:all=warning:stderr'];
+  return exists(archive) ? [`-XX:SharedArchiveFile=${archive}`, ...quiet] : [`-XX:ArchiveClassesAtExit=${archive}`, ...quiet];
+}
+
 /** Where the java executable is: the setting coxswain.java.home, else JAVA_HOME, else `java` on the PATH. */
 export function javaExecutable(settingHome: string | undefined, env: NodeJS.ProcessEnv, platform = process.platform): JavaCandidate {
   const exe = platform === 'win32' ? 'java.exe' : 'java';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkJava, javaExecutable, javaProblem, parseJavaVersion } from '../src/java';
+import { archiveArgs, checkJava, javaExecutable, javaProblem, parseJavaVersion } from '../src/java';
 
 test('java -version output of several vendors', () => {
   assert.equal(parseJavaVersion('openjdk version "17.0.15" 2025-04-15\nOpenJDK Runtime Environment'), 17);
@@ -9,6 +9,14 @@ test('java -version output of several vendors', () => {
   assert.equal(parseJavaVersion('openjdk version "11.0.22" 2024-01-16'), 11);
   assert.equal(parseJavaVersion('openjdk version "21-ea" 2023-09-19'), 21);
   assert.equal(parseJavaVersion('bash: java: command not found'), undefined);
+});
+
+test('the AppCDS archive next to the jar is mapped when it is there, else written when the server exits', () => {
+  const jar = '/ext/server/coxswain-language-server.jar';
+  const quiet = ['-Xshare:auto', '-Xlog:disable', '-Xlog:all=warning:stderr'];
+  assert.deepEqual(archiveArgs(jar, (f) => f === '/ext/server/coxswain-language-server.jsa'),
+    ['-XX:SharedArchiveFile=/ext/server/coxswain-language-server.jsa', ...quiet]);
+  assert.deepEqual(archiveArgs(jar, () => false), ['-XX:ArchiveClassesAtExit=/ext/server/coxswain-language-server.jsa', ...quiet]);
 });
 
 test('the java executable: the setting, else JAVA_HOME, else the PATH', () => {
