@@ -88,10 +88,10 @@ class LspBenchmark {
     void startToInitializeResponse() throws Exception {
         int starts = Integer.getInteger("coxswain.lsp.starts", 12);
         Map<String, List<String>> servers = new LinkedHashMap<>();
-        servers.put("coxswain, AppCDS archive", LspServers.oursOrFail());
-        assertThat(servers.get("coxswain, AppCDS archive")).as("the build's archive next to the jar, "
+        servers.put("coxswain + AppCDS", LspServers.oursOrFail());
+        assertThat(servers.get("coxswain + AppCDS")).as("the build's archive next to the jar, "
                 + LspServers.ourArchive()).contains(LspServers.archiveArgs(LspServers.ourArchive()).get(0));
-        servers.put("coxswain, no archive", LspServers.ours(false).orElseThrow());
+        servers.put("coxswain, no AppCDS", LspServers.ours(false).orElseThrow());
         servers.put(LspServers.PEER, LspServers.peer().orElseThrow(() -> new AssertionError(
                 "yaml-language-server is not installed in tests/lsp-peer (./coxswain test installs it)")));
         Map<String, List<Double>> nanos = new LinkedHashMap<>();
