@@ -1,6 +1,6 @@
 // Finding the Java that runs the language server. Pure parts first, so that unit tests can run them.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const MIN_JAVA = 17;
@@ -12,12 +12,14 @@ export const JVM_ARGS = ['-XX:+UseSerialGC', '-Xmx1g'];
  * The AppCDS options (language-server/README.md, "Start time"): the archive next to the jar when there is one, else
  * the JVM writes one there when this server exits. JDK 17 takes an archive only for the JDK build and the jar path
  * that made it, so the one the build makes cannot ship with the extension; the user's own first session makes it.
- * A refused archive is harmless (-Xshare:auto), and the JVM's warnings go to stderr, never into the protocol.
+ * A refused archive is harmless (-Xshare:auto), and the JVM's warnings go to stderr, never into the protocol. A file
+ * that does not start with an archive's header (say, one left empty by a server killed while writing it) is written
+ * again.
  */
-export function archiveArgs(jar: string, exists: (file: string) => boolean = existsSync): string[] {
+export function archiveArgs(jar: string, isArchive: (file: string) => boolean = hasArchiveHeader): string[] {
   const archive = jar.replace(/\.jar$/, '') + '.jsa';
   const quiet = ['-Xshare:auto', '-Xlog:disable', '-Xlog:all=warning:stderr'];
-  return exists(archive) ? [`-XX:SharedArchiveFile=${archive}`, ...quiet] : [`-XX:ArchiveClassesAtExit=${archive}`, ...quiet];
+  return isArchive(archive) ? [`-XX:SharedArchiveFile=${archive}`, ...quiet] : [`-XX:ArchiveClassesAtExit=${archive}`, ...quiet];
 }
 
 /** Where the java executable is: the setting coxswain.java.home, else JAVA_HOME, else `java` on the PATH. */
@@ -30,6 +32,22 @@ export function javaExecutable(settingHome: string | undefined, env: NodeJS.Proc
     return { path: join(env.JAVA_HOME.trim(), 'bin', exe), source: 'JAVA_HOME' };
   }
   return { path: exe, source: 'the PATH' };
+}
+
+/** Whether the file starts with the magic number of a JDK dynamic CDS archive (0xf00baba8, little-endian). */
+export function hasArchiveHeader(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const magic = Buffer.alloc(4);
+    return readSync(fd, magic, 0, 4, 0) === 4 && magic.readUInt32LE(0) === 0xf00baba8;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) {
+      closeSync(fd);
+    }
+  }
 }
 
 export interface JavaCandidate {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { archiveArgs, checkJava, javaExecutable, javaProblem, parseJavaVersion } from '../src/java';
+import { archiveArgs, checkJava, hasArchiveHeader, javaExecutable, javaProblem, parseJavaVersion } from '../src/java';
 
 test('java -version output of several vendors', () => {
   assert.equal(parseJavaVersion('openjdk version "17.0.15" 2025-04-15\nOpenJDK Runtime Environment'), 17);
@@ -17,6 +20,18 @@ test('the AppCDS archive next to the jar is mapped when it is there, else writte
   assert.deepEqual(archiveArgs(jar, (f) => f === '/ext/server/coxswain-language-server.jsa'),
     ['-XX:SharedArchiveFile=/ext/server/coxswain-language-server.jsa', ...quiet]);
   assert.deepEqual(archiveArgs(jar, () => false), ['-XX:ArchiveClassesAtExit=/ext/server/coxswain-language-server.jsa', ...quiet]);
+});
+
+test('an archive counts only with the header of a dynamic CDS archive', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coxswain-jsa-'));
+  const good = join(dir, 'good.jsa');
+  writeFileSync(good, Buffer.from([0xa8, 0xab, 0x0b, 0xf0, 0, 0, 0, 0]));
+  const unwritten = join(dir, 'unwritten.jsa');
+  writeFileSync(unwritten, Buffer.alloc(4096));
+  assert.equal(hasArchiveHeader(good), true);
+  assert.equal(hasArchiveHeader(unwritten), false);
+  assert.equal(hasArchiveHeader(join(dir, 'absent.jsa')), false);
+  rmSync(dir, { recursive: true });
 });
 
 test('the java executable: the setting, else JAVA_HOME, else the PATH', () => {
