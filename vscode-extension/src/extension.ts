@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { ClusterView } from './clusterView';
-import { archiveArgs, checkJava, javaExecutable, JVM_ARGS } from './java';
+import { archiveArgs, checkJava, javaExecutable, JVM_ARGS, trainArchive } from './java';
 import { documentIndexAt, documentStartLine, isManifest } from './manifest';
 import { clusterSettings, CommandResult, connectionLabel, objectName, resultsOf, shownByServer, StatusNotification } from './status';
 
@@ -152,6 +152,7 @@ async function startClient(context: vscode.ExtensionContext, handlers: ResultHan
     return undefined;
   }
   const jar = context.asAbsolutePath(path.join('server', 'coxswain-language-server.jar'));
+  trainArchive(java.path, jar); // the first time: this copy's own AppCDS archive, for the next start
   const serverOptions: ServerOptions = {
     command: java.path,
     args: [...JVM_ARGS, ...archiveArgs(jar), '-jar', jar],

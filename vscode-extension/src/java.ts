@@ -1,5 +1,5 @@
 // Finding the Java that runs the language server. Pure parts first, so that unit tests can run them.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -9,17 +9,38 @@ export const MIN_JAVA = 17;
 export const JVM_ARGS = ['-XX:+UseSerialGC', '-Xmx1g'];
 
 /**
- * The AppCDS options (language-server/README.md, "Start time"): the archive next to the jar when there is one, else
- * the JVM writes one there when this server exits. JDK 17 takes an archive only for the JDK build and the jar path
- * that made it, so the one the build makes cannot ship with the extension; the user's own first session makes it.
- * A refused archive is harmless (-Xshare:auto), and the JVM's warnings go to stderr, never into the protocol. A file
- * that does not start with an archive's header (say, one left empty by a server killed while writing it) is written
- * again.
+ * The AppCDS options (language-server/README.md, "Start time") when the archive next to the jar is there. JDK 17
+ * takes an archive only for the JDK build and the jar path that made it, so the one the build makes cannot ship with
+ * the extension: `trainArchive` makes this copy's own. A refused archive is harmless (-Xshare:auto), and the JVM's
+ * warnings go to stderr, never into the protocol.
  */
 export function archiveArgs(jar: string, isArchive: (file: string) => boolean = hasArchiveHeader): string[] {
-  const archive = jar.replace(/\.jar$/, '') + '.jsa';
-  const quiet = ['-Xshare:auto', '-Xlog:disable', '-Xlog:all=warning:stderr'];
-  return isArchive(archive) ? [`-XX:SharedArchiveFile=${archive}`, ...quiet] : [`-XX:ArchiveClassesAtExit=${archive}`, ...quiet];
+  const archive = archiveOf(jar);
+  return isArchive(archive) ? [`-XX:SharedArchiveFile=${archive}`, '-Xshare:auto', '-Xlog:disable', '-Xlog:all=warning:stderr'] : [];
+}
+
+export function archiveOf(jar: string): string {
+  return jar.replace(/\.jar$/, '') + '.jsa';
+}
+
+/**
+ * The command that makes the archive next to the jar: the server's own training session (io.coxswain.ls.CdsTraining,
+ * in the jar), run apart from the editor's server, which moves the archive into place only when it is complete.
+ */
+export function archiveTraining(java: string, jar: string): { command: string; args: string[] } {
+  return { command: java, args: ['-cp', jar, 'io.coxswain.ls.CdsTraining', java, jar, archiveOf(jar)] };
+}
+
+/** Starts the training in the background when there is no archive yet; the next server start maps it. */
+export function trainArchive(java: string, jar: string, isArchive: (file: string) => boolean = hasArchiveHeader): boolean {
+  if (isArchive(archiveOf(jar))) {
+    return false;
+  }
+  const training = archiveTraining(java, jar);
+  const child = spawn(training.command, training.args, { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined); // no archive, and a start as before
+  child.unref();
+  return true;
 }
 
 /** Where the java executable is: the setting coxswain.java.home, else JAVA_HOME, else `java` on the PATH. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { archiveArgs, checkJava, hasArchiveHeader, javaExecutable, javaProblem, parseJavaVersion } from '../src/java';
+import { archiveArgs, archiveTraining, checkJava, hasArchiveHeader, trainArchive, javaExecutable, javaProblem, parseJavaVersion } from '../src/java';
 
 test('java -version output of several vendors', () => {
   assert.equal(parseJavaVersion('openjdk version "17.0.15" 2025-04-15\nOpenJDK Runtime Environment'), 17);
@@ -14,12 +14,14 @@ test('java -version output of several vendors', () => {
   assert.equal(parseJavaVersion('bash: java: command not found'), undefined);
 });
 
-test('the AppCDS archive next to the jar is mapped when it is there, else written when the server exits', () => {
+test('the AppCDS archive next to the jar is mapped when it is there, else made by the jar\'s training', () => {
   const jar = '/ext/server/coxswain-language-server.jar';
-  const quiet = ['-Xshare:auto', '-Xlog:disable', '-Xlog:all=warning:stderr'];
   assert.deepEqual(archiveArgs(jar, (f) => f === '/ext/server/coxswain-language-server.jsa'),
-    ['-XX:SharedArchiveFile=/ext/server/coxswain-language-server.jsa', ...quiet]);
-  assert.deepEqual(archiveArgs(jar, () => false), ['-XX:ArchiveClassesAtExit=/ext/server/coxswain-language-server.jsa', ...quiet]);
+    ['-XX:SharedArchiveFile=/ext/server/coxswain-language-server.jsa', '-Xshare:auto', '-Xlog:disable', '-Xlog:all=warning:stderr']);
+  assert.deepEqual(archiveArgs(jar, () => false), []);
+  assert.deepEqual(archiveTraining('/jdk/bin/java', jar), { command: '/jdk/bin/java',
+    args: ['-cp', jar, 'io.coxswain.ls.CdsTraining', '/jdk/bin/java', jar, '/ext/server/coxswain-language-server.jsa'] });
+  assert.equal(trainArchive('/jdk/bin/java', jar, () => true), false);
 });
 
 test('an archive counts only with the header of a dynamic CDS archive', () => {

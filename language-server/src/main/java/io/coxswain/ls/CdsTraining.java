@@ -1,3 +1,5 @@
+package io.coxswain.ls;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -5,18 +7,20 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Makes the language server's AppCDS archive at package time (language-server/pom.xml runs this file with the
- * JDK's source launcher, so it needs nothing but the JDK): starts the built jar with -XX:ArchiveClassesAtExit, as
- * an editor would, and plays one short editor session over stdio (initialize, open a manifest, wait for its
- * diagnostics, complete, hover, list symbols, shut down, exit). The JVM writes the classes that session loaded to
- * the archive when it exits; a server started later with -XX:SharedArchiveFile maps them instead of loading them
- * from the jar. JDK 17 accepts the archive only for the same JDK build and the same jar path.
+ * Makes the language server's AppCDS archive: starts the jar with -XX:ArchiveClassesAtExit, as an editor would, and
+ * plays one short editor session over stdio (initialize, open a manifest, wait for its diagnostics, complete, hover,
+ * list symbols, shut down, exit). The JVM writes the classes that session loaded to the archive when it exits; a
+ * server started later with -XX:SharedArchiveFile maps them instead of loading them from the jar. JDK 17 accepts the
+ * archive only for the same JDK build and the same jar path, so it is made where the jar is used: at package time
+ * (language-server/pom.xml) and by the VS Code extension for its own copy. It uses only the JDK, and the archive
+ * appears under its name only when complete (written beside it, then moved).
  *
  * Arguments: the java executable, the jar, the archive to write.
  */
@@ -61,9 +65,9 @@ public final class CdsTraining {
         String java = args[0];
         Path jar = Path.of(args[1]).toAbsolutePath();
         Path archive = Path.of(args[2]).toAbsolutePath();
-        Files.deleteIfExists(archive);
+        Path partial = archive.resolveSibling(archive.getFileName() + ".part-" + ProcessHandle.current().pid());
         Path home = Files.createTempDirectory("coxswain-cds");
-        ProcessBuilder pb = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + archive, "-XX:+UseSerialGC",
+        ProcessBuilder pb = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + partial, "-XX:+UseSerialGC",
                 "-Xmx1g", "-Xlog:disable", "-Xlog:all=warning:stderr", "-Xlog:cds=error:stderr", "-jar", jar.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         // no cluster joins the session: no kubeconfig the server would find
@@ -79,11 +83,14 @@ public final class CdsTraining {
             if (server.exitValue() != 0) {
                 throw new IllegalStateException("the server exited with " + server.exitValue());
             }
+            if (!Files.isRegularFile(partial)) {
+                throw new IllegalStateException("the JVM wrote no archive at " + partial);
+            }
+            Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             server.destroyForcibly();
-        }
-        if (!Files.isRegularFile(archive)) {
-            throw new IllegalStateException("the JVM wrote no archive at " + archive);
+            Files.deleteIfExists(partial);
+            home.toFile().delete(); // empty unless the server wrote there; then left to the system
         }
         System.out.printf("AppCDS archive: %s (%,d KB)%n", archive, Files.size(archive) / 1024);
     }
