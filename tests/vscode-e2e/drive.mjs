@@ -1,7 +1,9 @@
 // Drives real VS Code (code-server) in headless Debian Chromium with playwright-core, as a person would:
 // opens the workspace, types in a manifest and sees the Coxswain server's completion and diagnostics, then runs
-// "Coxswain: Deploy" on a Deployment and sees its code lens status come alive, the Coxswain Cluster view, a diff
-// with the cluster and the pod's log; last, that a Java older than 17 is refused with one clear message.
+// "Coxswain: Restart the language server" and sees completion still work, turns coxswain.trace.server to verbose and
+// sees the protocol trace and the server's own log in its output channel, then runs "Coxswain: Deploy" on a Deployment
+// and sees its code lens status come alive, the Coxswain Cluster view, a diff with the cluster and the pod's log;
+// last, that a Java older than 17 is refused with one clear message.
 //
 // usage: node drive.mjs  (environment: CODE_URL, WORKSPACE, SCREENSHOTS, CHROMIUM; DEPLOY=0 skips the cluster part;
 // OLD_JAVA_HOME, a JDK folder whose java says it is 11, checks the message about Java at the end)
@@ -93,6 +95,34 @@ async function suggestions() {
   return (await page.locator('.suggest-widget.visible .monaco-list-row').allTextContents()).map((t) => t.trim());
 }
 
+/** The visible lines of the output panel's editor, one a line (Monaco renders spaces as no-break spaces). */
+async function outputText() {
+  return (await page.locator('.part.panel .monaco-editor .view-line').allTextContents()).join('\n').replace(/\u00a0/g, ' ');
+}
+
+/** Merges settings into the workspace's .vscode/settings.json; VS Code applies the file's changes by itself. */
+function setWorkspaceSettings(values) {
+  const file = join(workspace, '.vscode/settings.json');
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...values }, null, 2));
+}
+
+/** Our completion under spec: of a Pod; the cursor is at the start of a new line right under `spec:`. */
+async function completeContainers(what) {
+  await page.keyboard.type('  ');
+  let seen = [];
+  return until(what, 90000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget.visible .monaco-list-row').first().waitFor({ timeout: 3000 }).catch(() => undefined);
+    // ours, not VS Code's word completion: the schema's key with its type and "required" as the detail
+    const rows = await suggestions();
+    seen = rows;
+    return rows.some((r) => r.startsWith('containers') && r.includes('[]Container (required)')) ? rows : undefined;
+  }, 1500).catch((e) => {
+    throw new Error(`${e.message}; the suggestions shown: ${JSON.stringify(seen)}`);
+  });
+}
+
 async function codeLenses() {
   return (await page.locator('.monaco-editor .codelens-decoration').allTextContents()).map((t) => t.trim());
 }
@@ -121,19 +151,7 @@ try {
   await page.keyboard.press('Enter');
   await page.keyboard.type('spec:');
   await page.keyboard.press('Enter');
-  await page.keyboard.type('  ');
-  let seen = [];
-  const items = await until('our completion items under spec: of a Pod (containers)', 90000, async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+Space');
-    await page.locator('.suggest-widget.visible .monaco-list-row').first().waitFor({ timeout: 3000 }).catch(() => undefined);
-    // ours, not VS Code's word completion: the schema's key with its type and "required" as the detail
-    const rows = await suggestions();
-    seen = rows;
-    return rows.some((r) => r.startsWith('containers') && r.includes('[]Container (required)')) ? rows : undefined;
-  }, 1500).catch((e) => {
-    throw new Error(`${e.message}; the suggestions shown: ${JSON.stringify(seen)}`);
-  });
+  const items = await completeContainers('our completion items under spec: of a Pod (containers)');
   log(`PASS completion: ${items.slice(0, 8).join(', ')}${items.length > 8 ? ', …' : ''}`);
   await shot('01-completion');
 
@@ -155,6 +173,56 @@ try {
   await shot('02-diagnostics');
   await page.locator('[id="status.problems"]').click(); // close the panel again
 
+  // --- restart: the palette command stops the server and starts a new one; completion answers again
+  step = 'restart';
+  await page.keyboard.press('Escape');
+  await runCommand('Coxswain: Restart the language server');
+  const restarted = await until('the status bar message that the server restarted', 60000, async () => {
+    const texts = await page.locator('.statusbar-item').allTextContents();
+    return texts.map((t) => t.trim()).find((t) => t.includes('language server restarted'));
+  }, 250);
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  // a new line right under "spec:" (line 6), which is not indented, so that the new line is not either
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  const again = await completeContainers('completion from the restarted server');
+  log(`PASS restart: ${restarted}; completion again: ${again.slice(0, 3).join(', ')}`);
+
+  // --- trace: coxswain.trace.server verbose puts the protocol in the server's output channel, beside its own log
+  step = 'trace';
+  setWorkspaceSettings({ 'coxswain.trace.server': 'verbose' });
+  await page.waitForTimeout(1500); // the client reads the changed setting
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Space'); // some traffic to trace
+  await page.waitForTimeout(1000);
+  await page.keyboard.press('Escape');
+  await runCommand('Coxswain: Show the output');
+  const traced = await until('[Trace lines in the output "Coxswain Language Server"', 30000, async () => {
+    const text = await outputText();
+    return text.includes('[Trace') ? text : undefined;
+  });
+  const traceLine = traced.split('\n').find((l) => l.includes('[Trace'));
+  log(`PASS trace: ${traceLine.trim().slice(0, 160)}`);
+  step = 'server log';
+  // the server's own log (window/logMessage from its SLF4J provider) goes to the same channel: coxswain.hover off,
+  // applied live, makes it write a line, the last one in the channel once the trace is off
+  setWorkspaceSettings({ 'coxswain.trace.server': 'off' });
+  await page.waitForTimeout(1500);
+  setWorkspaceSettings({ 'coxswain.hover': false });
+  const serverLog = await until('the server\'s line about the switches in its output channel', 30000, async () => {
+    const text = await outputText();
+    return text.split('\n').find((l) => l.includes('validation on, completion on, hover off'));
+  });
+  log(`PASS server log: ${serverLog.trim().slice(0, 160)}`);
+  await shot('03-output');
+  setWorkspaceSettings({ 'coxswain.hover': true });
+  await page.keyboard.press('Control+J'); // close the panel
+  await openFile('edit.yaml');
+
   if (deploy) {
     // --- deploy: a Deployment of the local busybox image; the status lens comes alive
     step = 'code lenses';
@@ -164,7 +232,7 @@ try {
       return l.some((t) => t.includes('Deploy')) ? l : undefined;
     });
     log(`PASS code lenses: ${lenses.join(' | ')}`);
-    await shot('03-before-deploy');
+    await shot('04-before-deploy');
 
     step = 'dry run';
     await page.keyboard.press('Control+Home');
@@ -190,7 +258,7 @@ try {
       return l.find((t) => t.includes('● Running'));
     });
     log(`PASS running: ${running}`);
-    await shot('04-deployed');
+    await shot('05-deployed');
 
     step = 'cluster view';
     await page.locator('.activitybar .action-item a[aria-label^="Coxswain"]').click();
@@ -205,7 +273,7 @@ try {
       throw new Error(`the status bar shows no connection to the context "${kubeContext}": ${ids.join(', ')}`);
     }
     log(`PASS status bar: ${connection}`);
-    await shot('05-cluster-view');
+    await shot('06-cluster-view');
 
     // the server's own Diff lens: its command goes through the language client, whose middleware shows the result
     step = 'diff';
@@ -216,25 +284,23 @@ try {
     });
     await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 15000 });
     log(`PASS diff: ${diffTab.trim()}`);
-    await shot('06-diff');
+    await shot('07-diff');
 
     step = 'logs';
     await openFile('web.yaml');
     await runCommand('Coxswain: Logs');
     const logText = await until('the pod log in the "Coxswain Logs" output channel', 60000, async () => {
-      // Monaco renders spaces as no-break spaces
-      const text = (await page.locator('.part.panel .monaco-editor .view-lines').allTextContents()).join('\n').replace(/\u00a0/g, ' ');
+      const text = await outputText();
       return text.includes('web is up') ? text : undefined;
     });
     log(`PASS logs: ${logText.replace(/\s+/g, ' ').slice(0, 160)}`);
-    await shot('07-logs');
+    await shot('08-logs');
   }
 
   if (process.env.OLD_JAVA_HOME) {
     // the setting coxswain.java.home pointed at a Java 11: the server is restarted with it, and refused with one message
     step = 'java check';
-    writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(workspace,
-      '.vscode/settings.json'), 'utf8')), 'coxswain.java.home': process.env.OLD_JAVA_HOME }, null, 2));
+    setWorkspaceSettings({ 'coxswain.java.home': process.env.OLD_JAVA_HOME });
     const toast = await until('the notification that Java 17 or newer is needed', 30000, async () => {
       const texts = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
       return texts.find((t) => t.includes('needs Java 17 or newer'));
@@ -243,7 +309,7 @@ try {
       throw new Error(`the message does not say which Java it found: ${toast}`);
     }
     log(`PASS java check: ${toast}`);
-    await shot('08-java-too-old');
+    await shot('09-java-too-old');
   }
   log('DONE');
 } catch (e) {

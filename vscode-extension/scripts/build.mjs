@@ -1,4 +1,5 @@
-// Bundles the extension with esbuild and copies the language server's jar into server/.
+// Bundles the extension with esbuild and copies the language server's jar into server/, and the project's LICENSE and
+// NOTICE beside package.json (vsce packages them; they are not kept twice in git).
 // `node scripts/build.mjs --tests` instead bundles the unit tests (test/*.test.ts) into out/test/ for `node --test`.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -30,6 +31,9 @@ if (tests) {
   }
   mkdirSync(join(root, 'server'), { recursive: true });
   copyFileSync(jar, join(root, 'server/coxswain-language-server.jar'));
+  for (const file of ['LICENSE', 'NOTICE']) {
+    copyFileSync(resolve(root, '..', file), join(root, file));
+  }
   await build({
     entryPoints: [join(root, 'src/extension.ts')],
     outfile: join(root, 'dist/extension.js'),

@@ -11,7 +11,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { ClusterView } from './clusterView';
-import { archiveArgs, checkJava, javaExecutable, JVM_ARGS, trainArchive } from './java';
+import { ANSWER_KEY, Answer, CONTRIBUTOR, EMPTY_SCHEMA, EMPTY_SCHEMA_URI, kubernetesSchemaSources, MANIFEST_LABEL, offerMessage,
+  shouldOffer, shouldSuppress, Situation, VSCODE_YAML } from './duplicates';
+import { findJava, javaCandidates, serverArgs, trainArchive } from './java';
 import { documentIndexAt, documentStartLine, isManifest } from './manifest';
 import { clusterSettings, CommandResult, connectionLabel, objectName, resultsOf, shownByServer, StatusNotification } from './status';
 
@@ -38,16 +40,19 @@ let javaProblemShown = false;
 
 export function activate(context: vscode.ExtensionContext): void {
   const logs = vscode.window.createOutputChannel('Coxswain Logs');
+  // the server's channel: its log (window/logMessage, stderr) and, with coxswain.trace.server, the protocol trace;
+  // made here, not by the client, so that a restart keeps writing to the same one
+  const output = vscode.window.createOutputChannel('Coxswain Language Server');
   const view = new ClusterView();
   const diffs = new DiffDocuments();
   const statusItem = vscode.window.createStatusBarItem('connection', vscode.StatusBarAlignment.Left, 20);
   statusItem.name = 'Coxswain cluster connection';
   statusItem.command = 'workbench.view.extension.coxswain';
-  context.subscriptions.push(logs, statusItem,
+  context.subscriptions.push(logs, output, statusItem,
     vscode.window.registerTreeDataProvider('coxswain.cluster', view),
     vscode.workspace.registerTextDocumentContentProvider(DiffDocuments.scheme, diffs));
 
-  const handlers: ResultHandlers = { logs, diffs };
+  const handlers: ResultHandlers = { logs, diffs, output };
   const start = (): Promise<LanguageClient | undefined> => {
     if (client) {
       return Promise.resolve(client);
@@ -56,6 +61,17 @@ export function activate(context: vscode.ExtensionContext): void {
       starting = undefined;
     });
     return starting;
+  };
+  const restart = async (): Promise<LanguageClient | undefined> => {
+    javaProblemShown = false;
+    await starting;
+    const old = client;
+    client = undefined;
+    if (old) {
+      output.appendLine('Coxswain: restarting the language server');
+      await old.stop().catch((e: unknown) => output.appendLine(`Coxswain: the server did not stop cleanly: ${String(e)}`));
+    }
+    return start();
   };
 
   // start with the first manifest that is (or gets) open; keep the editor title menu to manifests
@@ -80,13 +96,10 @@ export function activate(context: vscode.ExtensionContext): void {
         updateContext();
       }
     }),
-    vscode.workspace.onDidChangeConfiguration(async (e) => {
-      if (e.affectsConfiguration('coxswain.java.home') && (client || javaProblemShown)) {
-        javaProblemShown = false;
-        const old = client;
-        client = undefined;
-        await old?.stop();
-        void start();
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      // the Java and its options take a new process; the feature switches and cluster settings apply live
+      if ((e.affectsConfiguration('coxswain.java.home') || e.affectsConfiguration('coxswain.java.vmargs')) && (client || javaProblemShown)) {
+        void restart();
       }
     }));
 
@@ -119,11 +132,64 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('coxswain.editor.delete', editorCommand(SERVER_COMMANDS.delete)),
     vscode.commands.registerCommand('coxswain.editor.logs', editorCommand(SERVER_COMMANDS.logs, { follow: true, tailLines: 200 })),
     vscode.commands.registerCommand('coxswain.cluster.refresh', () => view.refresh()),
+    vscode.commands.registerCommand('coxswain.restartServer', async () => {
+      const c = await restart();
+      if (c) {
+        vscode.window.setStatusBarMessage('$(check) Coxswain: the language server restarted', 5000);
+      }
+    }),
+    vscode.commands.registerCommand('coxswain.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('coxswain.cluster.reveal', async (uri: string, document: number) => {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
       const line = documentStartLine(doc.getText(), document ?? 0);
       await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, 0) });
     }));
+  void handleDuplicateSchemas(context, output);
+}
+
+/**
+ * Offers once to take the Kubernetes schema that Red Hat's YAML extension gets (from the Kubernetes extension or
+ * yaml.schemas) off the manifests Coxswain serves, and does it in every session after a yes (see duplicates.ts).
+ */
+async function handleDuplicateSchemas(context: vscode.ExtensionContext, output: vscode.OutputChannel): Promise<void> {
+  const situation = (): Situation => ({
+    installed: (id) => vscode.extensions.getExtension(id) !== undefined,
+    yaml: {
+      validate: vscode.workspace.getConfiguration('yaml').get('validate'),
+      completion: vscode.workspace.getConfiguration('yaml').get('completion'),
+      hover: vscode.workspace.getConfiguration('yaml').get('hover'),
+      schemas: vscode.workspace.getConfiguration('yaml').get('schemas'),
+    },
+    answer: context.globalState.get<Answer>(ANSWER_KEY),
+  });
+  if (shouldOffer(situation())) {
+    const turnOff = 'Turn it off for manifests';
+    const keep = 'Keep both';
+    const choice = await vscode.window.showInformationMessage(offerMessage(kubernetesSchemaSources(situation())), turnOff, keep);
+    if (choice === undefined) {
+      return; // dismissed: asked again next session
+    }
+    await context.globalState.update(ANSWER_KEY, choice === turnOff ? 'turnedOff' : 'kept');
+  }
+  if (!shouldSuppress(situation())) {
+    return;
+  }
+  try {
+    const api = await vscode.extensions.getExtension(VSCODE_YAML)?.activate() as YamlExtensionApi | undefined;
+    const registered = api?.registerContributor?.(CONTRIBUTOR, () => EMPTY_SCHEMA_URI,
+      (uri) => (uri === EMPTY_SCHEMA_URI ? EMPTY_SCHEMA : undefined), MANIFEST_LABEL);
+    output.appendLine(registered
+      ? 'Coxswain: Red Hat\'s YAML extension gives manifests no Kubernetes schema of its own (they are served here)'
+      : 'Coxswain: could not register with Red Hat\'s YAML extension; its Kubernetes schema stays on for manifests');
+  } catch (e) {
+    output.appendLine(`Coxswain: Red Hat's YAML extension did not activate: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** The part of vscode-yaml's exported API used here (its src/schema-extension-api.ts). */
+interface YamlExtensionApi {
+  registerContributor?(schema: string, requestSchema: (resource: string) => string | undefined,
+    requestSchemaContent: (uri: string) => string | undefined, label?: string): boolean;
 }
 
 export async function deactivate(): Promise<void> {
@@ -137,8 +203,10 @@ async function startClient(context: vscode.ExtensionContext, handlers: ResultHan
   statusItem.text = '$(sync~spin) Coxswain';
   statusItem.tooltip = 'Coxswain: starting the language server';
   statusItem.show();
-  const java = await checkJava(javaExecutable(vscode.workspace.getConfiguration('coxswain').get<string>('java.home'), process.env));
+  const settings = vscode.workspace.getConfiguration('coxswain');
+  const java = await findJava(javaCandidates(settings.get<string>('java.home')));
   if (!java.ok) {
+    handlers.output.appendLine(java.message);
     statusItem.text = '$(error) Coxswain: no Java 17';
     statusItem.tooltip = java.message;
     if (!javaProblemShown) {
@@ -153,17 +221,27 @@ async function startClient(context: vscode.ExtensionContext, handlers: ResultHan
   }
   const jar = context.asAbsolutePath(path.join('server', 'coxswain-language-server.jar'));
   trainArchive(java.path, jar); // the first time: this copy's own AppCDS archive, for the next start
+  const args = serverArgs(settings.get<string>('java.vmargs'), jar);
+  handlers.output.appendLine(`Coxswain: starting ${java.path} (Java ${java.version}) ${args.join(' ')}`);
   const serverOptions: ServerOptions = {
     command: java.path,
-    args: [...JVM_ARGS, ...archiveArgs(jar), '-jar', jar],
+    args,
     transport: TransportKind.stdio,
   };
   const folder = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const clean = (raw: unknown) => clusterSettings(raw as Record<string, unknown> | undefined, os.homedir(), folder());
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
+    outputChannel: handlers.output,
     synchronize: { configurationSection: 'coxswain' },
-    initializationOptions: { coxswain: { cluster: clean(vscode.workspace.getConfiguration('coxswain').get('cluster')) } },
+    initializationOptions: {
+      coxswain: {
+        cluster: clean(settings.get('cluster')),
+        validate: settings.get<boolean>('validate', true),
+        completion: settings.get<boolean>('completion', true),
+        hover: settings.get<boolean>('hover', true),
+      },
+    },
     middleware: {
       // the server's own commands, run from its code lenses: their results show like the editor commands'
       executeCommand: async (command, args, next) => {
@@ -224,6 +302,7 @@ async function startClient(context: vscode.ExtensionContext, handlers: ResultHan
 interface ResultHandlers {
   logs: vscode.OutputChannel;
   diffs: DiffDocuments;
+  output: vscode.OutputChannel;
 }
 
 /** Shows a command's results: a status bar message, an error, a diff editor or the log channel. */

@@ -7,6 +7,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 if ! docker image inspect coxswain/busybox:1 >/dev/null 2>&1; then
+  echo "building the local image coxswain/busybox:1 from /bin/busybox ..."
   mkdir -p "$work/bb/bin" "$work/bb/etc" "$work/bb/tmp"
   cp /bin/busybox "$work/bb/bin/"
   for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$work/bb/bin/$a"; done
@@ -17,6 +18,7 @@ if ! docker image inspect coxswain/busybox:1 >/dev/null 2>&1; then
 fi
 
 if ! docker image inspect coxswain/pause:1 >/dev/null 2>&1; then
+  echo "building the local image coxswain/pause:1 (a static C binary) ..."
   mkdir -p "$work/pause"
   gcc -static -Os -o "$work/pause/pause" "$here/pause.c"
   strip "$work/pause/pause" || true

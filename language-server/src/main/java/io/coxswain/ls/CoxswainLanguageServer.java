@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import io.coxswain.ls.cluster.ClusterLink;
 import io.coxswain.ls.cluster.ClusterSettings;
 import io.coxswain.ls.cluster.CoxswainClient;
-import io.coxswain.ls.services.Log;
+import io.coxswain.ls.log.ClientLog;
 import io.coxswain.ls.services.ManifestLanguageService;
 import io.coxswain.ls.services.Schemas;
 import io.coxswain.ls.services.Workspace;
@@ -20,18 +20,26 @@ import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
 import org.eclipse.lsp4j.ServerCapabilities;
 import org.eclipse.lsp4j.ServerInfo;
+import org.eclipse.lsp4j.SetTraceParams;
 import org.eclipse.lsp4j.TextDocumentSyncKind;
 import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageClientAware;
 import org.eclipse.lsp4j.services.LanguageServer;
 import org.eclipse.lsp4j.services.TextDocumentService;
 import org.eclipse.lsp4j.services.WorkspaceService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /** The server: capabilities, lifecycle, and the two thin services. */
 public final class CoxswainLanguageServer implements LanguageServer, LanguageClientAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoxswainLanguageServer.class);
+    private static final String VERSION = "0.1.0";
 
     private final ManifestLanguageService service = new ManifestLanguageService(new Workspace(), Schemas.STANDARD);
     private final CoxswainTextDocumentService documents;
@@ -44,7 +52,7 @@ public final class CoxswainLanguageServer implements LanguageServer, LanguageCli
     public CoxswainLanguageServer() {
         documents = new CoxswainTextDocumentService(service);
         cluster = documents.cluster();
-        workspace = new CoxswainWorkspaceService(cluster, this::pullSettings);
+        workspace = new CoxswainWorkspaceService(cluster, documents, this::pullSettings);
     }
 
     @Override
@@ -68,9 +76,12 @@ public final class CoxswainLanguageServer implements LanguageServer, LanguageCli
         configurationPull = caps != null && caps.getWorkspace() != null && Boolean.TRUE.equals(caps.getWorkspace().getConfiguration());
         cluster.connect(client, lensRefresh, progress);
         cluster.configure(ClusterSettings.from(params.getInitializationOptions()));
+        documents.configure(documents.features().with(params.getInitializationOptions()));
+        LOG.info("coxswain-language-server {} on Java {} ({}), pid {}", VERSION, Runtime.version(),
+                System.getProperty("java.vm.name"), ProcessHandle.current().pid());
         // Load the schemas now, not on the first keystroke.
         CompletableFuture.runAsync(() -> Schemas.STANDARD.catalog().kinds());
-        return CompletableFuture.completedFuture(new InitializeResult(capabilities, new ServerInfo("coxswain-language-server", "0.1.0")));
+        return CompletableFuture.completedFuture(new InitializeResult(capabilities, new ServerInfo("coxswain-language-server", VERSION)));
     }
 
     @Override
@@ -78,20 +89,31 @@ public final class CoxswainLanguageServer implements LanguageServer, LanguageCli
         pullSettings();
     }
 
-    /** Asks the client for {@code coxswain.cluster}; a client without workspace/configuration keeps the init options. */
+    /**
+     * Asks the client for {@code coxswain.cluster} and the feature switches; a client without workspace/configuration
+     * keeps the init options and what didChangeConfiguration pushes.
+     */
     private void pullSettings() {
         CoxswainClient c = client;
         if (c == null || !configurationPull) {
             return;
         }
-        ConfigurationItem item = new ConfigurationItem();
-        item.setSection("coxswain.cluster");
-        c.configuration(new ConfigurationParams(List.of(item))).thenAccept(values -> {
-            if (values != null && !values.isEmpty() && values.get(0) instanceof JsonObject o && !o.isEmpty()) {
+        List<ConfigurationItem> items = new ArrayList<>();
+        for (String section : Stream.concat(Stream.of("coxswain.cluster"), FeatureSettings.SECTIONS.stream()).toList()) {
+            ConfigurationItem item = new ConfigurationItem();
+            item.setSection(section);
+            items.add(item);
+        }
+        c.configuration(new ConfigurationParams(items)).thenAccept(values -> {
+            if (values == null || values.isEmpty()) {
+                return;
+            }
+            if (values.get(0) instanceof JsonObject o && !o.isEmpty()) {
                 cluster.configure(ClusterSettings.from(o));
             }
+            documents.configure(documents.features().withValues(values.subList(1, values.size())));
         }).exceptionally(e -> {
-            Log.warn("workspace/configuration failed", e);
+            LOG.warn("workspace/configuration failed", e);
             return null;
         });
     }
@@ -119,8 +141,15 @@ public final class CoxswainLanguageServer implements LanguageServer, LanguageCli
         return workspace;
     }
 
+    /** The client's editor tells the protocol trace itself ({@code coxswain.trace.server}); the server sends none. */
+    @Override
+    public void setTrace(SetTraceParams params) {
+        LOG.debug("trace: {}", params.getValue());
+    }
+
     @Override
     public void connect(LanguageClient client) {
+        ClientLog.connect(client);
         this.client = client instanceof CoxswainClient c ? c : null;
         documents.connect(this.client != null ? this.client : client);
     }

@@ -4,7 +4,6 @@ import io.coxswain.ls.cluster.ClusterLink;
 import io.coxswain.ls.cluster.CoxswainClient;
 import io.coxswain.ls.model.ManifestDocument;
 import io.coxswain.ls.services.DaemonThreads;
-import io.coxswain.ls.services.Log;
 import io.coxswain.ls.services.ManifestLanguageService;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionParams;
@@ -40,6 +39,8 @@ import org.eclipse.lsp4j.jsonrpc.CompletableFutures;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.TextDocumentService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,8 @@ import java.util.function.Function;
  */
 final class CoxswainTextDocumentService implements TextDocumentService {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CoxswainTextDocumentService.class);
+
     /**
      * Diagnostics wait this long after the last edit, so that a burst of keystrokes is validated once. Validation
      * costs only the touched sections (~10 ms at 1,000 documents), so the wait can be short: the budget from edit
@@ -75,6 +78,7 @@ final class CoxswainTextDocumentService implements TextDocumentService {
     /** What each file was last told, so that an edit in one file re-sends only the files whose findings changed. */
     private final Map<String, List<Diagnostic>> published = new ConcurrentHashMap<>();
     private volatile LanguageClient client;
+    private volatile FeatureSettings features = FeatureSettings.DEFAULT;
 
     /** The cluster link is made here: its changes come back to {@link #clusterChanged}. */
     CoxswainTextDocumentService(ManifestLanguageService service) {
@@ -105,6 +109,26 @@ final class CoxswainTextDocumentService implements TextDocumentService {
         this.client = client;
     }
 
+    /** The switches apply at once: validation turned off or on re-publishes every file's diagnostics. */
+    void configure(FeatureSettings next) {
+        FeatureSettings previous = features;
+        features = next;
+        if (!next.equals(previous)) {
+            LOG.info("validation {}, completion {}, hover {}", onOff(next.validate()), onOff(next.completion()), onOff(next.hover()));
+        }
+        if (next.validate() != previous.validate()) {
+            scheduleValidation();
+        }
+    }
+
+    FeatureSettings features() {
+        return features;
+    }
+
+    private static String onOff(boolean on) {
+        return on ? "on" : "off";
+    }
+
     void shutdown() {
         executor.shutdownNow();
         validation.shutdownNow();
@@ -133,7 +157,7 @@ final class CoxswainTextDocumentService implements TextDocumentService {
                 }
                 service.workspace().put(next);
             } catch (RuntimeException e) {
-                Log.warn("cannot apply a change to " + uri, e);
+                LOG.warn("cannot apply a change to " + uri, e);
             }
         });
         scheduleValidation();
@@ -164,11 +188,13 @@ final class CoxswainTextDocumentService implements TextDocumentService {
         }
     }
 
+    /** With validation off only the cluster's findings (live status, refusals) remain; what was published goes. */
     private void validateAll() {
         LanguageClient c = client;
+        boolean validate = features.validate();
         for (ManifestDocument document : service.workspace().documents()) {
             try {
-                List<Diagnostic> diagnostics = new java.util.ArrayList<>(service.diagnostics(document));
+                List<Diagnostic> diagnostics = new java.util.ArrayList<>(validate ? service.diagnostics(document) : List.of());
                 diagnostics.addAll(cluster.diagnostics(document));
                 if (diagnostics.equals(published.put(document.uri(), diagnostics))) {
                     continue;
@@ -177,7 +203,7 @@ final class CoxswainTextDocumentService implements TextDocumentService {
                     c.publishDiagnostics(new PublishDiagnosticsParams(document.uri(), diagnostics, document.version()));
                 }
             } catch (RuntimeException | StackOverflowError e) {
-                Log.warn("validation failed for " + document.uri(), e);
+                LOG.warn("validation failed for " + document.uri(), e);
             }
         }
     }
@@ -193,7 +219,7 @@ final class CoxswainTextDocumentService implements TextDocumentService {
                 R result = feature.apply(document.get());
                 return result == null ? empty : result;
             } catch (RuntimeException | StackOverflowError e) {
-                Log.warn("request failed on " + uri, e);
+                LOG.warn("request failed on " + uri, e);
                 return empty;
             }
         });
@@ -201,6 +227,9 @@ final class CoxswainTextDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
+        if (!features.completion()) {
+            return CompletableFuture.completedFuture(Either.forRight(new CompletionList(List.of())));
+        }
         var p = params.getPosition();
         return compute(params.getTextDocument().getUri(), Either.forRight(new CompletionList(List.of())),
                 d -> Either.forRight(new CompletionList(false, service.completion(d, p.getLine(), p.getCharacter()))));
@@ -208,6 +237,9 @@ final class CoxswainTextDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<Hover> hover(HoverParams params) {
+        if (!features.hover()) {
+            return CompletableFuture.completedFuture(null);
+        }
         var p = params.getPosition();
         return compute(params.getTextDocument().getUri(), null, d -> withLiveStatus(d, p.getLine(), service.hover(d, p.getLine(), p.getCharacter())));
     }

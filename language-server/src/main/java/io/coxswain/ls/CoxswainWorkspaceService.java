@@ -9,14 +9,16 @@ import org.eclipse.lsp4j.services.WorkspaceService;
 
 import java.util.concurrent.CompletableFuture;
 
-/** The LSP adapter for the workspace: the cluster settings and the cluster commands. */
+/** The LSP adapter for the workspace: the settings (the cluster's, the feature switches) and the cluster commands. */
 final class CoxswainWorkspaceService implements WorkspaceService {
 
     private final ClusterLink cluster;
+    private final CoxswainTextDocumentService documents;
     private final Runnable pullSettings;
 
-    CoxswainWorkspaceService(ClusterLink cluster, Runnable pullSettings) {
+    CoxswainWorkspaceService(ClusterLink cluster, CoxswainTextDocumentService documents, Runnable pullSettings) {
         this.cluster = cluster;
+        this.documents = documents;
         this.pullSettings = pullSettings;
     }
 
@@ -27,6 +29,7 @@ final class CoxswainWorkspaceService implements WorkspaceService {
         if (!pushed.equals(ClusterSettings.DEFAULT)) {
             cluster.configure(pushed);
         }
+        documents.configure(documents.features().with(params.getSettings()));
         pullSettings.run();
     }
 

@@ -16,6 +16,9 @@ import io.coxswain.apiserver.http.RequestAuth;
 import io.coxswain.apiserver.http.Metrics;
 import io.coxswain.apiserver.http.PodLogs;
 import io.coxswain.apiserver.http.HttpVerticle;
+import io.coxswain.apiserver.http.OpenWatches;
+import io.coxswain.api.health.HealthCheck;
+import io.coxswain.api.health.HealthEndpoints;
 import io.coxswain.apiserver.http.Router;
 import io.coxswain.apiserver.rbac.BootstrapPolicy;
 import io.coxswain.apiserver.rbac.EscalationCheck;
@@ -46,6 +49,9 @@ import java.util.concurrent.CompletableFuture;
 public final class ApiServer extends VerticleBase {
 
     private static final WriteOptions SYSTEM = new WriteOptions(false, FieldValidation.STRICT, "coxswain-apiserver");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiServer.class);
+    /** What the etcd health check reads: any key will do, present or not. */
+    private static final String HEALTH_KEY = "/registry/health";
 
     private final ApiServerOptions options;
     private final Store store;
@@ -59,6 +65,9 @@ public final class ApiServer extends VerticleBase {
     private AuditLog audit;
     private final RbacAuthorizer rbac = new RbacAuthorizer(new RbacPolicy());
     private PolicyWatcher rbacWatcher;
+    private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
+    private final OpenWatches openWatches = new OpenWatches();
+    private final List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ApiServer(ApiServerOptions options, Store store) {
         this.options = options;
@@ -87,12 +96,57 @@ public final class ApiServer extends VerticleBase {
                     String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
                             options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers,
-                            requestAuth(), rbac, options.maxWatchesPerClient(), PodLogs.kubeletClientOptions(options.security()));
+                            requestAuth(), rbac, options.maxWatchesPerClient(), PodLogs.kubeletClientOptions(options.security()),
+                            health(), openWatches);
                     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
-                    return vertx.deployVerticle(() -> new HttpVerticle(router, options.host(), port, options.security(),
-                                    options.slowClientMillis()),
+                    return vertx.deployVerticle(() -> {
+                                HttpVerticle server = new HttpVerticle(router, options.host(), port, options.security(), options.slowClientMillis());
+                                servers.add(server);
+                                return server;
+                            },
                             new DeploymentOptions().setInstances(loops));
                 });
+    }
+
+    /**
+     * kube-apiserver's checks: {@code ping}; {@code etcd}, a read of the store (on a worker, within 2 s, as
+     * {@code --etcd-healthcheck-timeout}); {@code informer-sync}, the RBAC policy's watches are listed and open; and,
+     * for readyz only, {@code shutdown}, which fails from the moment shutdown begins.
+     */
+    private HealthEndpoints health() {
+        HealthCheck ping = HealthCheck.ping();
+        HealthCheck etcd = new HealthCheck("etcd", () -> CompletableFuture.supplyAsync(() -> store.get(HEALTH_KEY), workers)
+                .thenCompose(read -> read).orTimeout(2, java.util.concurrent.TimeUnit.SECONDS));
+        HealthCheck informers = HealthCheck.of("informer-sync", () -> rbacWatcher != null && rbacWatcher.synced(),
+                "the RBAC policy's watches are not all listed and open");
+        HealthCheck shutdown = HealthCheck.of("shutdown", () -> !shuttingDown.get(), "the apiserver is shutting down");
+        return new HealthEndpoints().endpoint("healthz", ping, etcd).endpoint("livez", ping, etcd)
+                .endpoint("readyz", ping, etcd, informers, shutdown);
+    }
+
+    /**
+     * kube-apiserver's graceful termination: readyz fails at once ({@code [-]shutdown}) while every request is still
+     * served for {@code delay} (its {@code --shutdown-delay-duration}), so that load balancers and clients move away;
+     * then the watches end cleanly, the servers stop accepting, and in-flight requests have up to {@code timeout} to
+     * be answered. Completes when the servers are drained; stopping Vert.x and the store comes after.
+     */
+    public Future<Void> shutdown(java.time.Duration delay, java.time.Duration timeout) {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return Future.succeededFuture();
+        }
+        LOG.info("shutting down: readyz fails from now on; requests are served for {} ms more, then drained for up to {} ms",
+                delay.toMillis(), timeout.toMillis());
+        return vertx.timer(delay.toMillis()).compose(t -> {
+            int watches = openWatches.size();
+            openWatches.endAll();
+            return Future.all(servers.stream().map(s -> s.drain(timeout)).toList()).<Void>mapEmpty()
+                    .onComplete(done -> LOG.info("drained: {} watches ended, in-flight requests answered; stopping", watches));
+        });
+    }
+
+    /** Whether shutdown has begun. */
+    public boolean shuttingDown() {
+        return shuttingDown.get();
     }
 
     /** Team mode's pipeline steps, or null without team mode. */
@@ -103,7 +157,7 @@ public final class ApiServer extends VerticleBase {
         }
         tokens = TokenFile.watch(security.tokenFile());
         try {
-            audit = security.auditLog() == null ? null : AuditLog.open(security.auditLog());
+            audit = security.auditLog() == null ? null : AuditLog.open(security.auditLog(), security.auditRotation());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("could not open the audit log " + security.auditLog(), e);
         }

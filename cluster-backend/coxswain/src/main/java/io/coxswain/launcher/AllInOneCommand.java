@@ -1,6 +1,11 @@
 package io.coxswain.launcher;
 
 import io.coxswain.apiserver.Kubeconfig;
+import io.coxswain.launcher.logs.LogComponent;
+import io.coxswain.launcher.logs.LogOptions;
+import org.slf4j.MDC;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +29,11 @@ import java.util.concurrent.Callable;
 @Command(name = "all-in-one", mixinStandardHelpOptions = true, description = "Run the whole cluster in one process.")
 final class AllInOneCommand implements Callable<Integer> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AllInOneCommand.class);
+
+    @Mixin
+    LogOptions logs = new LogOptions();
+
     @Mixin
     StoreOptions store = new StoreOptions();
 
@@ -36,8 +46,14 @@ final class AllInOneCommand implements Callable<Integer> {
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
+    @Mixin
+    ShutdownOptions shutdown = new ShutdownOptions();
+
     /** In team mode: the admin kubeconfig (certificate of system:admin in system:masters); null on plain HTTP. */
     private io.fabric8.kubernetes.client.Config adminConfig;
+
+    /** What this all-in-one started, for {@code coxswain status}. */
+    private ComponentsFile components;
 
     @Option(names = "--no-kubelet", description = "run the control plane only, with no node")
     boolean noKubelet;
@@ -53,7 +69,9 @@ final class AllInOneCommand implements Callable<Integer> {
             listen.listen = "127.0.0.1:6443";
             listen.serviceRange = "10.96.0.0/16";
         }
-        ApiServerCommand.Running running = ApiServerCommand.start(store, listen, security);
+        java.nio.file.Files.createDirectories(store.dataDir);
+        components = new ComponentsFile(store.dataDir);
+        ApiServerCommand.Running running = ApiServerCommand.start(store, listen, security, shutdown);
         String server;
         Path kubeconfig;
         if (running.secure()) {
@@ -64,8 +82,9 @@ final class AllInOneCommand implements Callable<Integer> {
             server = "http://" + listen.host() + ":" + running.apiServer().port();
             kubeconfig = Kubeconfig.write(store.dataDir, server);
         }
-        System.out.println("coxswain all-in-one: API ready at " + server + " in " + running.startMillis() + " ms");
-        System.out.println("kubeconfig: " + kubeconfig);
+        LOG.info("coxswain all-in-one: API ready at {} in {} ms", server, running.startMillis());
+        LOG.info("kubeconfig: {}", kubeconfig);
+        components.record("apiserver", "running at " + server + " (store: " + store.kind + ")");
         startControlLoops(running, server);
         if (!noKubelet) {
             startKubelet(running, server);
@@ -78,20 +97,29 @@ final class AllInOneCommand implements Callable<Integer> {
     /** The scheduler and the controllers, each with its own client of the API, as separate processes would have. */
     private void startControlLoops(ApiServerCommand.Running running, String server) throws java.io.IOException {
         KubernetesClient schedulerClient = client(server, "kube-scheduler");
-        Scheduler scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig));
+        Scheduler scheduler;
+        try (var tagged = MDC.putCloseable(LogComponent.MDC_KEY, "scheduler")) {
+            scheduler = Scheduler.start(schedulerClient, SchedulerCommand.options(schedulerConfig));
+        }
         KubernetesClient controllersClient = client(server, "kube-controller-manager");
-        ControllerManager controllers = ControllerManager.start(controllersClient, ControllerOptions.defaults());
+        ControllerManager controllers;
+        try (var tagged = MDC.putCloseable(LogComponent.MDC_KEY, "controller-manager")) {
+            controllers = ControllerManager.start(controllersClient, ControllerOptions.defaults());
+        }
         running.onStop(() -> {
             controllers.close();
             controllersClient.close();
             scheduler.close();
             schedulerClient.close();
         });
-        System.out.println("scheduler and controllers: running");
+        LOG.info("scheduler and controllers: running");
+        components.record("scheduler", "running");
+        components.record("controller-manager", "running");
     }
 
     /** kube-proxy needs root and iptables; without them services have no virtual IPs, and the log says why. */
     private void startProxy(ApiServerCommand.Running running, String server) {
+        MDC.put(LogComponent.MDC_KEY, "proxy");
         KubernetesClient client = client(server, "kube-proxy");
         try {
             KubeProxy proxy = KubeProxy.start(client, ProxyOptions.defaults(node.nodeName())
@@ -100,15 +128,20 @@ final class AllInOneCommand implements Callable<Integer> {
                 proxy.close();
                 client.close();
             });
-            System.out.println("proxy: services of " + listen.serviceRange + " are programmed into iptables");
+            LOG.info("proxy: services of {} are programmed into iptables", listen.serviceRange);
+            components.record("proxy", "running, services of " + listen.serviceRange + " in iptables");
         } catch (RuntimeException e) {
             client.close();
-            System.out.println("proxy: not started, so service addresses will not answer: " + e.getMessage());
+            LOG.warn("proxy: not started, so service addresses will not answer: {}", e.getMessage());
+            components.record("proxy", "not started: " + e.getMessage());
+        } finally {
+            MDC.remove(LogComponent.MDC_KEY);
         }
     }
 
     /** Without a Docker engine the API still serves; pods then wait for a node, and the log says why. */
     private void startKubelet(ApiServerCommand.Running running, String server) {
+        MDC.put(LogComponent.MDC_KEY, "kubelet");
         KubernetesClient client = kubeletClient(server);
         try {
             KubeletServing serving = adminConfig == null ? KubeletServing.PLAIN
@@ -120,10 +153,14 @@ final class AllInOneCommand implements Callable<Integer> {
             });
             // ./coxswain down removes this node's containers, and only those
             java.nio.file.Files.writeString(store.dataDir.resolve("node-name"), kubelet.nodeName());
-            System.out.println("kubelet: node " + kubelet.nodeName() + " is ready on Docker");
+            LOG.info("kubelet: node {} is ready on Docker", kubelet.nodeName());
+            components.record("kubelet", "running node " + kubelet.nodeName() + " on Docker");
         } catch (RuntimeException | java.io.IOException e) {
             client.close();
-            System.out.println("kubelet: not started, so pods will stay Pending: " + e.getMessage());
+            LOG.warn("kubelet: not started, so pods will stay Pending: {}", e.getMessage());
+            components.record("kubelet", "not started: " + e.getMessage());
+        } finally {
+            MDC.remove(LogComponent.MDC_KEY);
         }
     }
 

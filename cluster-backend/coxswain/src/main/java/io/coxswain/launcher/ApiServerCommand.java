@@ -4,6 +4,9 @@ import io.coxswain.apiserver.ApiServer;
 import io.coxswain.apiserver.ApiServerOptions;
 import io.coxswain.store.Store;
 import io.vertx.core.Vertx;
+import io.coxswain.launcher.logs.LogOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -14,6 +17,11 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "apiserver", mixinStandardHelpOptions = true, description = "Serve the Kubernetes API over a store.")
 final class ApiServerCommand implements Callable<Integer> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServerCommand.class);
+
+    @Mixin
+    LogOptions logs = new LogOptions();
+
     @Mixin
     StoreOptions store;
 
@@ -23,22 +31,25 @@ final class ApiServerCommand implements Callable<Integer> {
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
+    @Mixin
+    ShutdownOptions shutdown = new ShutdownOptions();
+
     @Override
     public Integer call() throws Exception {
-        Running running = start(store, listen, security);
+        Running running = start(store, listen, security, shutdown);
         if (running.secure()) {
             String url = SecurityOptions.url(listen.host(), running.apiServer().port());
-            System.out.println("admin kubeconfig: " + SecurityOptions.writeAdminKubeconfig(store.dataDir, url));
-            System.out.println("apiserver listening on " + url);
+            LOG.info("admin kubeconfig: {}", SecurityOptions.writeAdminKubeconfig(store.dataDir, url));
+            LOG.info("apiserver listening on {}", url);
         } else {
-            System.out.println("apiserver listening on http://" + listen.host() + ":" + running.apiServer().port());
+            LOG.info("apiserver listening on http://{}:{}", listen.host(), running.apiServer().port());
         }
         running.awaitShutdown();
         return 0;
     }
 
-    /** Starts the store and the apiserver, and stops both on JVM shutdown. */
-    static Running start(StoreOptions storeOptions, ListenOption listen, SecurityOptions security) throws Exception {
+    /** Starts the store and the apiserver, and stops both on JVM shutdown (SIGTERM): gracefully, as {@code shutdown} says. */
+    static Running start(StoreOptions storeOptions, ListenOption listen, SecurityOptions security, ShutdownOptions shutdown) throws Exception {
         long started = System.nanoTime();
         ApiServerOptions options = ApiServerOptions.defaults().withListen(listen.host(), listen.port())
                 .withServiceCidr(listen.serviceRange)
@@ -50,14 +61,15 @@ final class ApiServerCommand implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         ApiServer apiServer = new ApiServer(options, store);
         vertx.deployVerticle(apiServer).await();
-        Running running = new Running(vertx, store, apiServer, (System.nanoTime() - started) / 1_000_000);
+        Running running = new Running(vertx, store, apiServer, (System.nanoTime() - started) / 1_000_000, shutdown);
         Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "coxswain-shutdown"));
         return running;
     }
 
-    record Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis, java.util.Deque<Runnable> stops) {
-        Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis) {
-            this(vertx, store, apiServer, startMillis, new java.util.concurrent.ConcurrentLinkedDeque<>());
+    record Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis, ShutdownOptions shutdown,
+                   java.util.Deque<Runnable> stops) {
+        Running(Vertx vertx, Store store, ApiServer apiServer, long startMillis, ShutdownOptions shutdown) {
+            this(vertx, store, apiServer, startMillis, shutdown, new java.util.concurrent.ConcurrentLinkedDeque<>());
         }
 
         boolean secure() {
@@ -69,10 +81,17 @@ final class ApiServerCommand implements Callable<Integer> {
             stops.push(stop);
         }
 
+        /** readyz fails at once; the components (clients of the API) stop; then the apiserver drains, and all closes. */
         void stop() {
+            var drained = apiServer.shutdown(shutdown.delay, shutdown.drainTimeout);
             Runnable next;
             while ((next = stops.poll()) != null) {
                 next.run();
+            }
+            try {
+                drained.await();
+            } catch (RuntimeException e) {
+                LOG.warn("the apiserver did not drain cleanly: {}", e.toString());
             }
             vertx.close().await();
             store.close();

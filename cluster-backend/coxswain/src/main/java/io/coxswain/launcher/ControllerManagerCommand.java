@@ -2,6 +2,9 @@ package io.coxswain.launcher;
 
 import io.coxswain.controllers.ControllerManager;
 import io.coxswain.controllers.ControllerOptions;
+import io.coxswain.launcher.logs.LogOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +18,11 @@ import java.util.concurrent.CountDownLatch;
 /** {@code coxswain controller-manager}: every controller, optionally only while holding the Lease. */
 @Command(name = "controller-manager", mixinStandardHelpOptions = true, description = "Run the controllers.")
 final class ControllerManagerCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerManagerCommand.class);
+
+    @Mixin
+    LogOptions logs = new LogOptions();
 
     @picocli.CommandLine.Mixin
     ServerOptions server = new ServerOptions();
@@ -42,10 +50,10 @@ final class ControllerManagerCommand implements Callable<Integer> {
         if (leaderElect) {
             String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
             manager = ControllerManager.startWithLeaderElection(client, options, identity, timing.timing());
-            System.out.println("controller-manager " + identity + " is waiting for the lease");
+            LOG.info("controller-manager {} is waiting for the lease", identity);
         } else {
             manager = ControllerManager.start(client, options);
-            System.out.println("controller-manager running against " + server.describe());
+            LOG.info("controller-manager running against {}", server.describe());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(manager::close, "controller-manager-shutdown"));
         new CountDownLatch(1).await();

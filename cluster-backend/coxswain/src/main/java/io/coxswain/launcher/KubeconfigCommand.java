@@ -57,6 +57,9 @@ final class KubeconfigCommand implements Callable<Integer> {
             + "admin kubeconfig of --data-dir")
     String role;
 
+    @Option(names = "--create-namespace", description = "create --namespace first if it does not exist (as helm install --create-namespace)")
+    boolean createNamespace;
+
     @Override
     public Integer call() throws Exception {
         String name = node != null ? "system:node:" + node : user;
@@ -70,10 +73,14 @@ final class KubeconfigCommand implements Callable<Integer> {
         }
         Path ca = SecurityOptions.pkiDir(dataDir).resolve("ca.crt");
         if (!Files.exists(ca)) {
-            System.err.println("no cluster CA in " + ca.getParent() + ": start the apiserver in team mode (--secure) with this --data-dir first");
+            System.err.println("no cluster CA in " + ca.getParent() + ": start the apiserver (./coxswain up, or coxswain apiserver) with this --data-dir first");
             return 1;
         }
         String url = server != null ? server : serverOf(dataDir.resolve("kubeconfig"));
+        // bind before issuing: a refused binding leaves no unused token or certificate behind
+        if (node == null && !"none".equals(role) && !bind(name, url)) {
+            return 1;
+        }
         Pki pki = Pki.open(SecurityOptions.pkiDir(dataDir));
         Kubeconfig.Credential credential;
         if (certificate || node != null) {
@@ -82,9 +89,6 @@ final class KubeconfigCommand implements Callable<Integer> {
         } else {
             Path tokens = tokenFile != null ? tokenFile : SecurityOptions.defaultTokenFile(dataDir);
             credential = Kubeconfig.Credential.token(TokenFile.append(tokens, name, memberOf));
-        }
-        if (node == null && !"none".equals(role) && !bind(name, url)) {
-            return 1;
         }
         String text = Kubeconfig.secure(url, pki.caPem(), name, credential, namespace);
         if (output != null) {
@@ -114,6 +118,11 @@ final class KubeconfigCommand implements Callable<Integer> {
         var roleRef = new io.fabric8.kubernetes.api.model.rbac.RoleRefBuilder().withApiGroup("rbac.authorization.k8s.io")
                 .withKind("ClusterRole").withName(role).build();
         try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build()) {
+            if (createNamespace && !"cluster-admin".equals(role) && client.namespaces().withName(namespace).get() == null) {
+                client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                        .withName(namespace).endMetadata().build()).create();
+                System.err.println("namespace " + namespace + " created");
+            }
             if ("cluster-admin".equals(role)) {
                 client.rbac().clusterRoleBindings().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
                         .withNewMetadata().withName(binding).endMetadata().withSubjects(subject).withRoleRef(roleRef).build())
@@ -126,12 +135,28 @@ final class KubeconfigCommand implements Callable<Integer> {
             System.err.println(name + " may " + role + (role.equals("cluster-admin") ? " the whole cluster" : " in namespace " + namespace)
                     + " (binding " + binding + ")");
             return true;
-        } catch (RuntimeException e) {
-            System.err.println("could not bind " + name + " to " + role + " through " + admin + " (" + e.getMessage()
-                    + "); start the server first, or give --role none");
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            System.err.println(bindingRefused(e, name, url, admin));
             return false;
         }
     }
+
+    /** Why a binding failed, in the words a user can act on: a missing namespace, a server that does not answer, or its Status. */
+    private String bindingRefused(io.fabric8.kubernetes.client.KubernetesClientException e, String name, String url, Path admin) {
+        String why = "could not bind " + name + " to " + role + ": ";
+        if (e.getCode() == 404 && e.getStatus() != null && e.getStatus().getDetails() != null
+                && "namespaces".equals(e.getStatus().getDetails().getKind())) {
+            return why + "namespace \"" + namespace + "\" does not exist; create it (kubectl create namespace " + namespace
+                    + "), or give --create-namespace";
+        }
+        if (e.getCode() == 0) {
+            return why + "the server at " + url + " does not answer (" + RootCause.describe(e) + "); start it first (./coxswain up), "
+                    + "or give --role none to bind nothing";
+        }
+        return why + "the server at " + url + " answered " + e.getCode() + " to " + admin + "'s user: "
+                + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : RootCause.describe(e));
+    }
+
 
     private static String serverOf(Path kubeconfig) throws java.io.IOException {
         if (Files.exists(kubeconfig)) {

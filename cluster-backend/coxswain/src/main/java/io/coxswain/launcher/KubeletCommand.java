@@ -4,6 +4,9 @@ import io.coxswain.kubelet.Kubelet;
 import io.coxswain.kubelet.hollow.HollowNodes;
 import io.coxswain.kubelet.hollow.HollowOptions;
 import io.vertx.core.Vertx;
+import io.coxswain.launcher.logs.LogOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +22,11 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "kubelet", mixinStandardHelpOptions = true,
         description = "Run a node: register it and run its pods on Docker (or --runtime hollow: N simulated nodes).")
 final class KubeletCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubeletCommand.class);
+
+    @Mixin
+    LogOptions logs = new LogOptions();
 
     @picocli.CommandLine.Mixin
     ServerOptions server = new ServerOptions();
@@ -58,7 +66,7 @@ final class KubeletCommand implements Callable<Integer> {
         if (runtime.equals("hollow")) {
             HollowNodes hollow = HollowNodes.start(client, HollowOptions.defaults(nodes).withPrefix(prefix)
                     .withLease(java.time.Duration.ofSeconds(node.statusSeconds), java.time.Duration.ofSeconds(4L * node.statusSeconds)));
-            System.out.println(nodes + " hollow nodes " + prefix + "-0.." + (nodes - 1) + " are running against " + server.describe());
+            LOG.info("{} hollow nodes {}-0..{} are running against {}", nodes, prefix, nodes - 1, server.describe());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 hollow.close();
                 client.close();
@@ -69,7 +77,7 @@ final class KubeletCommand implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         Kubelet kubelet = NodeAgents.dockerKubelet(vertx, client, node, rootDir,
                 KubeletServing.forClient(client.getConfiguration(), rootDir, node, servingFiles(), clientCaFile));
-        System.out.println("kubelet " + kubelet.nodeName() + " is running against " + server.describe());
+        LOG.info("kubelet {} is running against {}", kubelet.nodeName(), server.describe());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kubelet.close();
             client.close();

@@ -5,7 +5,11 @@ import io.coxswain.proxy.ProxyOptions;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.coxswain.launcher.logs.LogOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
@@ -20,6 +24,11 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = "Program this node's iptables from the cluster's Services and Endpoints (needs root).")
 final class ProxyCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyCommand.class);
+
+    @Mixin
+    LogOptions logs = new LogOptions();
 
     @Option(names = "--kubeconfig", description = "kubeconfig of the apiserver (default: $KUBECONFIG or ~/.kube/config)")
     Path kubeconfig;
@@ -68,7 +77,7 @@ final class ProxyCommand implements Callable<Integer> {
             proxy.close();
             client.close();
         }, "coxswain-proxy-shutdown"));
-        System.out.println("proxy for node " + options.nodeName() + " watching " + config.getMasterUrl());
+        LOG.info("proxy for node {} watching {}", options.nodeName(), config.getMasterUrl());
         new CountDownLatch(1).await();
         return 0;
     }

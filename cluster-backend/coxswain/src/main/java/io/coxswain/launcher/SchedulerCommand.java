@@ -4,6 +4,9 @@ import io.coxswain.controllers.machinery.LeaderElection;
 import io.coxswain.scheduler.Scheduler;
 import io.coxswain.scheduler.SchedulerConfiguration;
 import io.coxswain.scheduler.SchedulerOptions;
+import io.coxswain.launcher.logs.LogOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +21,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /** {@code coxswain scheduler}: kube-scheduler against an apiserver, optionally with leader election. */
 @Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Bind pending pods to nodes.")
 final class SchedulerCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerCommand.class);
+
+    @Mixin
+    LogOptions logs = new LogOptions();
 
     @picocli.CommandLine.Mixin
     ServerOptions server = new ServerOptions();
@@ -40,7 +48,7 @@ final class SchedulerCommand implements Callable<Integer> {
         } else {
             String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
             AtomicReference<Scheduler> running = new AtomicReference<>();
-            System.out.println("scheduler " + identity + " is waiting for the lease");
+            LOG.info("scheduler {} is waiting for the lease", identity);
             LeaderElection.start(client, "kube-scheduler", identity, timing.timing(),
                     () -> running.set(Scheduler.start(client, options)),
                     () -> {
@@ -50,7 +58,7 @@ final class SchedulerCommand implements Callable<Integer> {
                         }
                     });
         }
-        System.out.println("scheduler running against " + server.describe());
+        LOG.info("scheduler running against {}", server.describe());
         new CountDownLatch(1).await();
         return 0;
     }

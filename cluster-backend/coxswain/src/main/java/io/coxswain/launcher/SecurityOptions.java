@@ -36,9 +36,17 @@ final class SecurityOptions {
     @Option(names = "--audit-log-path", description = "one JSON line per mutating request (default <data-dir>/audit.log)")
     Path auditLog;
 
+    @Option(names = "--audit-log-maxsize", paramLabel = "MB", defaultValue = "0",
+            description = "rotate the audit log before it passes this many megabytes (0: 100, as kube-apiserver's)")
+    int auditLogMaxSize;
+
+    @Option(names = "--audit-log-maxbackup", paramLabel = "N", defaultValue = "0",
+            description = "keep this many rotated audit logs, <path>.1 the newest (0: all)")
+    int auditLogMaxBackup;
+
     /**
      * Whether the server is secured: always, unless {@code --insecure-loopback} asks otherwise for a loopback address,
-     * which it then warns about on standard error. An insecure non-loopback address is refused.
+     * which it then warns about in the log. An insecure non-loopback address is refused.
      */
     boolean enabled(String host) {
         if (!insecureLoopback) {
@@ -54,8 +62,8 @@ final class SecurityOptions {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--insecure-loopback needs a loopback --listen address, not " + host + ": plain HTTP would let anyone who reaches it act as cluster-admin");
         }
-        System.err.println("WARNING: --insecure-loopback: the API on " + host + " is plain HTTP with no authentication; "
-                + "every local user is cluster-admin. Leave the flag off to serve TLS with client certificates.");
+        org.slf4j.LoggerFactory.getLogger(SecurityOptions.class).warn("--insecure-loopback: the API on {} is plain HTTP with no authentication; "
+                + "every local user is cluster-admin. Leave the flag off to serve TLS with client certificates.", host);
         return false;
     }
 
@@ -74,7 +82,8 @@ final class SecurityOptions {
             sans.add(host);
         }
         return Security.fromPki(pkiDir(dataDir), sans, tokenFile != null ? tokenFile : defaultTokenFile(dataDir),
-                auditLog != null ? auditLog : dataDir.resolve("audit.log"));
+                auditLog != null ? auditLog : dataDir.resolve("audit.log"))
+                .withAuditRotation(io.coxswain.apiserver.auth.AuditRotation.ofFlags(auditLogMaxSize, auditLogMaxBackup));
     }
 
     /** The URL clients on this machine use: loopback when the server listens on every address. */

@@ -1,5 +1,7 @@
 package io.coxswain.kubelet;
 
+import io.coxswain.api.health.HealthCheck;
+import io.coxswain.api.health.HealthEndpoints;
 import io.coxswain.controllers.machinery.DaemonThreads;
 import io.coxswain.controllers.events.EventRecorder;
 import io.coxswain.kubelet.node.NodeAgent;
@@ -46,12 +48,15 @@ public final class Kubelet implements AutoCloseable {
     private final EventRecorder events;
     private final NodeAgent node;
     private final PodSyncer syncer;
+    private final SyncLoopMonitor syncLoop;
     private SharedIndexInformer<Pod> podInformer;
     private SharedIndexInformer<Service> serviceInformer;
     private String serverDeployment;
     private Map<String, String> lastFingerprints = Map.of();
 
-    private Kubelet(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime, int port) {
+    private Kubelet(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime, int port,
+                    SyncLoopMonitor syncLoop) {
+        this.syncLoop = syncLoop;
         this.vertx = vertx;
         this.options = options;
         this.runtime = runtime;
@@ -84,9 +89,12 @@ public final class Kubelet implements AutoCloseable {
     private static Kubelet start(Vertx vertx, KubernetesClient client, KubeletOptions options, ContainerRuntime runtime,
                                  KubeletServer.Secure secure) {
         runtime.prepare();
-        KubeletServer server = new KubeletServer(runtime, options.nodeName(), options.nodeIp(), options.serverPort(), secure);
+        SyncLoopMonitor syncLoop = new SyncLoopMonitor(options.relistInterval());
+        // kube's kubelet /healthz: ping, and the sync loop is running
+        HealthEndpoints health = new HealthEndpoints().endpoint("healthz", HealthCheck.ping(), syncLoop.check());
+        KubeletServer server = new KubeletServer(runtime, options.nodeName(), options.nodeIp(), options.serverPort(), secure, health);
         String deployment = vertx.deployVerticle(server).await();
-        Kubelet kubelet = new Kubelet(vertx, client, options, runtime, server.port());
+        Kubelet kubelet = new Kubelet(vertx, client, options, runtime, server.port(), syncLoop);
         kubelet.serverDeployment = deployment;
         kubelet.run(client);
         return kubelet;
@@ -171,6 +179,7 @@ public final class Kubelet implements AutoCloseable {
 
     /** The PLEG: a pod whose containers changed state, or that has containers but no pod any more, gets a sync. */
     private void relist() {
+        syncLoop.enter();
         try {
             Map<String, TreeMap<String, String>> byPod = new HashMap<>();
             runtime.summaries(options.nodeName()).forEach((id, s) ->

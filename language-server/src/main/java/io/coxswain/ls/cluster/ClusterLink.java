@@ -4,7 +4,6 @@ import io.coxswain.ls.model.ManifestDocument;
 import io.coxswain.ls.model.SectionParse;
 import io.coxswain.ls.model.Span;
 import io.coxswain.ls.services.DaemonThreads;
-import io.coxswain.ls.services.Log;
 import io.coxswain.ls.services.Workspace;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +14,8 @@ import org.eclipse.lsp4j.Diagnostic;
 import org.eclipse.lsp4j.DiagnosticSeverity;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.Range;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and the link retries on its own.
  */
 public final class ClusterLink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
 
     public static final String SOURCE = "coxswain-cluster";
     public static final List<String> COMMANDS = List.of("coxswain.apply", "coxswain.dryRun", "coxswain.delete",
@@ -406,7 +409,7 @@ public final class ClusterLink {
             try {
                 task.run();
             } catch (Throwable e) {
-                Log.warn("cluster link task failed", e instanceof Exception ex ? ex : new RuntimeException(e));
+                LOG.warn("cluster link task failed", e);
             }
         };
     }

@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import io.coxswain.ls.model.ManifestDocument;
 import io.coxswain.ls.model.SectionParse;
 import io.coxswain.ls.model.Span;
-import io.coxswain.ls.services.Log;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
@@ -16,6 +15,8 @@ import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.ShowMessageRequestParams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -34,6 +35,8 @@ import java.util.concurrent.ExecutorService;
  * their own threads, never on the message thread or the link's.
  */
 final class EditorCommands {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EditorCommands.class);
 
     private static final String FORCE_APPLY = "Force apply";
 
@@ -64,7 +67,7 @@ final class EditorCommands {
             try {
                 return run(command, arguments);
             } catch (RuntimeException e) {
-                Log.warn("command " + command + " failed", e);
+                LOG.warn("command " + command + " failed", e);
                 return Map.of("results", List.of(), "message", command + " failed: " + e.getMessage());
             }
         }, executor);

@@ -1,6 +1,8 @@
 package io.coxswain.ls.services;
 
 import org.eclipse.lsp4j.CompletionItem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +11,8 @@ import java.util.Map;
 
 /** Completion: where a key goes, or a value; each participant adds its proposals, one per label. */
 public final class Completion {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Completion.class);
 
     private final List<CompletionParticipant> participants;
 
@@ -27,7 +31,7 @@ public final class Completion {
                     participant.onKey(request, out);
                 }
             } catch (RuntimeException e) {
-                Log.warn("completion participant " + participant.getClass().getSimpleName() + " failed", e);
+                LOG.warn("completion participant " + participant.getClass().getSimpleName() + " failed", e);
             }
         }
         Map<String, CompletionItem> unique = new LinkedHashMap<>();

@@ -1,12 +1,16 @@
 package io.coxswain.ls.services;
 
 import org.eclipse.lsp4j.Diagnostic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** Diagnostics: asks each participant, and keeps any failure of one from hiding the others' findings. */
 public final class Diagnostics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Diagnostics.class);
 
     private final List<DiagnosticsParticipant> participants;
 
@@ -20,7 +24,7 @@ public final class Diagnostics {
             try {
                 participant.doDiagnostics(request, out);
             } catch (RuntimeException | StackOverflowError e) {
-                Log.warn("diagnostics participant " + participant.getClass().getSimpleName() + " failed", e);
+                LOG.warn("diagnostics participant " + participant.getClass().getSimpleName() + " failed", e);
             }
         }
         return out;

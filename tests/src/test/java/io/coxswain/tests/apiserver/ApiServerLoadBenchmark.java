@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The load test: 100 concurrent closed-loop clients, each with its own objects, run a mix of creates (30 %),
  * updates (40 %), lists (20 %, a page of 100) and watches (10 %: a watch from just before the client's last write,
- * timed until that write's event arrives) for 60 s, against the embedded store and against a 3-member etcd cluster
+ * timed until that write's event arrives) for 20 s (60 s at full size), against the embedded store and against a 3-member etcd cluster
  * (Debian's etcd 3.4 on loopback), the apiserver from the built jar in its own JVM, over TLS as it serves by default;
  * beside them the embedded store again with {@code --insecure-loopback}, plain HTTP, as the baseline of what TLS costs. It prints throughput, p50 and
  * p99 per verb, errors and the server's memory (RSS, sampled each second); it asserts only that nothing failed and
@@ -42,7 +42,7 @@ class ApiServerLoadBenchmark {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int CLIENTS = 100;
-    private static final long SECONDS = Long.getLong("coxswain.load.seconds", 60);
+    private static final long SECONDS = Long.getLong("coxswain.load.seconds", io.coxswain.tests.bench.BenchSize.of(20L, 60L));
     private static final String LOAD = "/api/v1/namespaces/load/configmaps";
     private static final List<String> VERBS = List.of("create", "update", "list", "watch");
     /** A ConfigMap of about 1 KB: labels, an annotation, a few data keys. */
@@ -65,9 +65,9 @@ class ApiServerLoadBenchmark {
                 "--store", "etcd", "--etcd-servers", String.join(",", etcd.endpoints()))) {
             table.put("etcd (3 members), TLS", run(server, "etcd, TLS"));
         }
-        FigureTable.print(String.format("API server load test (%d cores shared with the clients; %d closed-loop clients; %d s a run; "
+        FigureTable.print(String.format("API server load test (%s; %d cores shared with the clients; %d closed-loop clients; %d s a run; "
                         + "ConfigMaps of ~1 KB; HTTP/1.1 over TLS with the admin's client certificate, as by default; server in its own JVM)",
-                        Runtime.getRuntime().availableProcessors(), CLIENTS, SECONDS), table,
+                        io.coxswain.tests.bench.BenchSize.label(), Runtime.getRuntime().availableProcessors(), CLIENTS, SECONDS), table,
                 "Mix: create 30 %, update (PUT) 40 %, list (limit=100) 20 %, watch (open → first event) 10 %. Errors must be 0.\n"
                         + "\"embedded, plain HTTP\": the same embedded server with --insecure-loopback (no TLS, no authentication), "
                         + "measured in this run as the baseline of what TLS costs.");

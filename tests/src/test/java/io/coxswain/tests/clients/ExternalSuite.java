@@ -1,5 +1,7 @@
 package io.coxswain.tests.clients;
 
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.function.Executable;
 import org.opentest4j.AssertionFailedError;
@@ -124,32 +126,57 @@ public final class ExternalSuite {
     }
 
     /**
-     * Runs a client's suite against an all-in-one of its own, started by {@code ./coxswain up} (TLS, the admin's client
-     * certificate, RBAC), with {@code KUBECONFIG} naming the kubeconfig it wrote; the report and the output go to
+     * Runs a client's suite against two all-in-ones of its own, one after the other, each started by
+     * {@code ./coxswain up}: one as every all-in-one is by default (TLS, the admin's client certificate, RBAC) and one
+     * with {@code --insecure-loopback} (plain HTTP, no authentication), with {@code KUBECONFIG} naming the kubeconfig
+     * each wrote. Each mode is a container of the runner's cases; the reports and the output go to
      * {@code tests/target/<client>-client/}. {@code command} is given the report's path.
      */
-    public static Stream<DynamicTest> againstAllInOne(String client, java.util.function.Function<Path, List<String>> command,
-                                                      Map<String, String> env, Path workDir, Duration timeout, Set<Integer> testsRan)
+    public static Stream<DynamicNode> againstAllInOne(String client, java.util.function.Function<Path, List<String>> command,
+                                                      Map<String, String> env, Path workDir, Duration timeout, Set<Integer> testsRan) {
+        return Stream.of(false, true).map(insecure -> DynamicContainer.dynamicContainer(modeName(insecure),
+                // flatMap: each mode runs when JUnit reaches its container, and a failed one does not stop the other
+                Stream.of(insecure).flatMap(mode -> {
+                    try {
+                        return againstAllInOne(client, mode, command, env, workDir, timeout, testsRan);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                })));
+    }
+
+    private static Stream<DynamicTest> againstAllInOne(String client, boolean insecure, java.util.function.Function<Path, List<String>> command,
+                                                       Map<String, String> env, Path workDir, Duration timeout, Set<Integer> testsRan)
             throws IOException, InterruptedException {
-        Path xml = target(client).resolve(client + ".xml");
+        String mode = insecure ? "plain" : "tls";
+        Path xml = target(client).resolve(client + "-" + mode + ".xml");
         Result result;
-        try (io.coxswain.tests.cluster.LocalCoxswain cluster = allInOne(client)) {
+        try (io.coxswain.tests.cluster.LocalCoxswain cluster = allInOne(client, insecure)) {
             Map<String, String> all = new java.util.HashMap<>(env);
             all.put("KUBECONFIG", cluster.kubeconfig().toString());
-            result = run(client + " client", command.apply(xml), all, workDir, xml, timeout, testsRan);
+            result = run(client + " client, " + modeName(insecure), command.apply(xml), all, workDir, xml, timeout, testsRan);
         }
         System.out.println(result.summary());
         return result.dynamicTests();
     }
 
+    public static String modeName(boolean insecureLoopback) {
+        return insecureLoopback ? "plain HTTP (--insecure-loopback)" : "TLS (default)";
+    }
+
     /**
-     * An all-in-one of a client's own, started by {@code ./coxswain up}, its data directory under
-     * {@code tests/target/<client>-client/} and its node named after the client.
+     * An all-in-one of a client's own, started by {@code ./coxswain up} (with {@code --insecure-loopback} when
+     * {@code insecure}), its data directory under {@code tests/target/<client>-client/} and its node named after the
+     * client and the mode.
      */
-    public static io.coxswain.tests.cluster.LocalCoxswain allInOne(String client) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory(target(client), "cluster-");
-        String node = client + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
-        return io.coxswain.tests.cluster.LocalCoxswain.up(dir.resolve("data"), node, Duration.ofMinutes(5));
+    public static io.coxswain.tests.cluster.LocalCoxswain allInOne(String client, boolean insecure) throws IOException, InterruptedException {
+        String mode = insecure ? "plain" : "tls";
+        Path dir = Files.createTempDirectory(target(client), mode + "-");
+        String node = client + "-" + mode + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        return io.coxswain.tests.cluster.LocalCoxswain.up(dir.resolve("data"), node, Duration.ofMinutes(5), insecure);
     }
 
     private static Path target(String client) throws IOException {

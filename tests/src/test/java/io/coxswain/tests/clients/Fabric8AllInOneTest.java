@@ -44,27 +44,46 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * fabric8, the Java client that Coxswain's own components use, as its users use it, against an all-in-one started by
- * {@code ./coxswain up} (TLS, the admin's client certificate, RBAC). CRUD,
+ * {@code ./coxswain up}: once with TLS, the admin's client certificate and RBAC (the default), once in plain HTTP
+ * ({@code --insecure-loopback}). CRUD,
  * a watch from a resourceVersion, an informer's cache after many changes, a Deployment whose pod runs on Docker and
  * whose log is followed, server-side apply, and Status errors read from the exception.
  */
 class Fabric8AllInOneTest {
 
+    @Nested
+    class Tls extends Suite {
+        Tls() {
+            super(false);
+        }
+    }
+
+    @Nested
+    class PlainHttpInsecureLoopback extends Suite {
+        PlainHttpInsecureLoopback() {
+            super(true);
+        }
+    }
+
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    @Nested
-    class Suite {
+    abstract static class Suite {
 
+        private final boolean insecure;
         private LocalCoxswain cluster;
         private KubernetesClient client;
         private String ns;
 
+        Suite(boolean insecure) {
+            this.insecure = insecure;
+        }
+
         @BeforeAll
         @Timeout(value = 6, unit = TimeUnit.MINUTES)
         void start() throws Exception {
-            cluster = ExternalSuite.allInOne("fabric8");
+            cluster = ExternalSuite.allInOne("fabric8", insecure);
             client = cluster.newClient();
-            assertThat(client.getConfiguration().getMasterUrl()).startsWith("https://");
+            assertThat(client.getConfiguration().getMasterUrl()).startsWith(insecure ? "http://" : "https://");
             ns = "f8";
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         }
@@ -142,7 +161,8 @@ class Fabric8AllInOneTest {
             assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
 
             List<String> lines = new ArrayList<>();
-            try (LogWatch follow = client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).watchLog();
+            // from the last line on (tailLines=1): what the container wrote before is not part of the measure
+            try (LogWatch follow = client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).tailingLines(1).watchLog();
                  BufferedReader reader = new BufferedReader(new InputStreamReader(follow.getOutput(), StandardCharsets.UTF_8))) {
                 long started = System.nanoTime();
                 while (lines.size() < 15) {
@@ -150,7 +170,7 @@ class Fabric8AllInOneTest {
                     assertThat(line).as("the followed log ended after %s", lines).isNotNull();
                     lines.add(line);
                 }
-                // 15 lines at one every 0.2 s: the stream was followed as they came, not read from a finished log
+                // 14 new lines at one every 0.2 s: the stream was followed as they came, not read from a finished log
                 assertThat(System.nanoTime() - started).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
             }
             assertThat(lines).allMatch(l -> l.startsWith("line-"));

@@ -1,7 +1,7 @@
 package io.coxswain.tests.clients;
 
 import io.coxswain.tests.SharedFiles;
-import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 /**
  * The official Kubernetes JavaScript client ({@code @kubernetes/client-node}, pinned in {@code tests/clients/node})
  * as its users use it: the suite of Node's own test runner in {@code tests/clients/node/suite} (list, watch, an
- * informer, server-side apply, Status errors) against an all-in-one started by {@code ./coxswain up} (TLS, the admin's
- * client certificate, RBAC). The suite reads the cluster from
+ * informer, server-side apply, Status errors) against an all-in-one started by {@code ./coxswain up}, once with TLS, the admin's
+ * client certificate and RBAC (the default), once in plain HTTP ({@code --insecure-loopback}). The suite reads the cluster from
  * {@code KUBECONFIG}. Each test case of its JUnit report is one dynamic test. {@code ./coxswain test} installs the
  * client ({@code npm ci} there).
  */
@@ -28,7 +28,7 @@ class JavaScriptClientTest {
 
     @TestFactory
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    Stream<DynamicTest> suite() throws Exception {
+    Stream<DynamicNode> suite() throws Exception {
         Path suite = SharedFiles.projectRoot().resolve("tests/clients/node");
         if (!Files.isDirectory(suite.resolve("node_modules/@kubernetes/client-node"))) {
             throw new AssertionError("the JavaScript client is not installed in " + suite

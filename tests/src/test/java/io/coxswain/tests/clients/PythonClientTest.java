@@ -1,7 +1,7 @@
 package io.coxswain.tests.clients;
 
 import io.coxswain.tests.SharedFiles;
-import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * The official Kubernetes Python client (Debian's python3-kubernetes) as its users use it: the pytest suite in
- * {@code tests/clients/python} against an all-in-one started by {@code ./coxswain up} (TLS, the admin's client
- * certificate, RBAC). Each pytest case is one dynamic test.
+ * {@code tests/clients/python} against an all-in-one started by {@code ./coxswain up}, once with TLS, the admin's
+ * client certificate and RBAC (the default), once in plain HTTP ({@code --insecure-loopback}). Each pytest case is one dynamic test.
  */
 class PythonClientTest {
 
@@ -23,7 +23,7 @@ class PythonClientTest {
 
     @TestFactory
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
-    Stream<DynamicTest> suite() throws Exception {
+    Stream<DynamicNode> suite() throws Exception {
         // /usr/bin/python3: Debian's, which has python3-kubernetes; another python3 may come first on PATH
         return ExternalSuite.againstAllInOne("python",
                 xml -> List.of("/usr/bin/python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/clients/python",

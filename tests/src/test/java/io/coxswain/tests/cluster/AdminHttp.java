@@ -85,6 +85,18 @@ public final class AdminHttp {
         return tls != null;
     }
 
+    /** TLS that trusts the cluster CA in {@code caFile} and sends no client certificate: an anonymous client. */
+    public static SSLContext trusting(Path caFile) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("coxswain-ca", Pki.readCertificate(java.nio.file.Files.readString(caFile)));
+        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
     /** The TLS the kubeconfig asks for; null when its server is plain HTTP. */
     public SSLContext sslContext() {
         return tls;

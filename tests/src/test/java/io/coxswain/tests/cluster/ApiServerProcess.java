@@ -182,6 +182,16 @@ public final class ApiServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGTERM, as systemd or a container runtime stops it; returns at once. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** The exit code once the process has ended within {@code timeout}; null if it is still running. */
+    public Integer awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
     @Override
     public void close() {
         process.destroy();

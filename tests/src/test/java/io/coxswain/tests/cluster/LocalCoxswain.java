@@ -27,14 +27,17 @@ public final class LocalCoxswain implements AutoCloseable {
     public final Path data;
     public final String listen;
     public final String nodeName;
+    /** Plain HTTP with no authentication ({@code --insecure-loopback}), for whoever asks for it; TLS otherwise. */
+    public final boolean insecureLoopback;
     private final Map<String, String> env;
 
-    private LocalCoxswain(Path data, String listen, String nodeName) {
+    private LocalCoxswain(Path data, String listen, String nodeName, boolean insecureLoopback) {
         this.data = data;
         this.listen = listen;
         this.nodeName = nodeName;
+        this.insecureLoopback = insecureLoopback;
         this.env = Map.of("COXSWAIN_DATA", data.toString(), "COXSWAIN_LISTEN", listen,
-                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " --kubelet-port 0");
+                "COXSWAIN_UP_ARGS", "--node-name " + nodeName + " --kubelet-port 0" + (insecureLoopback ? " --insecure-loopback" : ""));
     }
 
     /**
@@ -43,7 +46,12 @@ public final class LocalCoxswain implements AutoCloseable {
      * every all-in-one, it serves TLS, takes the admin's client certificate from the kubeconfig, and authorizes with RBAC.
      */
     public static LocalCoxswain up(Path data, String nodeName, Duration timeout) throws IOException, InterruptedException {
-        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName);
+        return up(data, nodeName, timeout, false);
+    }
+
+    /** As {@link #up(Path, String, Duration)}; with {@code insecureLoopback}, plain HTTP ({@code --insecure-loopback}). */
+    public static LocalCoxswain up(Path data, String nodeName, Duration timeout, boolean insecureLoopback) throws IOException, InterruptedException {
+        LocalCoxswain coxswain = new LocalCoxswain(data, "127.0.0.1:" + freePort(), nodeName, insecureLoopback);
         String out = coxswain.script("up", timeout);
         if (!out.contains("kubelet: node " + nodeName + " is ready on Docker") || !Files.isRegularFile(coxswain.kubeconfig())) {
             String log = coxswain.log();
@@ -58,7 +66,7 @@ public final class LocalCoxswain implements AutoCloseable {
     }
 
     public String server() {
-        return "https://" + listen;
+        return (insecureLoopback ? "http://" : "https://") + listen;
     }
 
     /** A fabric8 client of this cluster as its admin (the kubeconfig {@code up} wrote), for what another tool does meanwhile. */
@@ -113,7 +121,25 @@ public final class LocalCoxswain implements AutoCloseable {
         return out.isBlank() ? List.of() : List.of(out.split("\n"));
     }
 
+    /** What a {@code ./coxswain} command printed (standard output and error) and its exit code. */
+    public record Run(int exitCode, String output) {
+    }
+
+    /** {@code ./coxswain status}: exit code 0 all ready, 1 something not ready, 3 not running. */
+    public Run status() throws IOException, InterruptedException {
+        return run("status", Duration.ofSeconds(60));
+    }
+
     private String script(String command, Duration timeout) throws IOException, InterruptedException {
+        Run run = run(command, timeout);
+        if (run.exitCode() != 0) {
+            throw new AssertionError("./coxswain " + command + " exited with " + run.exitCode() + "; it printed:\n" + run.output()
+                    + "\ncoxswain.log:\n" + log());
+        }
+        return run.output();
+    }
+
+    private Run run(String command, Duration timeout) throws IOException, InterruptedException {
         Path root = SharedFiles.projectRoot();
         Path out = Files.createTempFile(data.getParent(), "coxswain-" + command, ".out");
         ProcessBuilder pb = new ProcessBuilder(List.of(root.resolve("coxswain").toString(), command)).directory(root.toFile())
@@ -127,11 +153,7 @@ public final class LocalCoxswain implements AutoCloseable {
         }
         String printed = Files.readString(out, StandardCharsets.UTF_8);
         Files.deleteIfExists(out);
-        if (p.exitValue() != 0) {
-            throw new AssertionError("./coxswain " + command + " exited with " + p.exitValue() + "; it printed:\n" + printed
-                    + "\ncoxswain.log:\n" + log());
-        }
-        return printed;
+        return new Run(p.exitValue(), printed);
     }
 
     @Override

@@ -84,8 +84,10 @@ class LeaderElectionTest {
     private static String identityOf(Path log) throws Exception {
         awaitLog(log, "is waiting for the lease", Duration.ofSeconds(60));
         for (String line : Files.readAllLines(log)) {
-            if (line.startsWith("controller-manager ") && line.endsWith(" is waiting for the lease")) {
-                return line.substring("controller-manager ".length(), line.length() - " is waiting for the lease".length());
+            // a log line: time, level, [component], then "controller-manager <identity> is waiting for the lease"
+            int at = line.indexOf("] controller-manager ");
+            if (at >= 0 && line.endsWith(" is waiting for the lease")) {
+                return line.substring(at + "] controller-manager ".length(), line.length() - " is waiting for the lease".length());
             }
         }
         throw new AssertionError("no identity in " + log);

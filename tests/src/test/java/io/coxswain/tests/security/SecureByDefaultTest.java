@@ -112,6 +112,23 @@ class SecureByDefaultTest {
                 + " for the kubeconfig, pki/ca.key, pki/admin.key and pki/server.key");
     }
 
+    @Test
+    @Order(10)
+    void statusSaysWhatRunsAndThenThatNothingDoes() throws Exception {
+        LocalCoxswain.Run status = cluster.status();
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.output()).contains("running, all-in-one pid " + cluster.pid(), "address:    " + cluster.server(),
+                "kubeconfig: " + cluster.kubeconfig(), "API:        ready", "apiserver: running at " + cluster.server(),
+                "scheduler: running", "controller-manager: running", "kubelet: running node " + NODE + " on Docker",
+                "nodes:      1 of 1 Ready", NODE + "  Ready");
+        cluster.down();
+        LocalCoxswain.Run after = cluster.status();
+        assertThat(after.exitCode()).as(after.output()).isEqualTo(3);
+        assertThat(after.output()).contains("not running");
+        System.out.println("verified: ./coxswain status while up (exit 0):\n" + status.output().stripTrailing()
+                + "\nand after down (exit 3): " + after.output().strip());
+    }
+
     /** What a command printed (standard output and error) and its exit code. */
     private record Shell(int exit, String out) {
     }

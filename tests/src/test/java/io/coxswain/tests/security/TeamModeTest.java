@@ -34,7 +34,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +42,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -172,6 +170,30 @@ class TeamModeTest {
                 + review.path("status").path("userInfo").path("groups") + ", create and get configmap in team-a work; RBAC "
                 + "(edit in team-a, bound by the command): can-i delete deployments yes, can-i list nodes no, and team-b says: "
                 + elsewhere.stderr().strip());
+    }
+
+    @Test
+    @Order(4)
+    void aMissingNamespaceIsNamedAndCreateNamespaceMakesIt() throws Exception {
+        String[] carol = {"kubeconfig", "--user", "carol", "--namespace", "team-c", "--data-dir", data.toString()};
+        Run refused = coxswainRun(dir, carol);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("namespace \"team-c\" does not exist").contains("--create-namespace");
+        assertThat(refused.stdout()).isEmpty();
+        assertThat(Files.readString(data.resolve("tokens.csv"))).doesNotContain(",carol,"); // no credential for a refused binding
+        List<String> create = new ArrayList<>(List.of(carol));
+        create.add("--create-namespace");
+        Path config = dir.resolve("carol.kubeconfig");
+        Files.writeString(config, coxswain(dir, create.toArray(String[]::new)));
+        Kubectl kubectl = new Kubectl(config, dir.resolve("carol"));
+        awaitSuccess(kubectl, "auth", "whoami");
+        Kubectl.Result created = kubectl.run(new String[]{"create", "configmap", "c", "--from-literal=a=b"});
+        assertThat(created.exitCode()).as(created.stderr()).isZero();
+        assertThat(admin.run(new String[]{"get", "namespace", "team-c", "-o", "jsonpath={.status.phase}"}).stdout()).isEqualTo("Active");
+        // the same again: the namespace exists, the command still succeeds
+        assertThat(coxswainRun(dir, create.toArray(String[]::new)).exitCode()).isZero();
+        System.out.println("verified: coxswain kubeconfig for a missing namespace says: " + refused.stderr().strip()
+                + " (exit 1, no token written); with --create-namespace the namespace is made and carol works in it");
     }
 
     @Test
@@ -441,10 +463,10 @@ class TeamModeTest {
                 Thread.sleep(100);
             }
             String printed = Files.readString(log);
-            assertThat(printed).contains("WARNING: --insecure-loopback: the API on 127.0.0.1 is plain HTTP with no authentication")
+            assertThat(printed).containsPattern("WARN +\\[apiserver\\] --insecure-loopback: the API on 127\\.0\\.0\\.1 is plain HTTP with no authentication")
                     .containsPattern("apiserver listening on http://127\\.0\\.0\\.1:\\d+");
             System.out.println("verified: --insecure-loopback is refused off loopback (exit 2: " + refusal.lines().findFirst().orElse("")
-                    + ") and on loopback serves plain HTTP after: " + printed.lines().filter(l -> l.startsWith("WARNING")).findFirst().orElse(""));
+                    + ") and on loopback serves plain HTTP after: " + printed.lines().filter(l -> l.contains(" WARN ")).findFirst().orElse(""));
         } finally {
             plain.destroy();
             plain.waitFor(20, TimeUnit.SECONDS);
@@ -463,14 +485,23 @@ class TeamModeTest {
 
     /** Runs {@code java -jar coxswain.jar args} (its output files in {@code dir}) and returns what it printed on stdout. */
     static String coxswain(Path dir, String... args) throws Exception {
+        Run run = coxswainRun(dir, args);
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        return run.stdout();
+    }
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    /** {@code java -jar coxswain.jar args}: its exit code and what it printed, whatever the outcome. */
+    static Run coxswainRun(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", ApiServerProcess.jar().toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "coxswain", ".out");
         Path err = Files.createTempFile(dir, "coxswain", ".err");
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(Files.readString(err)).isZero();
-        return Files.readString(out);
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     /** kubectl's first success within 10 s. */
@@ -515,13 +546,6 @@ class TeamModeTest {
 
     /** TLS that trusts the certificates the cluster CA in {@code caFile} signed, and no other. */
     static SSLContext trusting(Path caFile) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("coxswain-ca", Pki.readCertificate(Files.readString(caFile)));
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+        return io.coxswain.tests.cluster.AdminHttp.trusting(caFile);
     }
 }

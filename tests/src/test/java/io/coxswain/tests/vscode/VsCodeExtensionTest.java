@@ -30,10 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The VS Code extension in real VS Code: builds, unit-tests and packages {@code vscode-extension/}, installs the .vsix
  * into code-server with {@code --install-extension}, and has {@code tests/vscode-e2e/drive.mjs} drive it in headless
- * Chromium: completion and diagnostics from our server while typing, then "Coxswain: Deploy" of a Deployment onto a
- * real cluster (apiserver, scheduler, controllers and a Docker kubelet in this JVM) until the code lens says
- * "● Running". Screenshots land in {@code tests/target/vscode-screenshots/}. {@code ./coxswain test} installs
- * Chromium, code-server and the extension's packages; without them this test fails and says what is missing.
+ * Chromium: completion and diagnostics from our server while typing, "Coxswain: Restart the language server" (completion
+ * still answers), the protocol trace (coxswain.trace.server) and the server's own log in its output channel, then
+ * "Coxswain: Deploy" of a Deployment onto a real cluster (apiserver, scheduler, controllers and a Docker kubelet in
+ * this JVM) until the code lens says "● Running". Screenshots land in {@code tests/target/vscode-screenshots/}.
+ * {@code ./coxswain test} installs Chromium, code-server and the extension's packages; without them this test fails
+ * and says what is missing.
  */
 class VsCodeExtensionTest {
 
@@ -119,10 +121,11 @@ class VsCodeExtensionTest {
             System.out.printf("vscode: the browser session took %d ms%n", ms(t4));
             assertThat(drive.exitCode).as("drive.mjs failed; its output:\n%s\ncode-server's log: %s", drive.output,
                     dir.resolve("code-server.log")).isZero();
-            assertThat(drive.output).contains("PASS completion", "PASS diagnostics", "PASS code lenses", "PASS dry run", "PASS deploy",
+            assertThat(drive.output).contains("PASS completion", "PASS diagnostics", "PASS restart", "PASS trace",
+                    "PASS server log", "PASS code lenses", "PASS dry run", "PASS deploy",
                     "PASS running", "PASS cluster view", "PASS status bar", "PASS diff", "PASS logs", "PASS java check", "DONE");
             assertThat(SCREENSHOTS.resolve("01-completion.png")).isRegularFile();
-            assertThat(SCREENSHOTS.resolve("04-deployed.png")).isRegularFile();
+            assertThat(SCREENSHOTS.resolve("05-deployed.png")).isRegularFile();
 
             // what the editor showed is what the cluster holds: the Deployment, and its pod running in Docker
             Deployment web = node.client.apps().deployments().inNamespace("default").withName("web").get();

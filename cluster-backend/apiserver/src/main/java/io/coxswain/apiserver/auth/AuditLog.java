@@ -20,7 +20,9 @@ import java.util.concurrent.Executors;
  * One JSON line per mutating request (create, update, patch, delete, deletecollection), refused ones included:
  * when, who (user and groups), the verb, the resource, namespace and name (a create's from its body), the response
  * code and the request URI.
- * Lines are written by one thread of its own, in order, never on the event loop; the file is created 0600.
+ * Lines are written by one thread of its own, in order, never on the event loop; the file is created 0600. A line
+ * that would take the file past its {@link AuditRotation} size first moves it to {@code <file>.1} (older backups
+ * shift up to {@code .2}, …, the oldest past the count deleted) and starts a new one.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -29,23 +31,66 @@ public final class AuditLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
-    private final OutputStream out;
+    private final AuditRotation rotation;
+    private OutputStream out;
+    private long size;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "audit-log");
         t.setDaemon(true);
         return t;
     });
 
-    private AuditLog(Path file, OutputStream out) {
+    private AuditLog(Path file, AuditRotation rotation) throws IOException {
         this.file = file;
-        this.out = out;
+        this.rotation = rotation;
+        openFile();
     }
 
     public static AuditLog open(Path file) throws IOException {
+        return open(file, AuditRotation.DEFAULT);
+    }
+
+    public static AuditLog open(Path file, AuditRotation rotation) throws IOException {
+        return new AuditLog(file, rotation);
+    }
+
+    private void openFile() throws IOException {
         if (!Files.exists(file)) {
             Pki.writePrivate(file, "");
         }
-        return new AuditLog(file, Files.newOutputStream(file, StandardOpenOption.APPEND));
+        out = Files.newOutputStream(file, StandardOpenOption.APPEND);
+        size = Files.size(file);
+    }
+
+    /** {@code <file>.n}, the n-th newest backup. */
+    public Path backup(int n) {
+        return file.resolveSibling(file.getFileName() + "." + n);
+    }
+
+    private void write(byte[] line) throws IOException {
+        if (size > 0 && size + line.length > rotation.maxBytes()) {
+            rotate();
+        }
+        out.write(line);
+        out.flush();
+        size += line.length;
+    }
+
+    private void rotate() throws IOException {
+        out.close();
+        int missing = 1;
+        while (Files.exists(backup(missing))) {
+            missing++;
+        }
+        for (int n = missing - 1; n >= 1; n--) {
+            if (rotation.maxBackups() > 0 && n >= rotation.maxBackups()) {
+                Files.delete(backup(n));
+            } else {
+                Files.move(backup(n), backup(n + 1), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(file, backup(1), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        openFile();
     }
 
     public Path file() {
@@ -80,8 +125,7 @@ public final class AuditLog implements AutoCloseable {
             line.put("code", code);
             line.put("requestURI", uri);
             try {
-                out.write((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                write((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 LOG.warn("could not write the audit log {}: {}", file, e.toString());
             }

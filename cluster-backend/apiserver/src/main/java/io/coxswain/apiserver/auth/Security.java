@@ -12,11 +12,21 @@ import java.util.List;
  * @param auditLog  where the audit log goes, or null for none
  * @param kubeletClient the client certificate the apiserver calls kubelets with (kube-apiserver's
  *                      {@code --kubelet-client-certificate}), or null to call them without one
+ * @param auditRotation when the audit log file is rotated
  */
-public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog, Pki.Issued kubeletClient) {
+public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog, Pki.Issued kubeletClient,
+                       AuditRotation auditRotation) {
 
     public Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog) {
         this(caFile, certFile, keyFile, tokenFile, auditLog, null);
+    }
+
+    public Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog, Pki.Issued kubeletClient) {
+        this(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, AuditRotation.DEFAULT);
+    }
+
+    public Security withAuditRotation(AuditRotation rotation) {
+        return new Security(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, rotation);
     }
 
     /**

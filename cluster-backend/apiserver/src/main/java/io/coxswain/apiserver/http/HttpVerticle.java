@@ -130,6 +130,17 @@ public final class HttpVerticle extends VerticleBase {
         });
     }
 
+    /**
+     * Graceful: the server stops accepting connections, and each connection closes once its in-flight requests are
+     * answered (HTTP/1.1 with {@code Connection: close}, HTTP/2 with GOAWAY), or when {@code timeout} runs out.
+     */
+    public Future<Void> drain(java.time.Duration timeout) {
+        io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> (server == null ? Future.<Void>succeededFuture()
+                : server.shutdown(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).onComplete(drained));
+        return drained.future();
+    }
+
     @Override
     public Future<?> stop() {
         if (sweep >= 0) {

@@ -34,13 +34,14 @@ public final class Router {
                                                  int maxReadInflight, int maxMutatingInflight, long bookmarkMillis,
                                                  String serverAddress, java.util.concurrent.Executor workers,
                                                  RequestAuth auth, RbacAuthorizer rbac, int maxWatchesPerClient,
-                                                 io.vertx.core.http.HttpClientOptions kubeletClient) {
+                                                 io.vertx.core.http.HttpClientOptions kubeletClient,
+                                                 io.coxswain.api.health.HealthEndpoints health, OpenWatches openWatches) {
         io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
         Tables tables = new Tables(Clock.systemUTC());
         Discovery discovery = new Discovery(service.registry());
         OpenApiDocuments openapi = new OpenApiGenerator(SchemaCatalog.standard()).generate();
         String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(openapi.index())) + "\"";
-        ResourceHandler resources = new ResourceHandler(service, new WatchHandler(service, tables, metrics, bookmarkMillis, maxWatchesPerClient), tables,
+        ResourceHandler resources = new ResourceHandler(service, new WatchHandler(service, tables, metrics, bookmarkMillis, maxWatchesPerClient, openWatches), tables,
                 metrics, maxReadInflight, maxMutatingInflight, workers, kubeletClient);
 
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
@@ -75,8 +76,8 @@ public final class Router {
         router.post("/apis/authorization.k8s.io/v1/subjectaccessreviews").handler(ctx -> review(ctx, reviews::subjectAccessReview));
         router.post("/apis/authentication.k8s.io/v1/tokenreviews").handler(ctx -> review(ctx, tokenReviews::review));
         router.get("/version").handler(ctx -> Responses.json(ctx, 200, version(), List.of()));
-        for (String probe : List.of("/healthz", "/readyz", "/livez")) {
-            router.get(probe).handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok"));
+        for (String probe : health.paths()) {
+            router.get(probe).handler(ctx -> HealthReplies.reply(ctx, health));
         }
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(metrics.render()));
         router.get("/api").handler(ctx -> Responses.json(ctx, 200, discovery.apiVersions(serverAddress), List.of()));

@@ -43,10 +43,13 @@ final class WatchHandler {
     private final Metrics metrics;
     private final long bookmarkMillis;
     private final int maxWatchesPerClient;
+    private final OpenWatches openWatches;
     /** Open watches by client; a client with none has no entry. */
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
-    WatchHandler(ObjectService service, Tables tables, Metrics metrics, long bookmarkMillis, int maxWatchesPerClient) {
+    WatchHandler(ObjectService service, Tables tables, Metrics metrics, long bookmarkMillis, int maxWatchesPerClient,
+                 OpenWatches openWatches) {
+        this.openWatches = openWatches;
         this.service = service;
         this.tables = tables;
         this.metrics = metrics;
@@ -206,8 +209,10 @@ final class WatchHandler {
         boolean[] firstRow = {true};
         WatchStream[] stream = new WatchStream[1];
         long[] timers = new long[2];
+        Runnable[] unregister = {() -> { }};
         Runnable finish = () -> {
             if (ended.compareAndSet(false, true)) {
+                unregister[0].run();
                 metrics.watches.decrementAndGet();
                 release.run();
                 if (stream[0] != null) {
@@ -250,6 +255,7 @@ final class WatchHandler {
         };
         stream[0] = new WatchStream(r, selection, sink, o -> o);
         out.onClose(finish);
+        unregister[0] = openWatches.add(() -> context.runOnContext(v -> finish.run()));
         timers[0] = ctx.vertx().setTimer(timeout * 1000L, id -> finish.run());
         if (bookmarks) {
             // No bookmark before the stream has started: it would name a revision the client has not caught up to.

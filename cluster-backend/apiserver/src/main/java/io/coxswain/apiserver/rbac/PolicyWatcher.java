@@ -9,14 +9,14 @@ import io.coxswain.store.StoreException;
 import io.coxswain.store.Watch;
 import io.coxswain.store.WatchEvent;
 import io.coxswain.store.WatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Keeps an {@link RbacPolicy} equal to the store: lists each of the four RBAC prefixes, then watches each from the
@@ -25,17 +25,24 @@ import java.util.logging.Logger;
  */
 public final class PolicyWatcher implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(PolicyWatcher.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyWatcher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
     private final RbacPolicy policy;
     private final List<Watch> watches = new ArrayList<>();
+    /** The kinds listed and watched now; one whose watch failed is out until it is listed again. */
+    private final java.util.Set<RbacPolicy.Kind> synced = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public PolicyWatcher(Store store, RbacPolicy policy) {
         this.store = store;
         this.policy = policy;
+    }
+
+    /** Whether every kind is listed into the policy and watched now: readyz's informer-sync. */
+    public boolean synced() {
+        return !closed && synced.size() == RbacPolicy.Kind.values().length;
     }
 
     /** Completes once every kind has been listed into the policy and is watched. */
@@ -54,6 +61,7 @@ public final class PolicyWatcher implements AutoCloseable {
                 result.items().forEach(kv -> put(kind, kv));
             }
             watch(kind, result.revision() + 1);
+            synced.add(kind);
         });
     }
 
@@ -86,10 +94,11 @@ public final class PolicyWatcher implements AutoCloseable {
 
             @Override
             public void onError(StoreException error) {
+                synced.remove(kind);
                 if (closed) {
                     return;
                 }
-                LOG.log(Level.INFO, "RBAC watch of " + kind.plural() + " ended (" + error.getMessage() + "); listing again");
+                LOG.info("RBAC watch of {} ended ({}); listing again", kind.plural(), error.getMessage());
                 CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(() -> resync(kind));
             }
         });
@@ -113,7 +122,7 @@ public final class PolicyWatcher implements AutoCloseable {
             JsonNode object = JSON.readTree(kv.value());
             policy.apply(kind, id[0], id[1], object);
         } catch (IOException e) {
-            LOG.warning("RBAC object " + kv.key() + " is not JSON: " + e.getMessage());
+            LOG.warn("RBAC object {} is not JSON: {}", kv.key(), e.getMessage());
         }
     }
 

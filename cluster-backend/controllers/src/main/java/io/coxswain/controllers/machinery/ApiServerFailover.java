@@ -102,8 +102,7 @@ public final class ApiServerFailover implements Interceptor {
                 int next = (failed + i) % servers.size();
                 if (reachable(servers.get(next))) {
                     current = next;
-                    LOG.warn("apiserver {} is unreachable ({}); moving to {}", servers.get(failed), failure.toString(), servers.get(next));
-                    System.out.println("apiserver failover: " + servers.get(failed) + " is unreachable; now using " + servers.get(next));
+                    LOG.warn("apiserver failover: {} is unreachable; now using {} ({})", servers.get(failed), servers.get(next), failure.toString());
                     return;
                 }
             }

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What a hollow pod's status is at a moment, computed from when it started rather than from containers: Pending
@@ -26,7 +24,6 @@ final class HollowPodLifecycle {
     static final String EXIT_CODE = "coxswain.dev/hollow-exit-code";
     /** Restarts of a pod that exits at once still come this far apart. */
     private static final long MIN_RUN_MILLIS = 100;
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
     private enum Stage { PENDING, RUNNING, SUCCEEDED, FAILED }
 
@@ -177,20 +174,7 @@ final class HollowPodLifecycle {
                 return null;
             }
         }
-        Matcher m = DURATION_PART.matcher(t);
-        double millis = 0;
-        int end = 0;
-        while (m.find() && m.start() == end) {
-            double n = Double.parseDouble(m.group(1));
-            millis += n * switch (m.group(2)) {
-                case "ms" -> 1;
-                case "s" -> 1_000;
-                case "m" -> 60_000;
-                default -> 3_600_000;
-            };
-            end = m.end();
-        }
-        return end == t.length() && end > 0 ? Duration.ofMillis((long) millis) : null;
+        return io.coxswain.api.GoDurations.parse(t);
     }
 
     private static int exitCode(String text) {

@@ -1,5 +1,8 @@
 package io.coxswain.kubelet.server;
 
+import io.coxswain.api.health.HealthCheck;
+import io.coxswain.api.health.HealthEndpoints;
+
 import io.coxswain.api.ApiException;
 import io.coxswain.api.QueryValues;
 import io.coxswain.kubelet.runtime.ContainerRecord;
@@ -47,14 +50,19 @@ public final class KubeletServer extends AbstractVerticle {
     private final String nodeName;
     private final String host;
     private final int requestedPort;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KubeletServer.class);
+
     private final Secure secure;
+    private final HealthEndpoints health;
     private HttpServer server;
 
     public KubeletServer(ContainerRuntime runtime, String nodeName, String host, int port) {
-        this(runtime, nodeName, host, port, null);
+        this(runtime, nodeName, host, port, null, new HealthEndpoints().endpoint("healthz", HealthCheck.ping()));
     }
 
-    public KubeletServer(ContainerRuntime runtime, String nodeName, String host, int port, Secure secure) {
+    /** @param health what {@code /healthz} checks (with {@code ?verbose}, {@code ?exclude=} and {@code /healthz/<check>}, as kube's) */
+    public KubeletServer(ContainerRuntime runtime, String nodeName, String host, int port, Secure secure, HealthEndpoints health) {
+        this.health = health;
         this.runtime = runtime;
         this.nodeName = nodeName;
         this.host = host;
@@ -82,8 +90,8 @@ public final class KubeletServer extends AbstractVerticle {
     }
 
     private void handle(HttpServerRequest request) {
-        if (request.path().equals("/healthz")) {
-            request.response().end("ok");
+        if (request.path().equals("/healthz") || request.path().startsWith("/healthz/")) {
+            healthz(request);
             return;
         }
         if (secure == null) {
@@ -99,6 +107,27 @@ public final class KubeletServer extends AbstractVerticle {
                 request.response().setStatusCode(outcome.status()).putHeader("Content-Type", "text/plain").end(outcome.message());
             }
         }).onFailure(e -> request.response().setStatusCode(500).end("Authorization error: " + e.getMessage()));
+    }
+
+    /** Open to anyone, as kube's kubelet serves /healthz on its healthz port; the checks' reasons go to the log only. */
+    private void healthz(HttpServerRequest request) {
+        var answer = health.answer(request.path(), request.params().contains("verbose"), request.params().getAll("exclude"));
+        if (answer == null) {
+            request.response().setStatusCode(404).end("not found: " + request.path());
+            return;
+        }
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        answer.whenComplete((a, error) -> context.runOnContext(v -> {
+            if (error != null) {
+                request.response().setStatusCode(500).end("internal server error: " + error.getMessage());
+                return;
+            }
+            if (!a.failures().isEmpty()) {
+                LOG.warn("{} failed: {}", request.path(), a.failures());
+            }
+            request.response().setStatusCode(a.status()).putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .putHeader("X-Content-Type-Options", "nosniff").end(a.body());
+        }));
     }
 
     private void serve(HttpServerRequest request) {
