@@ -13,7 +13,7 @@ import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOpt
 import { ClusterView } from './clusterView';
 import { ANSWER_KEY, Answer, CONTRIBUTOR, EMPTY_SCHEMA, EMPTY_SCHEMA_URI, kubernetesSchemaSources, MANIFEST_LABEL, offerMessage,
   shouldOffer, shouldSuppress, Situation, VSCODE_YAML } from './duplicates';
-import { findJava, javaCandidates, serverArgs } from './java';
+import { findJava, javaCandidates, serverArgs, trainArchive } from './java';
 import { documentIndexAt, documentStartLine, isManifest } from './manifest';
 import { clusterSettings, CommandResult, connectionLabel, objectName, resultsOf, shownByServer, StatusNotification } from './status';
 
@@ -220,6 +220,7 @@ async function startClient(context: vscode.ExtensionContext, handlers: ResultHan
     return undefined;
   }
   const jar = context.asAbsolutePath(path.join('server', 'coxswain-language-server.jar'));
+  trainArchive(java.path, jar); // the first time: this copy's own AppCDS archive, for the next start
   const args = serverArgs(settings.get<string>('java.vmargs'), jar);
   handlers.output.appendLine(`Coxswain: starting ${java.path} (Java ${java.version}) ${args.join(' ')}`);
   const serverOptions: ServerOptions = {

@@ -1,6 +1,6 @@
 // Finding the Java that runs the language server, and its command line. Pure parts first, so that unit tests can run them.
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,12 +10,65 @@ export const MIN_JAVA = 17;
 export const JVM_ARGS = ['-XX:+UseSerialGC', '-Xmx1g'];
 
 /**
- * The server's command line after `java`: our JVM options, then the user's `coxswain.java.vmargs` (a later option wins
- * in HotSpot, so the user's -Xmx overrides ours), then the jar. The one place the extension builds it.
+ * The server's command line after `java`: our JVM options, the AppCDS archive's when this copy of the jar has one,
+ * then the user's `coxswain.java.vmargs` (a later option wins in HotSpot, so the user's -Xmx overrides ours), then the
+ * jar. The one place the extension builds it.
  */
-export function serverArgs(vmargs: string | undefined, jar: string): string[] {
-  return [...JVM_ARGS, ...splitArgs(vmargs ?? ''), '-jar', jar];
+export function serverArgs(vmargs: string | undefined, jar: string, isArchive: (file: string) => boolean = hasArchiveHeader): string[] {
+  return [...JVM_ARGS, ...archiveArgs(jar, isArchive), ...splitArgs(vmargs ?? ''), '-jar', jar];
 }
+
+/**
+ * The AppCDS options (language-server/README.md, "Start time") when the archive next to the jar is there. JDK 17
+ * takes an archive only for the JDK build and the jar path that made it, so the one the build makes cannot ship with
+ * the extension: `trainArchive` makes this copy's own. A refused archive is harmless (-Xshare:auto), and the JVM's
+ * warnings go to stderr, never into the protocol.
+ */
+export function archiveArgs(jar: string, isArchive: (file: string) => boolean = hasArchiveHeader): string[] {
+  const archive = archiveOf(jar);
+  return isArchive(archive) ? [`-XX:SharedArchiveFile=${archive}`, '-Xshare:auto', '-Xlog:disable', '-Xlog:all=warning:stderr'] : [];
+}
+
+export function archiveOf(jar: string): string {
+  return jar.replace(/\.jar$/, '') + '.jsa';
+}
+
+/**
+ * The command that makes the archive next to the jar: the server's own training session (io.coxswain.ls.CdsTraining,
+ * in the jar), run apart from the editor's server, which moves the archive into place only when it is complete.
+ */
+export function archiveTraining(java: string, jar: string): { command: string; args: string[] } {
+  return { command: java, args: ['-cp', jar, 'io.coxswain.ls.CdsTraining', java, jar, archiveOf(jar)] };
+}
+
+/** Starts the training in the background when there is no archive yet; the next server start maps it. */
+export function trainArchive(java: string, jar: string, isArchive: (file: string) => boolean = hasArchiveHeader): boolean {
+  if (isArchive(archiveOf(jar))) {
+    return false;
+  }
+  const training = archiveTraining(java, jar);
+  const child = spawn(training.command, training.args, { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined); // no archive, and a start as before
+  child.unref();
+  return true;
+}
+
+/** Whether the file starts with the magic number of a JDK dynamic CDS archive (0xf00baba8, little-endian). */
+export function hasArchiveHeader(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const magic = Buffer.alloc(4);
+    return readSync(fd, magic, 0, 4, 0) === 4 && magic.readUInt32LE(0) === 0xf00baba8;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) {
+      closeSync(fd);
+    }
+  }
+}
+
 
 /** Splits a command line as a shell does for words and quotes: `-Da="x y" -Xmx2g` gives `-Da=x y` and `-Xmx2g`. */
 export function splitArgs(line: string): string[] {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkJava, findJava, JavaCandidate, javaCandidates, javaProblem, Machine, parseJavaVersion, serverArgs, splitArgs } from '../src/java';
+import { archiveArgs, archiveTraining, checkJava, findJava, hasArchiveHeader, trainArchive, JavaCandidate, javaCandidates, javaProblem, Machine, parseJavaVersion, serverArgs, splitArgs } from '../src/java';
 
 test('java -version output of several vendors', () => {
   assert.equal(parseJavaVersion('openjdk version "17.0.15" 2025-04-15\nOpenJDK Runtime Environment'), 17);
@@ -133,4 +136,26 @@ test('a fake java that says it is 11 is refused, one that says 17 is taken', asy
   const good = await checkJava({ path: fake('17.0.1'), source: 'test' });
   assert.deepEqual(good, { ok: true, path: join(dir, 'java-17.0.1'), version: 17 });
   t.diagnostic(dir);
+});
+
+test('the AppCDS archive next to the jar is mapped when it is there, else made by the jar\'s training', () => {
+  const jar = '/ext/server/coxswain-language-server.jar';
+  assert.deepEqual(archiveArgs(jar, (f) => f === '/ext/server/coxswain-language-server.jsa'),
+    ['-XX:SharedArchiveFile=/ext/server/coxswain-language-server.jsa', '-Xshare:auto', '-Xlog:disable', '-Xlog:all=warning:stderr']);
+  assert.deepEqual(archiveArgs(jar, () => false), []);
+  assert.deepEqual(archiveTraining('/jdk/bin/java', jar), { command: '/jdk/bin/java',
+    args: ['-cp', jar, 'io.coxswain.ls.CdsTraining', '/jdk/bin/java', jar, '/ext/server/coxswain-language-server.jsa'] });
+  assert.equal(trainArchive('/jdk/bin/java', jar, () => true), false);
+});
+
+test('an archive counts only with the header of a dynamic CDS archive', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coxswain-jsa-'));
+  const good = join(dir, 'good.jsa');
+  writeFileSync(good, Buffer.from([0xa8, 0xab, 0x0b, 0xf0, 0, 0, 0, 0]));
+  const unwritten = join(dir, 'unwritten.jsa');
+  writeFileSync(unwritten, Buffer.alloc(4096));
+  assert.equal(hasArchiveHeader(good), true);
+  assert.equal(hasArchiveHeader(unwritten), false);
+  assert.equal(hasArchiveHeader(join(dir, 'absent.jsa')), false);
+  rmSync(dir, { recursive: true });
 });

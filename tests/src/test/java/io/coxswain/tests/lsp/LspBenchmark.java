@@ -72,10 +72,54 @@ class LspBenchmark {
                     + "(fewer where a server used up its %d s per measure)", documents, file.lines(),
                     file.text().length() / 1024, samples, MEASURE_BUDGET_NANOS / 1_000_000_000L), columns,
                     "yaml-language-server: the version pinned in tests/lsp-peer; both servers get the same schema bundled from schemas/;"
-                            + " ours runs as editors start it: java " + LspServers.EDITOR_JVM_ARGS + " -jar (-Dcoxswain.ls.jvmArgs changes it)."
+                            + " ours runs as editors start it: " + String.join(" ", LspServers.ours().orElse(List.of("java")))
+                            + " (-Dcoxswain.ls.jvmArgs changes the options before the archive's)."
                             + (LspServers.ours().isPresent() ? ""
                                     : "\nour server: no jar at " + LspServers.ourJar() + ", so its column is empty"));
         }
+    }
+
+    /**
+     * Process start to initialize response, what a user waits for when the editor opens a manifest: our server with the
+     * AppCDS archive the build makes, without it, and yaml-language-server, started in turns so that all three share
+     * the machine's load alike.
+     */
+    @Test
+    void startToInitializeResponse() throws Exception {
+        int starts = Integer.getInteger("coxswain.lsp.starts", 12);
+        Map<String, List<String>> servers = new LinkedHashMap<>();
+        servers.put("coxswain + AppCDS", LspServers.oursOrFail());
+        assertThat(servers.get("coxswain + AppCDS")).as("the build's archive next to the jar, "
+                + LspServers.ourArchive()).contains(LspServers.archiveArgs(LspServers.ourArchive()).get(0));
+        servers.put("coxswain, no AppCDS", LspServers.ours(false).orElseThrow());
+        servers.put(LspServers.PEER, LspServers.peer().orElseThrow(() -> new AssertionError(
+                "yaml-language-server is not installed in tests/lsp-peer (./coxswain test installs it)")));
+        Map<String, List<Double>> nanos = new LinkedHashMap<>();
+        servers.keySet().forEach(name -> nanos.put(name, new ArrayList<>()));
+        Path dir = LspServers.workDir();
+        for (int i = 0; i < starts; i++) {
+            for (Map.Entry<String, List<String>> server : servers.entrySet()) {
+                try (LspClient client = LspClient.start(server.getKey(), server.getValue(),
+                        dir.resolve("start-" + server.getKey().replaceAll("[^a-zA-Z]+", "-") + ".stderr.log"))) {
+                    client.initialize(dir, LspServers.settings(), Duration.ofSeconds(60));
+                    nanos.get(server.getKey()).add((double) client.startToInitializeNanos());
+                }
+            }
+        }
+        Map<String, Map<String, String>> columns = new LinkedHashMap<>();
+        nanos.forEach((name, samples) -> {
+            double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            Map<String, String> column = new LinkedHashMap<>();
+            column.put("start (process start to initialize response)", FigureTable.ms((long) at(sorted, 0.50)));
+            column.put("  fastest", FigureTable.ms((long) sorted[0]));
+            column.put("  p90", FigureTable.ms((long) at(sorted, 0.90)));
+            columns.put(name, column);
+        });
+        FigureTable.print(String.format("LSP start: %d starts of each server, in turns; median, fastest and p90", starts),
+                columns, "ours: java " + LspServers.EDITOR_JVM_ARGS + " [" + String.join(" ",
+                        LspServers.archiveArgs(LspServers.ourArchive())) + "] -jar coxswain-language-server.jar;"
+                        + " yaml-language-server: node, the version pinned in tests/lsp-peer. Every server is sent the"
+                        + " initialize request as soon as it is started.");
     }
 
     private static String ratio(double r) {
@@ -91,7 +135,8 @@ class LspBenchmark {
     }
 
     private static List<String> measures() {
-        List<String> m = new ArrayList<>(List.of("initialize", "open → first diagnostics"));
+        List<String> m = new ArrayList<>(List.of("start (process start to initialize response)", "initialize",
+                "open → first diagnostics"));
         for (String where : List.of("start", "middle", "end")) {
             m.add("completion p50, " + where + " of file");
             m.add("completion p95, " + where + " of file");
@@ -114,6 +159,7 @@ class LspBenchmark {
             String uri = dir.resolve("bench-" + documents + ".yaml").toUri().toString();
             try (LspClient client = LspClient.start(name, command, dir.resolve(name + "-bench-" + documents + ".stderr.log"))) {
                 client.initialize(dir, LspServers.settings(), Duration.ofSeconds(60));
+                out.put("start (process start to initialize response)", Figure.time(client.startToInitializeNanos()));
                 out.put("initialize", Figure.time(client.initializeNanos()));
 
                 long opened = System.nanoTime();

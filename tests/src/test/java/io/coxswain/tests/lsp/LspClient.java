@@ -108,6 +108,9 @@ public final class LspClient implements AutoCloseable {
     private final Object arrivals = new Object();
     private volatile Object settings = Map.of();
     private long initializeNanos;
+    private long startToInitializeNanos;
+    /** When the process was started, for the time from process start to the initialize response. */
+    private final long startedNanos;
     private final Gson gson = new Gson();
     /** Everything below is guarded by {@code arrivals}, which is notified on each arrival. */
     private final List<Notice> statuses = new ArrayList<>();
@@ -119,8 +122,9 @@ public final class LspClient implements AutoCloseable {
     private int codeLensRefreshes;
     private volatile Function<ShowMessageRequestParams, MessageActionItem> messageRequestAnswer = r -> null;
 
-    private LspClient(String name, Process process) {
+    private LspClient(String name, Process process, long startedNanos) {
         this.name = name;
+        this.startedNanos = startedNanos;
         this.process = process;
         Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(new Receiver(),
                 process.getInputStream(), process.getOutputStream(), executor, null);
@@ -132,7 +136,8 @@ public final class LspClient implements AutoCloseable {
     public static LspClient start(String name, List<String> command, Path stderrLog) throws IOException {
         Files.createDirectories(stderrLog.toAbsolutePath().getParent());
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(stderrLog.toFile());
-        return new LspClient(name, pb.start());
+        long started = System.nanoTime();
+        return new LspClient(name, pb.start(), started);
     }
 
     public String name() {
@@ -180,7 +185,9 @@ public final class LspClient implements AutoCloseable {
         params.setCapabilities(capabilities);
         long start = System.nanoTime();
         InitializeResult result = server.initialize(params).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        initializeNanos = System.nanoTime() - start;
+        long answered = System.nanoTime();
+        initializeNanos = answered - start;
+        startToInitializeNanos = answered - startedNanos;
         server.initialized(new InitializedParams());
         server.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(settings));
         return result;
@@ -188,6 +195,11 @@ public final class LspClient implements AutoCloseable {
 
     public long initializeNanos() {
         return initializeNanos;
+    }
+
+    /** From just before the process was started to the initialize response: what a user waits for. */
+    public long startToInitializeNanos() {
+        return startToInitializeNanos;
     }
 
     public void open(String uri, String text) {

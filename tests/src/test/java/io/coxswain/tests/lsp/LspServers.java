@@ -21,6 +21,15 @@ public final class LspServers {
     /** The JVM options editors start our server with. */
     public static final String EDITOR_JVM_ARGS = "-XX:+UseSerialGC -Xmx1g";
 
+    /**
+     * The options that map the AppCDS archive the build leaves next to the jar (language-server/README.md, "Start
+     * time"): -Xshare:auto goes on without it when the JDK refuses it, and JVM warnings go to stderr, never to the
+     * protocol on stdout.
+     */
+    public static List<String> archiveArgs(Path archive) {
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:disable", "-Xlog:all=warning:stderr");
+    }
+
     /** Our server's jar: -Dcoxswain.ls.jar or COXSWAIN_LS_JAR, else where the language-server module builds it. */
     public static Path ourJar() {
         String given = System.getProperty("coxswain.ls.jar", System.getenv("COXSWAIN_LS_JAR"));
@@ -28,7 +37,19 @@ public final class LspServers {
                 : SharedFiles.projectRoot().resolve("language-server/target/coxswain-language-server.jar");
     }
 
+    /** The AppCDS archive the build makes next to the jar. */
+    public static Path ourArchive() {
+        Path jar = ourJar();
+        return jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
+    }
+
+    /** Our server as editors start it: with the archive when the build made one. */
     public static Optional<List<String>> ours() {
+        return ours(true);
+    }
+
+    /** Our server, with or without the archive next to the jar (the LSP benchmark measures both). */
+    public static Optional<List<String>> ours(boolean withArchive) {
         Path jar = ourJar();
         if (!Files.isRegularFile(jar)) {
             return Optional.empty();
@@ -40,6 +61,9 @@ public final class LspServers {
         String jvmArgs = System.getProperty("coxswain.ls.jvmArgs", EDITOR_JVM_ARGS).trim();
         if (!jvmArgs.isEmpty()) {
             command.addAll(List.of(jvmArgs.split("\\s+")));
+        }
+        if (withArchive && Files.isRegularFile(ourArchive())) {
+            command.addAll(archiveArgs(ourArchive()));
         }
         command.addAll(List.of("-jar", jar.toString()));
         return Optional.of(command);
@@ -93,6 +117,15 @@ public final class LspServers {
                 "hover", true,
                 "format", Map.of("enable", false),
                 "maxItemsComputed", 5000));
+    }
+
+    /**
+     * For an editor that starts our server with no settings (the README's setups): no kubeconfig the server would
+     * find, so a cluster running on the machine never joins the test.
+     */
+    public static void noCluster(Map<String, String> env) throws java.io.IOException {
+        env.put("COXSWAIN_DATA", workDir().resolve("no-cluster").toString());
+        env.put("KUBECONFIG", workDir().resolve("no-cluster.kubeconfig").toString());
     }
 
     public static Path workDir() throws java.io.IOException {
