@@ -30,9 +30,16 @@ final class NodeAgents {
         return client(ApiServerFailover.split(config.getMasterUrl()), new ConfigBuilder(config), component);
     }
 
+    /**
+     * The client's tasks (informer handlers among them) run on threads of its own that name the component in the log
+     * (kube-scheduler logs as scheduler), which in all-in-one tells apart the shared code each component runs.
+     */
     private static KubernetesClient client(java.util.List<String> servers, ConfigBuilder base, String component) {
+        String logComponent = component.startsWith("kube-") ? component.substring("kube-".length()) : component;
         return ApiServerFailover.client(servers, base,
-                c -> c.withUserAgent(component + "/coxswain").withRequestTimeout(30_000).withWatchReconnectInterval(500));
+                c -> c.withUserAgent(component + "/coxswain").withRequestTimeout(30_000).withWatchReconnectInterval(500),
+                b -> b.withTaskExecutorSupplier(() -> java.util.concurrent.Executors.newCachedThreadPool(
+                        io.coxswain.launcher.logs.LogComponent.threads(logComponent))));
     }
 
     static DockerRuntime dockerRuntime(NodeOptions node) {

@@ -54,10 +54,16 @@ public final class ApiServerFailover implements Interceptor {
 
     /** As above, on top of {@code base} (a kubeconfig's CA and credential, say). */
     public static KubernetesClient client(List<String> servers, ConfigBuilder base, UnaryOperator<ConfigBuilder> config) {
+        return client(servers, base, config, UnaryOperator.identity());
+    }
+
+    /** As above; {@code client} may set more of the client (its threads, say). */
+    public static KubernetesClient client(List<String> servers, ConfigBuilder base, UnaryOperator<ConfigBuilder> config,
+                                          UnaryOperator<KubernetesClientBuilder> client) {
         Config built = config.apply(base.withMasterUrl(servers.get(0))
                 // a refused connection is retried quickly, on the next apiserver
                 .withRequestRetryBackoffInterval(200).withRequestRetryBackoffLimit(Math.max(10, 4 * servers.size()))).build();
-        KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(built);
+        KubernetesClientBuilder builder = client.apply(new KubernetesClientBuilder().withConfig(built));
         if (servers.size() > 1) {
             ApiServerFailover failover = new ApiServerFailover(servers);
             builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("coxswain-failover", failover));

@@ -101,8 +101,7 @@ public final class Controller implements AutoCloseable {
             }
         }
         for (int i = 0; i < workers; i++) {
-            Thread t = new Thread(this::work, name + "-worker-" + i);
-            t.setDaemon(true);
+            Thread t = DaemonThreads.named(name + "-worker-" + i).newThread(this::work);
             t.start();
             threads.add(t);
         }

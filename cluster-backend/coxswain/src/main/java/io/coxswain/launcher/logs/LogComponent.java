@@ -34,6 +34,19 @@ public final class LogComponent {
         process = component;
     }
 
+    /** Daemon threads {@code <component>-N} whose lines name {@code component}, through the MDC key set in each. */
+    public static java.util.concurrent.ThreadFactory threads(String component) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return task -> {
+            Thread t = new Thread(() -> {
+                org.slf4j.MDC.put(MDC_KEY, component);
+                task.run();
+            }, component + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     public static String of(String loggerName, Map<String, String> mdc) {
         for (Map.Entry<String, String> p : PACKAGES) {
             if (loggerName.startsWith(p.getKey())) {

@@ -64,6 +64,19 @@ class LogSetupTest {
     }
 
     @Test
+    void threadsOfAComponentNameIt() throws Exception {
+        LogSetup.configure(context, Verbosity.of(0), LogFormat.text, "all-in-one", out);
+        Thread t = LogComponent.threads("scheduler").newThread(() -> LoggerFactory.getLogger("io.fabric8.Informer").warn("on a scheduler thread"));
+        t.start();
+        t.join();
+        LoggerFactory.getLogger("io.fabric8.Informer").warn("elsewhere");
+        assertThat(t.getName()).isEqualTo("scheduler-1");
+        assertThat(t.isDaemon()).isTrue();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("WARN  [scheduler] on a scheduler thread\n")
+                .contains("WARN  [all-in-one] elsewhere\n");
+    }
+
+    @Test
     void textLinesHaveTimeLevelAndComponent() {
         LogSetup.configure(context, Verbosity.of(4), LogFormat.text, "all-in-one", out);
         Logger launcher = LoggerFactory.getLogger("io.coxswain.launcher.AllInOneCommand");
