@@ -24,19 +24,26 @@ public final class LeaderElection implements AutoCloseable {
         }
     }
 
-    private final CompletableFuture<?> running;
+    private final java.util.function.Supplier<CompletableFuture<?>> elect;
+    private final String description;
+    private final Duration retry;
+    private volatile CompletableFuture<?> running;
+    private volatile boolean closed;
 
-    private LeaderElection(CompletableFuture<?> running) {
-        this.running = running;
+    private LeaderElection(java.util.function.Supplier<CompletableFuture<?>> elect, String description, Duration retry) {
+        this.elect = elect;
+        this.description = description;
+        this.retry = retry;
     }
 
     /**
      * Competes for {@code kube-system/<lease>} as {@code identity}; {@code lead} runs on winning and {@code stop} on
-     * losing the lease.
+     * losing the lease. One that lost the lease (a renew deadline missed) competes again, as a standby: kube's
+     * components exit for their supervisor to start them again, and this keeps the process a candidate without one.
      */
     public static LeaderElection start(KubernetesClient client, String lease, String identity, Timing timing,
                                        Runnable lead, Runnable stop) {
-        CompletableFuture<?> running = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
+        LeaderElection election = new LeaderElection(() -> client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName(lease)
                 .withLock(new LeaseLock("kube-system", lease, identity))
                 .withLeaseDuration(timing.lease())
@@ -53,12 +60,29 @@ public final class LeaderElection implements AutoCloseable {
                             stop.run();
                         },
                         leader -> LOG.info("the leader of {} is {}", lease, leader)))
-                .build()).build().start();
-        return new LeaderElection(running);
+                .build()).build().start(), identity + " for " + lease, timing.retry());
+        election.compete();
+        return election;
+    }
+
+    private void compete() {
+        CompletableFuture<?> round = elect.get();
+        running = round;
+        round.whenComplete((result, error) -> {
+            if (!closed) {
+                LOG.info("{} competes again", description);
+                CompletableFuture.delayedExecutor(retry.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> {
+                    if (!closed) {
+                        compete();
+                    }
+                });
+            }
+        });
     }
 
     @Override
     public void close() {
+        closed = true;
         running.cancel(true);
     }
 }
