@@ -1,5 +1,6 @@
 package io.coxswain.tests.apiserver;
 
+import io.coxswain.tests.bench.BenchSize;
 import io.coxswain.tests.bench.FigureTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,8 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The apiserver's figures over loopback HTTP/1.1 with TLS (as it serves by default), embedded store and etcd side by side in
  * one run, next to a plain-HTTP baseline of the embedded store measured in the same run with {@code --insecure-loopback}: Pod
- * creates from closed-loop clients (2,000 from one client, 5,000 from 50, after a warm-up), lists of 10,000
- * Pods as JSON and as a Table, and watch fan-out to 1,000 watch streams (one connection each). Budgets (DESIGN.md): a single-object write p99 of at most 10 ms at 50 clients; the
+ * creates from closed-loop clients (full size: 2,000 from one client, 5,000 from 50, after a warm-up), lists of 10,000
+ * Pods as JSON and as a Table, and watch fan-out to 1,000 watch streams (one connection each); the CI size is 500, 2,000,
+ * 3,000 and 300 ({@link BenchSize}). Budgets (DESIGN.md): a single-object write p99 of at most 10 ms at 50 clients; the
  * Kubernetes SLO for a mutating call is p99 at most 1 s. It prints; it asserts only that every request
  * succeeded and every event arrived.
  */
@@ -53,12 +55,12 @@ class ApiServerBenchmark {
     private static final String FANOUT = "/api/v1/namespaces/fanout/pods";
     private static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io";
     private static final int WARMUP_CREATES = 500;
-    private static final int SERIAL_CREATES = 2_000;
-    private static final int CONCURRENT_CREATES = 5_000;
+    private static final int SERIAL_CREATES = BenchSize.of(500, 2_000);
+    private static final int CONCURRENT_CREATES = BenchSize.of(2_000, 5_000);
     private static final int CLIENTS = 50;
-    private static final int LISTED = 10_000;
+    private static final int LISTED = BenchSize.of(3_000, 10_000);
     private static final int LIST_SAMPLES = 3;
-    private static final int WATCHERS = 1_000;
+    private static final int WATCHERS = BenchSize.of(300, 1_000);
     private static final int WATCHED_WRITES = 100;
     private static final String WATCHED_PREFIX = "wfan-";
     private static final String PLAIN = "embedded, plain HTTP";
@@ -146,7 +148,7 @@ class ApiServerBenchmark {
         creates(http, url, "/api/v1/namespaces/warmup/pods", "warm-", CLIENTS, WARMUP_CREATES); // JIT, pools, connections
         row.putAll(creates(http, url, BENCH, "serial-", 1, SERIAL_CREATES));
         row.putAll(creates(http, url, BENCH, "concurrent-", CLIENTS, CONCURRENT_CREATES));
-        creates(http, url, BENCH, "fill-", CLIENTS, LISTED - SERIAL_CREATES - CONCURRENT_CREATES); // up to 10,000 to list
+        creates(http, url, BENCH, "fill-", CLIENTS, LISTED - SERIAL_CREATES - CONCURRENT_CREATES); // up to LISTED to list
         row.putAll(lists(http, url, "JSON", "application/json"));
         row.putAll(lists(http, url, "Table", TABLE));
         row.putAll(watchFanOut(admin, http, url));
@@ -232,9 +234,9 @@ class ApiServerBenchmark {
         }
         Arrays.sort(samples);
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("list 10,000 pods " + label + " p50 of " + LIST_SAMPLES, FigureTable.ms(samples[samples.length / 2]));
-        out.put("list 10,000 pods " + label + " max of " + LIST_SAMPLES, FigureTable.ms(samples[samples.length - 1]));
-        out.put("list 10,000 pods " + label + " body", String.format("%.1f MB", body.length / 1e6));
+        out.put(String.format("list %,d pods ", LISTED) + label + " p50 of " + LIST_SAMPLES, FigureTable.ms(samples[samples.length / 2]));
+        out.put(String.format("list %,d pods ", LISTED) + label + " max of " + LIST_SAMPLES, FigureTable.ms(samples[samples.length - 1]));
+        out.put(String.format("list %,d pods ", LISTED) + label + " body", String.format("%.1f MB", body.length / 1e6));
         return out;
     }
 
@@ -323,10 +325,10 @@ class ApiServerBenchmark {
             Arrays.sort(toAll);
             Arrays.sort(toFirst);
             Map<String, String> out = new LinkedHashMap<>();
-            out.put("watch: 1,000 streams opened, 50 at a time", String.format("%.1f s", openNanos / 1e9));
-            out.put("watch: create → first of 1,000 watchers p50", FigureTable.ms(toFirst[WATCHED_WRITES / 2]));
-            out.put("watch: create → all 1,000 watchers p50", FigureTable.ms(toAll[WATCHED_WRITES / 2]));
-            out.put("watch: create → all 1,000 watchers p99", FigureTable.ms(toAll[(int) (WATCHED_WRITES * 0.99)]));
+            out.put(String.format("watch: %,d streams opened, 50 at a time", WATCHERS), String.format("%.1f s", openNanos / 1e9));
+            out.put(String.format("watch: create → first of %,d watchers p50", WATCHERS), FigureTable.ms(toFirst[WATCHED_WRITES / 2]));
+            out.put(String.format("watch: create → all %,d watchers p50", WATCHERS), FigureTable.ms(toAll[WATCHED_WRITES / 2]));
+            out.put(String.format("watch: create → all %,d watchers p99", WATCHERS), FigureTable.ms(toAll[(int) (WATCHED_WRITES * 0.99)]));
             out.put("watch events delivered", String.format("%,d", events.get()));
             return out;
         } finally {
@@ -417,12 +419,12 @@ class ApiServerBenchmark {
     }
 
     private static void print(Map<String, Map<String, String>> table, String where) {
-        FigureTable.print(String.format("API server benchmark (%d cores; loopback HTTP/1.1 over TLS with the admin's client certificate, "
-                        + "as by default; Pod bodies of %,d bytes; " + where + ")", Runtime.getRuntime().availableProcessors(),
+        FigureTable.print(String.format("API server benchmark (%s; %d cores; loopback HTTP/1.1 over TLS with the admin's client certificate, "
+                        + "as by default; Pod bodies of %,d bytes; " + where + ")", BenchSize.label(), Runtime.getRuntime().availableProcessors(),
                         pod("serial-00000").getBytes(StandardCharsets.UTF_8).length),
                 table, "Budgets: DESIGN.md, single-object write p99 <= 10 ms at 50 clients; Kubernetes SLO, mutating call p99 <= 1 s.\n"
                         + (table.containsKey(PLAIN) ? "\"" + PLAIN + "\": the same embedded server with --insecure-loopback (no TLS, no "
                         + "authentication), measured in this run as the baseline of what TLS costs.\n" : "")
-                        + "Each watcher is a connection of its own: over TLS the fan-out makes 1,000 handshakes, at most 50 at once.");
+                        + "Each watcher is a connection of its own: over TLS the fan-out makes one handshake per watcher, at most 50 at once.");
     }
 }

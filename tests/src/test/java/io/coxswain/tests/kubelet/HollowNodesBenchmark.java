@@ -37,17 +37,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * 5,000 hollow nodes (1,000 at CI size) in this JVM against a real apiserver (from the built jar in its own JVM, so that this heap
+ * 5,000 hollow nodes (500 at CI size) in this JVM against a real apiserver (from the built jar in its own JVM, so that this heap
  * holds only the nodes; in this JVM when the jar is absent, and the title says so): how long they take to
  * register, the Lease renewals per second they sustain at Kubernetes's 10 s interval (5,000 nodes need 500/s),
- * the heap they take after a GC, and how long 10,000 pods (2,000 at CI size) bound round-robin to them take to be Running as seen
+ * the heap they take after a GC, and how long 10,000 pods (1,000 at CI size) bound round-robin to them take to be Running as seen
  * through a watch. It prints; it asserts only that every node registered and every pod was created. On a loaded machine
  * Leases can go stale and pods can take long; the table says how many and how long.
  */
 class HollowNodesBenchmark {
 
-    private static final int NODES = io.coxswain.tests.bench.BenchSize.of(1_000, 5_000);
-    private static final int PODS = io.coxswain.tests.bench.BenchSize.of(2_000, 10_000);
+    private static final int NODES = io.coxswain.tests.bench.BenchSize.of(500, 5_000);
+    private static final int PODS = io.coxswain.tests.bench.BenchSize.of(1_000, 10_000);
     private static final Duration RENEW = Duration.ofSeconds(10);
     private static final Duration SUSTAIN = Duration.ofSeconds(10);
     private static final int CREATORS = 32;

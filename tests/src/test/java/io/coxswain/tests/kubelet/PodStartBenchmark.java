@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PodStartBenchmark {
 
     private static final int WARMUP = 3;
-    private static final int SAMPLES = 30;
+    private static final int SAMPLES = io.coxswain.tests.bench.BenchSize.of(15, 30);
     private static final int BURST = 20;
     private static final String IMAGE = "coxswain/busybox:1";
     private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(60);

@@ -49,7 +49,9 @@ class LspBenchmark {
 
     @Test
     void oursNextToYamlLanguageServer() throws Exception {
-        for (int documents : new int[] {100, 1_000, 5_000}) {
+        // 1,000 documents is the size of DESIGN.md's budgets; 5,000 at full size only
+        int[] sizes = io.coxswain.tests.bench.BenchSize.FULL ? new int[] {100, 1_000, 5_000} : new int[] {100, 1_000};
+        for (int documents : sizes) {
             Manifests.File file = Manifests.generate(documents);
             int samples = documents >= 5_000 ? 8 : documents >= 1_000 ? 20 : 30;
             int edits = documents >= 5_000 ? 2 : 4;

@@ -40,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scheduler throughput as kube-scheduler's scalability tests measure it (full size; the CI size is a fifth of each
+ * Scheduler throughput as kube-scheduler's scalability tests measure it (full size; the CI size is a tenth of each
  * number): 5,000 hollow nodes, then 10,000 and
  * (in a second round) 30,000 pending pods created while no scheduler runs; a scheduler starts and binds them all
  * through pods/{name}/binding while the hollow kubelets move the bound pods to Running. It prints pods bound per
@@ -49,9 +49,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SchedulerBenchmark {
 
-    private static final int NODES = BenchSize.of(1_000, 5_000);
-    private static final List<Integer> PENDING = List.of(BenchSize.of(2_000, 10_000), BenchSize.of(6_000, 30_000));
-    private static final int REPLICAS = BenchSize.of(2_000, 10_000);
+    private static final int NODES = BenchSize.of(500, 5_000);
+    private static final List<Integer> PENDING = List.of(BenchSize.of(1_000, 10_000), BenchSize.of(3_000, 30_000));
+    private static final int REPLICAS = BenchSize.of(1_000, 10_000);
     private static final int CREATORS = 32;
 
     @TempDir
