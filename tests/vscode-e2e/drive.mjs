@@ -201,10 +201,15 @@ try {
   await page.waitForTimeout(1000);
   await page.keyboard.press('Escape');
   await runCommand('Coxswain: Show the output');
+  // the channel shows only the lines in view, and a verbose trace's long messages push their [Trace header out of
+  // it: the Output view's filter keeps just the header lines
+  const filter = page.locator('.part.panel .viewpane-filter input').first();
+  await filter.fill('[Trace');
   const traced = await until('[Trace lines in the output "Coxswain Language Server"', 30000, async () => {
     const text = await outputText();
     return text.includes('[Trace') ? text : undefined;
   });
+  await filter.fill('');
   const traceLine = traced.split('\n').find((l) => l.includes('[Trace'));
   log(`PASS trace: ${traceLine.trim().slice(0, 160)}`);
   step = 'server log';
@@ -213,10 +218,12 @@ try {
   setWorkspaceSettings({ 'coxswain.trace.server': 'off' });
   await page.waitForTimeout(1500);
   setWorkspaceSettings({ 'coxswain.hover': false });
+  await filter.fill('hover off');
   const serverLog = await until('the server\'s line about the switches in its output channel', 30000, async () => {
     const text = await outputText();
     return text.split('\n').find((l) => l.includes('validation on, completion on, hover off'));
   });
+  await filter.fill('');
   log(`PASS server log: ${serverLog.trim().slice(0, 160)}`);
   await shot('03-output');
   setWorkspaceSettings({ 'coxswain.hover': true });
