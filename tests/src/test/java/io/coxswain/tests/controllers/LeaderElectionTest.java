@@ -33,13 +33,12 @@ class LeaderElectionTest {
         assertThat(ApiServerProcess.jar()).as("the launcher jar is built before the tests module").exists();
         try (TestCluster cluster = TestCluster.embedded(dir.resolve("cluster"));
              KubernetesClient client = cluster.newClient()) {
-            List<Process> managers = new ArrayList<>();
-            List<Path> logs = new ArrayList<>();
-            try {
-                startManagers(cluster, managers, logs);
+            try (Managers m = Managers.start(cluster, dir.resolve("killed"))) {
+                List<Process> managers = m.processes();
+                List<Path> logs = m.logs();
                 Lease lease = awaitHolder(client, null, Duration.ofSeconds(60));
                 String first = lease.getSpec().getHolderIdentity();
-                int leader = identityOf(logs.get(0)).equals(first) ? 0 : 1;
+                int leader = m.indexOf(first);
                 assertThat(identityOf(logs.get(leader))).isEqualTo(first);
                 Thread.sleep(3000);
                 assertThat(leads(logs.get(leader))).isTrue();
@@ -50,7 +49,7 @@ class LeaderElectionTest {
                             .contains("stopped leading kube-controller-manager");
                     System.out.println("leader election: the first leader missed its renew deadline and stopped leading; the standby took over");
                     first = awaitHolder(client, null, Duration.ofSeconds(60)).getSpec().getHolderIdentity();
-                    leader = identityOf(logs.get(0)).equals(first) ? 0 : 1;
+                    leader = m.indexOf(first);
                 }
 
                 long killedAt = System.nanoTime();
@@ -61,10 +60,6 @@ class LeaderElectionTest {
                 assertThat(next.getSpec().getHolderIdentity()).isEqualTo(identityOf(logs.get(1 - leader)));
                 assertThat(tookMs).isLessThan((LEASE_SECONDS + 4) * 1000L);
                 awaitLog(logs.get(1 - leader), "is the leader of kube-controller-manager", Duration.ofSeconds(10));
-            } finally {
-                for (Process p : managers) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
             }
         }
     }
@@ -77,12 +72,11 @@ class LeaderElectionTest {
     void aLeaderThatLostItsLeaseCompetesAgain() throws Exception {
         try (TestCluster cluster = TestCluster.embedded(dir.resolve("cluster-2"));
              KubernetesClient client = cluster.newClient()) {
-            List<Process> managers = new ArrayList<>();
-            List<Path> logs = new ArrayList<>();
-            try {
-                startManagers(cluster, managers, logs);
+            try (Managers m = Managers.start(cluster, dir.resolve("stopped"))) {
+                List<Process> managers = m.processes();
+                List<Path> logs = m.logs();
                 String first = awaitHolder(client, null, Duration.ofSeconds(60)).getSpec().getHolderIdentity();
-                int leader = identityOf(logs.get(0)).equals(first) ? 0 : 1;
+                int leader = m.indexOf(first);
                 awaitLog(logs.get(leader), "is the leader of kube-controller-manager", Duration.ofSeconds(10));
                 signal("STOP", managers.get(leader));
                 String second = awaitHolder(client, first, Duration.ofSeconds(60)).getSpec().getHolderIdentity();
@@ -95,23 +89,38 @@ class LeaderElectionTest {
                 assertThat(Files.readString(logs.get(leader)).split("is the leader of kube-controller-manager", -1)).hasSize(3);
                 System.out.println("leader election: a leader stopped past its lease lost it to the standby, stopped leading when it ran"
                         + " again, competed again, and led again when the standby was killed");
-            } finally {
-                for (Process p : managers) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
             }
         }
     }
 
-    private void startManagers(TestCluster cluster, List<Process> managers, List<Path> logs) throws java.io.IOException {
-        for (int i = 0; i < 2; i++) {
-            Path log = dir.resolve("cm-" + managers.size() + "-" + i + ".log");
-            logs.add(log);
-            managers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                    ApiServerProcess.jar().toString(), "controller-manager", "--kubeconfig", cluster.kubeconfig().toString(), "--leader-elect",
-                    "--metrics-bind-address", "127.0.0.1:0",
-                    "--leader-elect-lease-duration", String.valueOf(LEASE_SECONDS), "--leader-elect-renew-deadline", "4",
-                    "--leader-elect-retry-period", "1").redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    /** Two controller-managers with leader election against one cluster, each with its log; closing kills both. */
+    private record Managers(List<Process> processes, List<Path> logs) implements AutoCloseable {
+
+        static Managers start(TestCluster cluster, Path logPrefix) throws java.io.IOException {
+            List<Process> processes = new ArrayList<>();
+            List<Path> logs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Path log = logPrefix.resolveSibling(logPrefix.getFileName() + "-cm-" + i + ".log");
+                logs.add(log);
+                processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                        ApiServerProcess.jar().toString(), "controller-manager", "--kubeconfig", cluster.kubeconfig().toString(),
+                        "--leader-elect", "--metrics-bind-address", "127.0.0.1:0",
+                        "--leader-elect-lease-duration", String.valueOf(LEASE_SECONDS), "--leader-elect-renew-deadline", "4",
+                        "--leader-elect-retry-period", "1").redirectErrorStream(true).redirectOutput(log.toFile()).start());
+            }
+            return new Managers(processes, logs);
+        }
+
+        /** Which of the two has this identity. */
+        int indexOf(String identity) throws Exception {
+            return identityOf(logs.get(0)).equals(identity) ? 0 : 1;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (Process p : processes) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 
