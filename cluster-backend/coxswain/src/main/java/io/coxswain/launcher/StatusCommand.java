@@ -59,11 +59,12 @@ final class StatusCommand implements Callable<Integer> {
         config.setRequestTimeout(5_000);
         config.setConnectionTimeout(3_000);
         config.setRequestRetryBackoffLimit(0);
-        out.println("address:    " + config.getMasterUrl().replaceAll("/$", ""));
+        String server = config.getMasterUrl().replaceAll("/$", "");
+        out.println("address:    " + server);
         out.println("kubeconfig: " + kubeconfig);
         boolean healthy;
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-            healthy = api(client);
+            healthy = api(client, server);
             components();
             healthy &= nodes(client);
         }
@@ -71,11 +72,11 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** {@code /readyz?verbose}: "ready", or the checks that failed. */
-    private boolean api(KubernetesClient client) {
+    private boolean api(KubernetesClient client, String server) {
         try {
             var http = client.getHttpClient();
             HttpResponse<String> readyz = http.sendAsync(http.newHttpRequestBuilder()
-                    .uri(client.getConfiguration().getMasterUrl().replaceAll("/$", "") + "/readyz?verbose").build(), String.class)
+                    .uri(server + "/readyz?verbose").build(), String.class)
                     .get(10, TimeUnit.SECONDS);
             List<String> failed = readyz.body().lines().filter(l -> l.startsWith("[-]")).toList();
             if (readyz.code() == 200) {
