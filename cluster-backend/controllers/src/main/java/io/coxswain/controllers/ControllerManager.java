@@ -1,7 +1,7 @@
 package io.coxswain.controllers;
 
-import io.coxswain.controllers.machinery.Controller;
-import io.coxswain.controllers.machinery.LeaderElection;
+import io.coxswain.client.Controller;
+import io.coxswain.client.LeaderElection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import org.slf4j.Logger;
@@ -34,7 +34,7 @@ public final class ControllerManager implements AutoCloseable {
      * registry; call it before {@link #start}.
      */
     public static void reportTo(io.micrometer.core.instrument.MeterRegistry registry) {
-        io.coxswain.controllers.machinery.WorkQueueMetrics.setProvider(registry);
+        io.coxswain.client.WorkQueueMetrics.setProvider(registry);
     }
 
     /** Runs the controllers now, without leader election (one controller-manager per cluster). */

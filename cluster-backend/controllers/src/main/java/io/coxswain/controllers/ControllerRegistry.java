@@ -1,6 +1,6 @@
 package io.coxswain.controllers;
 
-import io.coxswain.controllers.machinery.Controller;
+import io.coxswain.client.Controller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 

@@ -1,6 +1,6 @@
 package io.coxswain.launcher;
 
-import io.coxswain.controllers.machinery.LeaderElection;
+import io.coxswain.client.LeaderElection;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.coxswain.launcher;
 
-import io.coxswain.controllers.machinery.DelegatedAuth;
+import io.coxswain.client.DelegatedAuth;
 import io.coxswain.metrics.ComponentMetrics;
 import io.coxswain.metrics.MetricsServer;
 import io.fabric8.kubernetes.client.KubernetesClient;

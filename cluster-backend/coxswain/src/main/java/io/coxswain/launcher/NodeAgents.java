@@ -3,7 +3,7 @@ package io.coxswain.launcher;
 import io.coxswain.kubelet.Kubelet;
 import io.coxswain.kubelet.docker.DockerRuntime;
 import io.coxswain.kubelet.docker.PodNetwork;
-import io.coxswain.controllers.machinery.ApiServerFailover;
+import io.coxswain.client.ApiServerFailover;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.coxswain.launcher;
 
-import io.coxswain.controllers.machinery.LeaderElection;
+import io.coxswain.client.LeaderElection;
 import io.coxswain.metrics.ComponentMetrics;
 import io.coxswain.scheduler.Scheduler;
 import io.coxswain.scheduler.SchedulerConfiguration;

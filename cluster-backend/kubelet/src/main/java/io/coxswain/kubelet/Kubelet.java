@@ -2,8 +2,8 @@ package io.coxswain.kubelet;
 
 import io.coxswain.api.health.HealthCheck;
 import io.coxswain.api.health.HealthEndpoints;
-import io.coxswain.controllers.machinery.DaemonThreads;
-import io.coxswain.controllers.events.EventRecorder;
+import io.coxswain.client.DaemonThreads;
+import io.coxswain.client.EventRecorder;
 import io.coxswain.kubelet.node.NodeAgent;
 import io.coxswain.kubelet.pods.PodSyncer;
 import io.coxswain.kubelet.runtime.ContainerRuntime;

@@ -1,8 +1,8 @@
 package io.coxswain.scheduler;
 
-import io.coxswain.controllers.machinery.DaemonThreads;
-import io.coxswain.controllers.events.EventRecorder;
-import io.coxswain.controllers.machinery.MergePatch;
+import io.coxswain.client.DaemonThreads;
+import io.coxswain.client.EventRecorder;
+import io.coxswain.client.MergePatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -4,7 +4,7 @@ import io.coxswain.controllers.ControllerOptions;
 import io.coxswain.controllers.cronjob.CronJobController;
 import io.coxswain.controllers.gc.GarbageCollector;
 import io.coxswain.controllers.job.JobController;
-import io.coxswain.controllers.machinery.Controller;
+import io.coxswain.client.Controller;
 import io.coxswain.tests.cluster.DockerNode;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

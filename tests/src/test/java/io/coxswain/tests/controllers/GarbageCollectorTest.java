@@ -1,7 +1,7 @@
 package io.coxswain.tests.controllers;
 
 import io.coxswain.controllers.gc.GarbageCollector;
-import io.coxswain.controllers.machinery.Controller;
+import io.coxswain.client.Controller;
 import io.coxswain.tests.cluster.Kubectl;
 import io.coxswain.tests.cluster.TestCluster;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;

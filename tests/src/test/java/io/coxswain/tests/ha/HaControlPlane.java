@@ -1,6 +1,6 @@
 package io.coxswain.tests.ha;
 
-import io.coxswain.controllers.machinery.ApiServerFailover;
+import io.coxswain.client.ApiServerFailover;
 import io.coxswain.store.EtcdCluster;
 import io.coxswain.tests.cluster.LocalCoxswain;
 import io.fabric8.kubernetes.client.KubernetesClient;

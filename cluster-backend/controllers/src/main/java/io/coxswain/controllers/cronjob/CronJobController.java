@@ -1,9 +1,9 @@
 package io.coxswain.controllers.cronjob;
 
-import io.coxswain.controllers.machinery.Informers;
+import io.coxswain.client.Informers;
 import io.coxswain.controllers.ControllerOptions;
 import io.coxswain.controllers.job.JobController;
-import io.coxswain.controllers.machinery.Controller;
+import io.coxswain.client.Controller;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

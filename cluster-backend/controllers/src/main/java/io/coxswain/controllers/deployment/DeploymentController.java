@@ -1,9 +1,9 @@
 package io.coxswain.controllers.deployment;
 
 import io.coxswain.controllers.ControllerOptions;
-import io.coxswain.controllers.machinery.Controller;
+import io.coxswain.client.Controller;
 import io.coxswain.controllers.machinery.ControllerRefs;
-import io.coxswain.controllers.machinery.Informers;
+import io.coxswain.client.Informers;
 import io.coxswain.controllers.machinery.Selectors;
 import io.coxswain.controllers.replicaset.Pods;
 import io.fabric8.kubernetes.api.model.LabelSelector;

@@ -1,8 +1,8 @@
 package io.coxswain.controllers.endpoints;
 
 import io.coxswain.controllers.ControllerOptions;
-import io.coxswain.controllers.machinery.Controller;
-import io.coxswain.controllers.machinery.Informers;
+import io.coxswain.client.Controller;
+import io.coxswain.client.Informers;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;

@@ -1,8 +1,8 @@
 package io.coxswain.controllers.job;
 
-import io.coxswain.controllers.machinery.Informers;
+import io.coxswain.client.Informers;
 import io.coxswain.controllers.ControllerOptions;
-import io.coxswain.controllers.machinery.Controller;
+import io.coxswain.client.Controller;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;

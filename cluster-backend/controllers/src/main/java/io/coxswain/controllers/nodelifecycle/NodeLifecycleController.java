@@ -1,8 +1,8 @@
 package io.coxswain.controllers.nodelifecycle;
 
 import io.coxswain.controllers.ControllerOptions;
-import io.coxswain.controllers.machinery.Controller;
-import io.coxswain.controllers.machinery.Informers;
+import io.coxswain.client.Controller;
+import io.coxswain.client.Informers;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;

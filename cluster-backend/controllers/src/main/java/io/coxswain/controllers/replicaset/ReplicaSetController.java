@@ -1,10 +1,10 @@
 package io.coxswain.controllers.replicaset;
 
-import io.coxswain.controllers.machinery.DaemonThreads;
+import io.coxswain.client.DaemonThreads;
 import io.coxswain.controllers.ControllerOptions;
-import io.coxswain.controllers.machinery.Controller;
+import io.coxswain.client.Controller;
 import io.coxswain.controllers.machinery.ControllerRefs;
-import io.coxswain.controllers.machinery.Informers;
+import io.coxswain.client.Informers;
 import io.coxswain.controllers.machinery.Selectors;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;

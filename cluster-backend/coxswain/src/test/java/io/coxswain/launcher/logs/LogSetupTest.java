@@ -32,7 +32,7 @@ class LogSetupTest {
         double before = System.currentTimeMillis() / 1000.0;
         LoggerFactory.getLogger("io.coxswain.apiserver.ApiServer").info("listening on {}", "127.0.0.1:6443");
         LoggerFactory.getLogger("io.coxswain.store.embedded.EmbeddedStore").atInfo().addKeyValue("revision", 42).log("compacted");
-        LoggerFactory.getLogger("io.coxswain.controllers.machinery.LeaderElection").info("shared code, no MDC");
+        LoggerFactory.getLogger("io.coxswain.client.LeaderElection").info("shared code, no MDC");
         try (var tagged = MDC.putCloseable(LogComponent.MDC_KEY, "kubelet")) {
             LoggerFactory.getLogger("io.fabric8.Informer").warn("a library on a kubelet thread");
         }

@@ -1,6 +1,6 @@
 package io.coxswain.kubelet.docker;
 
-import io.coxswain.controllers.machinery.DaemonThreads;
+import io.coxswain.client.DaemonThreads;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;

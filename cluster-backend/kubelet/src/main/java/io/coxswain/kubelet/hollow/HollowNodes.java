@@ -1,6 +1,6 @@
 package io.coxswain.kubelet.hollow;
 
-import io.coxswain.controllers.machinery.DaemonThreads;
+import io.coxswain.client.DaemonThreads;
 import io.coxswain.kubelet.node.NodeAgent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.coxswain.kubelet.hollow;
 
-import io.coxswain.controllers.machinery.MergePatch;
+import io.coxswain.client.MergePatch;
 import io.coxswain.kubelet.pods.PodWorkers;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,6 @@
 package io.coxswain.kubelet.node;
 
-import io.coxswain.controllers.machinery.MergePatch;
+import io.coxswain.client.MergePatch;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

@@ -1,8 +1,8 @@
 package io.coxswain.kubelet.pods;
 
-import io.coxswain.controllers.machinery.DaemonThreads;
-import io.coxswain.controllers.machinery.MergePatch;
-import io.coxswain.controllers.events.EventRecorder;
+import io.coxswain.client.DaemonThreads;
+import io.coxswain.client.MergePatch;
+import io.coxswain.client.EventRecorder;
 import io.coxswain.kubelet.KubeletOptions;
 import io.coxswain.kubelet.runtime.ContainerRecord;
 import io.coxswain.kubelet.runtime.ContainerRuntime;

@@ -1,6 +1,6 @@
 package io.coxswain.kubelet.pods;
 
-import io.coxswain.controllers.machinery.DaemonThreads;
+import io.coxswain.client.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package io.coxswain.kubelet.server;
 
-import io.coxswain.controllers.machinery.DelegatedAuth;
-import io.coxswain.controllers.machinery.DelegatedAuth.Caller;
-import io.coxswain.controllers.machinery.DelegatedAuth.Outcome;
+import io.coxswain.client.DelegatedAuth;
+import io.coxswain.client.DelegatedAuth.Caller;
+import io.coxswain.client.DelegatedAuth.Outcome;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

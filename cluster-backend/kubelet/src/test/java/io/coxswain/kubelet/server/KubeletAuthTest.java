@@ -1,6 +1,6 @@
 package io.coxswain.kubelet.server;
 
-import io.coxswain.controllers.machinery.DelegatedAuth;
+import io.coxswain.client.DelegatedAuth;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterEach;

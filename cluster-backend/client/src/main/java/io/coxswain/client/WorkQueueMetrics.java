@@ -1,4 +1,4 @@
-package io.coxswain.controllers.machinery;
+package io.coxswain.client;
 
 import io.coxswain.metrics.Buckets;
 import io.micrometer.core.instrument.Counter;

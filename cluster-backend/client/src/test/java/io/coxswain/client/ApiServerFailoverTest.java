@@ -1,4 +1,4 @@
-package io.coxswain.controllers.machinery;
+package io.coxswain.client;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;

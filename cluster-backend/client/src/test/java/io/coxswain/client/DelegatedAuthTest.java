@@ -1,7 +1,7 @@
-package io.coxswain.controllers.machinery;
+package io.coxswain.client;
 
-import io.coxswain.controllers.machinery.DelegatedAuth.Caller;
-import io.coxswain.controllers.machinery.DelegatedAuth.NonResource;
+import io.coxswain.client.DelegatedAuth.Caller;
+import io.coxswain.client.DelegatedAuth.NonResource;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package io.coxswain.controllers.machinery;
+package io.coxswain.client;
 
 import org.junit.jupiter.api.Test;
 

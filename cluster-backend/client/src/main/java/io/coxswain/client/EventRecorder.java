@@ -1,12 +1,12 @@
-package io.coxswain.controllers.events;
+package io.coxswain.client;
 
-import io.coxswain.controllers.machinery.DaemonThreads;
+import io.coxswain.client.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.coxswain.controllers.machinery.MergePatch;
+import io.coxswain.client.MergePatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.coxswain.controllers.machinery;
+package io.coxswain.client;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.coxswain.controllers.machinery;
+package io.coxswain.client;
 
 import io.coxswain.api.CertificateSubject;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
