@@ -1,62 +1,22 @@
 package io.coxswain.proxy;
 
+import io.coxswain.client.host.HostCommand;
+import io.coxswain.client.host.HostCommand.Result;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
-/** The host's networking tools (iptables-save, iptables-restore, ip, sysctl through /proc), run as processes. */
+/** The host's networking tools (iptables-save, iptables-restore, ip), each run with a deadline ({@link HostCommand}). */
 final class Host {
 
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
-    private static final long TIMEOUT_SECONDS = 60;
-
-    record Result(int exitCode, String stdout, String stderr) {
-        boolean ok() {
-            return exitCode == 0;
-        }
-    }
 
     private Host() {
     }
 
-    /** Runs a command to its end, feeding it {@code stdin} (may be null), and returns its exit code and output. */
-    static Result run(List<String> command, String stdin) {
-        try {
-            Process process = new ProcessBuilder(command).start();
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-            try (OutputStream in = process.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            String out = read(process.getInputStream());
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Result(-1, out, String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s");
-            }
-            return new Result(process.exitValue(), out, err.join());
-        } catch (IOException e) {
-            return new Result(-1, "", String.join(" ", command) + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "", String.join(" ", command) + ": interrupted");
-        }
-    }
-
-    private static String read(InputStream stream) {
-        try (stream) {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static Result run(List<String> command, String stdin) {
+        return HostCommand.run(command, stdin);
     }
 
     /** Everything in the filter and nat tables. */
