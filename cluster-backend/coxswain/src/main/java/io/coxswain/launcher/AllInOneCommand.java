@@ -50,6 +50,11 @@ final class AllInOneCommand implements Callable<Integer> {
     @Mixin
     ShutdownOptions shutdown = new ShutdownOptions();
 
+    @Mixin
+    NodeCidrOptions nodeCidrs = new NodeCidrOptions();
+
+    private ControllerOptions controllerOptions;
+
     /** In team mode: the admin kubeconfig (certificate of system:admin in system:masters); null on plain HTTP. */
     private io.fabric8.kubernetes.client.Config adminConfig;
 
@@ -72,6 +77,7 @@ final class AllInOneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        controllerOptions = nodeCidrs.apply(ControllerOptions.defaults());
         if (store.dataDir == null) {
             store.dataDir = Path.of(System.getProperty("user.home"), ".coxswain");
             store.kind = "embedded";
@@ -121,7 +127,7 @@ final class AllInOneCommand implements Callable<Integer> {
         ControllerManager.reportTo(controllerMetrics.registry());
         ControllerManager controllers;
         try (var tagged = MDC.putCloseable(LogComponent.MDC_KEY, "controller-manager")) {
-            controllers = ControllerManager.start(controllersClient, ControllerOptions.defaults());
+            controllers = ControllerManager.start(controllersClient, controllerOptions);
         }
         running.onStop(() -> {
             controllers.close();

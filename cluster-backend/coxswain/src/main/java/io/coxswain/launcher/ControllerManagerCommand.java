@@ -42,6 +42,9 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Mixin
     ServingOptions serving = new ServingOptions();
 
+    @Mixin
+    NodeCidrOptions nodeCidrs = new NodeCidrOptions();
+
     @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "seconds without a node's Lease before it is NotReady (default ${DEFAULT-VALUE})")
     int nodeMonitorGraceSeconds;
 
@@ -55,6 +58,7 @@ final class ControllerManagerCommand implements Callable<Integer> {
         var client = server.client("kube-controller-manager");
         ControllerOptions options = ControllerOptions.defaults().withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds))
                 .withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds));
+        options = nodeCidrs.apply(options);
         ComponentMetrics metrics = new ComponentMetrics();
         MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "controller-manager",
                 serving.secure(client));

@@ -2,6 +2,7 @@ package io.coxswain.launcher;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import io.coxswain.controllers.ControllerOptions;
 import io.coxswain.launcher.logs.LogFormat;
 import io.coxswain.launcher.logs.LogSetup;
 import io.coxswain.launcher.logs.Verbosity;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The logging flags, on every component's command and on all-in-one, set Logback before the command runs. */
 class MainTest {
@@ -54,6 +56,28 @@ class MainTest {
         assertThat(err.toString()).contains("Invalid value for option '--log-format'").contains("text, json");
         assertThat(line.execute("apiserver", "--v=-1")).isEqualTo(2);
         assertThat(err.toString()).contains("--v must be 0 or more");
+    }
+
+    @Test
+    void nodeCidrFlagsAreCheckedBeforeAnythingStarts() {
+        for (String command : new String[]{"all-in-one", "controller-manager"}) {
+            CommandLine line = new CommandLine(new Main());
+            CommandLine.ParseResult parsed = line.parseArgs(command, "--cluster-cidr", "10.244.0.1/16");
+            NodeCidrOptions flags = nodeCidrs(parsed.subcommand().commandSpec().userObject());
+            assertThatThrownBy(() -> flags.apply(ControllerOptions.defaults())).as(command)
+                    .isInstanceOf(CommandLine.ParameterException.class)
+                    .hasMessage("--cluster-cidr 10.244.0.1/16 has host bits set; the network is 10.244.0.0/16");
+        }
+        CommandLine line = new CommandLine(new Main());
+        NodeCidrOptions defaults = nodeCidrs(line.parseArgs("controller-manager").subcommand().commandSpec().userObject());
+        assertThat(defaults.apply(ControllerOptions.defaults()).clusterCidr()).isEqualTo("10.244.0.0/16");
+        NodeCidrOptions off = nodeCidrs(new CommandLine(new Main()).parseArgs("controller-manager", "--allocate-node-cidrs=false",
+                "--cluster-cidr", "not-a-cidr").subcommand().commandSpec().userObject());
+        assertThat(off.apply(ControllerOptions.defaults()).clusterCidr()).as("off: the CIDR is not read").isNull();
+    }
+
+    private static NodeCidrOptions nodeCidrs(Object command) {
+        return command instanceof AllInOneCommand a ? a.nodeCidrs : ((ControllerManagerCommand) command).nodeCidrs;
     }
 
     private static void apply(String... args) {
