@@ -154,7 +154,7 @@ final class AllInOneCommand implements Callable<Integer> {
         KubernetesClient client = client(server, "kube-proxy");
         try {
             KubeProxy proxy = KubeProxy.start(client, ProxyOptions.defaults(node.nodeName())
-                    .withNodeIps(List.of(node.nodeIp)).withServiceCidr(listen.serviceRange));
+                    .withNodeIps(List.of(node.nodeIp)).withServiceCidr(listen.serviceRange).withClusterCidr(controllerOptions.clusterCidr()));
             running.onStop(() -> {
                 proxy.close();
                 client.close();

@@ -43,6 +43,10 @@ final class ProxyCommand implements Callable<Integer> {
             description = "the Service range, routed to lo (default ${DEFAULT-VALUE})")
     String serviceRange;
 
+    @Option(names = "--cluster-cidr",
+            description = "the pods' range across the cluster: pods' traffic to an externalTrafficPolicy: Local NodePort may go to any endpoint")
+    String clusterCidr;
+
     @Option(names = "--nodeport-range", defaultValue = "30000-32767", description = "NodePorts to program (default ${DEFAULT-VALUE})")
     String nodePortRange;
 
@@ -85,7 +89,7 @@ final class ProxyCommand implements Callable<Integer> {
     ProxyOptions options() throws Exception {
         String[] range = nodePortRange.split("-");
         return ProxyOptions.defaults(nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName())
-                .withNodeIps(nodeIps).withServiceCidr(serviceRange)
+                .withNodeIps(nodeIps).withServiceCidr(serviceRange).withClusterCidr(clusterCidr)
                 .withNodePortRange(Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()))
                 .withSyncPeriod(Duration.ofSeconds(syncPeriodSeconds), Duration.ofMillis(100))
                 .withChainPrefix(chainPrefix).withManageLocalRoute(manageLocalRoute).withLocalhostNodePorts(localhostNodePorts);

@@ -130,6 +130,20 @@ public final class RuleSet {
         }
     }
 
+    /** A ready endpoint, {@code ip:port}, and the node its pod runs on (may be null). */
+    private record Target(String address, String node) {
+        String ip() {
+            return address.substring(0, address.lastIndexOf(':'));
+        }
+    }
+
+    /**
+     * One service port, with kube-proxy's chains: {@code SVC} spreads over every ready endpoint, {@code SVL} over
+     * those on this node. The cluster IP goes to SVL when {@code internalTrafficPolicy} is Local, else to SVC. A NodePort
+     * goes to SVC, marked for masquerade; with {@code externalTrafficPolicy: Local} it goes through {@code EXT}, which
+     * sends pods' and the host's own traffic to SVC and the rest to SVL unmasqueraded, so the pod sees the client's
+     * address; with no endpoint on this node that rest is dropped, as kube-proxy drops it.
+     */
     private void servicePort(Service service, ServicePort port, Endpoints endpoints, ProxyOptions options) {
         String protocol = Objects.requireNonNullElse(port.getProtocol(), "TCP");
         String proto = protocol.toLowerCase(Locale.ROOT);
@@ -140,7 +154,10 @@ public final class RuleSet {
         String type = Objects.requireNonNullElse(service.getSpec().getType(), "ClusterIP");
         boolean hasNodePort = (type.equals("NodePort") || type.equals("LoadBalancer")) && nodePort != null
                 && nodePort >= options.nodePortMin() && nodePort <= options.nodePortMax();
-        List<String> targets = readyEndpoints(endpoints, port, protocol);
+        boolean internalLocal = "Local".equals(service.getSpec().getInternalTrafficPolicy());
+        boolean externalLocal = hasNodePort && "Local".equals(service.getSpec().getExternalTrafficPolicy());
+        List<Target> targets = readyEndpoints(endpoints, port, protocol);
+        List<Target> local = targets.stream().filter(t -> options.nodeName().equals(t.node())).toList();
 
         if (targets.isEmpty()) {
             filter(chain("SERVICES"), comment(portName + " has no endpoints") + "-d " + clusterIp + "/32 " + match
@@ -152,31 +169,73 @@ public final class RuleSet {
             return;
         }
         String svc = chain("SVC-" + hash(portName + proto));
+        String svl = chain("SVL-" + hash(portName + proto));
+        boolean withSvl = (internalLocal || externalLocal) && !local.isEmpty();
         natChains.add(svc);
-        nat(chain("SERVICES"), comment(portName + " cluster IP") + "-d " + clusterIp + "/32 " + match + " --dport "
-                + port.getPort() + " -j " + svc);
-        if (hasNodePort) {
+        if (withSvl) {
+            natChains.add(svl);
+        }
+
+        if (!internalLocal) {
+            nat(chain("SERVICES"), comment(portName + " cluster IP") + "-d " + clusterIp + "/32 " + match + " --dport "
+                    + port.getPort() + " -j " + svc);
+        } else if (!local.isEmpty()) {
+            nat(chain("SERVICES"), comment(portName + " cluster IP") + "-d " + clusterIp + "/32 " + match + " --dport "
+                    + port.getPort() + " -j " + svl);
+        } else {
+            filter(chain("SERVICES"), comment(portName + " has no local endpoints") + "-d " + clusterIp + "/32 " + match
+                    + " --dport " + port.getPort() + " -j DROP");
+        }
+
+        if (hasNodePort && !externalLocal) {
             nat(chain("NODEPORTS"), comment(portName) + match + " --dport " + nodePort + " -j " + chain("MARK-MASQ"));
             nat(chain("NODEPORTS"), comment(portName) + match + " --dport " + nodePort + " -j " + svc);
+        } else if (externalLocal) {
+            String ext = chain("EXT-" + hash(portName + proto));
+            natChains.add(ext);
+            nat(chain("NODEPORTS"), comment(portName) + match + " --dport " + nodePort + " -j " + ext);
+            if (options.clusterCidr() != null) {
+                nat(ext, comment("pod traffic for " + portName + " external destinations") + "-s " + options.clusterCidr()
+                        + " -j " + svc);
+            }
+            nat(ext, comment("masquerade LOCAL traffic for " + portName + " external destinations")
+                    + "-m addrtype --src-type LOCAL -j " + chain("MARK-MASQ"));
+            nat(ext, comment("route LOCAL traffic for " + portName + " external destinations")
+                    + "-m addrtype --src-type LOCAL -j " + svc);
+            if (!local.isEmpty()) {
+                nat(ext, "-j " + svl);
+            } else {
+                filter(chain("EXTERNAL-SERVICES"), comment(portName + " has no local endpoints") + "-m addrtype --dst-type LOCAL "
+                        + match + " --dport " + nodePort + " -j DROP");
+            }
         }
-        nat(svc, comment(portName + " cluster IP") + "-m addrtype --src-type LOCAL -j " + chain("MARK-MASQ"));
-        for (int i = 0; i < targets.size(); i++) {
-            String target = targets.get(i);
-            String sep = chain("SEP-" + hash(portName + proto + target));
-            natChains.add(sep);
-            int left = targets.size() - i;
-            String spread = left > 1
-                    ? String.format(Locale.ROOT, "-m statistic --mode random --probability %.10f ", 1.0 / left) : "";
-            nat(svc, comment(portName + " -> " + target) + spread + "-j " + sep);
-            String ip = target.substring(0, target.lastIndexOf(':'));
-            nat(sep, comment(portName) + "-s " + ip + "/32 -j " + chain("MARK-MASQ"));
-            nat(sep, comment(portName) + match + " -j DNAT --to-destination " + target);
+        endpointChain(svc, portName, proto, match, targets);
+        if (withSvl) {
+            endpointChain(svl, portName, proto, match, local);
         }
     }
 
-    /** {@code ip:port} of each ready address whose Endpoints port has this service port's name and protocol. */
-    private static List<String> readyEndpoints(Endpoints endpoints, ServicePort port, String protocol) {
-        Set<String> targets = new TreeSet<>(Comparator.comparing(RuleSet::sortableEndpoint));
+    /** A chain that spreads over {@code targets} with statistic-random cascades, one SEP chain (DNAT) each. */
+    private void endpointChain(String chain, String portName, String proto, String match, List<Target> targets) {
+        natChains.add(chain);
+        nat(chain, comment(portName + " cluster IP") + "-m addrtype --src-type LOCAL -j " + chain("MARK-MASQ"));
+        for (int i = 0; i < targets.size(); i++) {
+            Target target = targets.get(i);
+            String sep = chain("SEP-" + hash(portName + proto + target.address()));
+            int left = targets.size() - i;
+            String spread = left > 1
+                    ? String.format(Locale.ROOT, "-m statistic --mode random --probability %.10f ", 1.0 / left) : "";
+            nat(chain, comment(portName + " -> " + target.address()) + spread + "-j " + sep);
+            if (natChains.add(sep)) {
+                nat(sep, comment(portName) + "-s " + target.ip() + "/32 -j " + chain("MARK-MASQ"));
+                nat(sep, comment(portName) + match + " -j DNAT --to-destination " + target.address());
+            }
+        }
+    }
+
+    /** Each ready address whose Endpoints port has this service port's name and protocol, with its node. */
+    private static List<Target> readyEndpoints(Endpoints endpoints, ServicePort port, String protocol) {
+        Map<String, Target> targets = new java.util.TreeMap<>(Comparator.comparing(RuleSet::sortableEndpoint));
         if (endpoints == null || endpoints.getSubsets() == null) {
             return List.of();
         }
@@ -189,12 +248,13 @@ public final class RuleSet {
                 }
                 for (EndpointAddress address : Objects.requireNonNullElse(subset.getAddresses(), List.<EndpointAddress>of())) {
                     if (address.getIp() != null && !address.getIp().contains(":")) {
-                        targets.add(address.getIp() + ":" + ep.getPort());
+                        String target = address.getIp() + ":" + ep.getPort();
+                        targets.put(target, new Target(target, address.getNodeName()));
                     }
                 }
             }
         }
-        return List.copyOf(targets);
+        return List.copyOf(targets.values());
     }
 
     private static String sortableEndpoint(String target) {
@@ -316,7 +376,8 @@ public final class RuleSet {
     }
 
     private static boolean perService(String prefix, String chain) {
-        return chain.startsWith(prefix + "-SVC-") || chain.startsWith(prefix + "-SEP-");
+        return chain.startsWith(prefix + "-SVC-") || chain.startsWith(prefix + "-SVL-") || chain.startsWith(prefix + "-EXT-")
+                || chain.startsWith(prefix + "-SEP-");
     }
 
     /** Whether a chain is one of the proxy's with this prefix: a fixed one or a per-service one. */

@@ -226,4 +226,68 @@ class RuleSetTest {
                 COMMIT
                 """);
     }
+
+    /** Endpoints whose addresses name their nodes: {@code ip@node}. */
+    static Endpoints endpointsOnNodes(String name, String portName, int port, List<String> ready) {
+        return new EndpointsBuilder().withNewMetadata().withNamespace("default").withName(name).endMetadata()
+                .addNewSubset()
+                .addAllToAddresses(ready.stream().map(a -> new io.fabric8.kubernetes.api.model.EndpointAddressBuilder()
+                        .withIp(a.split("@")[0]).withNodeName(a.split("@")[1]).build()).toList())
+                .addNewPort().withName(portName).withPort(port).withProtocol("TCP").endPort()
+                .endSubset().build();
+    }
+
+    @Test
+    void externalTrafficPolicyLocalKeepsNodePortTrafficOnTheNodeUnmasqueraded() {
+        Service local = new ServiceBuilder(service("loc", "NodePort", "10.96.0.20", "http", 80, 8080, 30020)).editSpec()
+                .withExternalTrafficPolicy("Local").endSpec().build();
+        ProxyOptions options = OPTIONS.withClusterCidr("10.244.0.0/16");
+        String text = RuleSet.compute(List.of(local), List.of(endpointsOnNodes("loc", "http", 8080,
+                List.of("10.244.1.5@node-1", "10.244.2.7@node-2"))), options).text();
+        String svc = "T-SVC-" + RuleSet.hash("default/loc:httptcp");
+        String svl = "T-SVL-" + RuleSet.hash("default/loc:httptcp");
+        String ext = "T-EXT-" + RuleSet.hash("default/loc:httptcp");
+        String sep1 = "T-SEP-" + RuleSet.hash("default/loc:httptcp10.244.1.5:8080");
+        String sep2 = "T-SEP-" + RuleSet.hash("default/loc:httptcp10.244.2.7:8080");
+        assertThat(text).contains(
+                // the cluster IP still spreads over both nodes' endpoints
+                "-A T-SERVICES -m comment --comment \"default/loc:http cluster IP\" -d 10.96.0.20/32 -p tcp -m tcp --dport 80 -j " + svc + "\n",
+                "-A " + svc + " -m comment --comment \"default/loc:http -> 10.244.1.5:8080\" -m statistic --mode random --probability 0.5000000000 -j " + sep1 + "\n",
+                "-A " + svc + " -m comment --comment \"default/loc:http -> 10.244.2.7:8080\" -j " + sep2 + "\n",
+                // the NodePort: through EXT, not marked for masquerade
+                "-A T-NODEPORTS -m comment --comment \"default/loc:http\" -p tcp -m tcp --dport 30020 -j " + ext + "\n",
+                "-A " + ext + " -m comment --comment \"pod traffic for default/loc:http external destinations\" -s 10.244.0.0/16 -j " + svc + "\n",
+                "-A " + ext + " -m comment --comment \"masquerade LOCAL traffic for default/loc:http external destinations\" -m addrtype --src-type LOCAL -j T-MARK-MASQ\n",
+                "-A " + ext + " -m comment --comment \"route LOCAL traffic for default/loc:http external destinations\" -m addrtype --src-type LOCAL -j " + svc + "\n",
+                "-A " + ext + " -j " + svl + "\n",
+                // SVL: only this node's endpoint
+                "-A " + svl + " -m comment --comment \"default/loc:http -> 10.244.1.5:8080\" -j " + sep1 + "\n");
+        assertThat(text).doesNotContain("--dport 30020 -j T-MARK-MASQ").doesNotContain(svl + " -m comment --comment \"default/loc:http -> 10.244.2.7");
+        // each endpoint's SEP chain is declared and filled once, though two chains jump to it
+        assertThat(text.split(":" + sep1 + " ", -1)).hasSize(2);
+        assertThat(text.split("-A " + sep1 + " -m comment --comment \"default/loc:http\" -p tcp", -1)).hasSize(2);
+
+        // no endpoint on this node: the NodePort drops what does not come from a pod or from the host
+        String elsewhere = RuleSet.compute(List.of(local), List.of(endpointsOnNodes("loc", "http", 8080,
+                List.of("10.244.2.7@node-2"))), options).text();
+        assertThat(elsewhere).contains("-A T-EXTERNAL-SERVICES -m comment --comment \"default/loc:http has no local endpoints\" "
+                + "-m addrtype --dst-type LOCAL -p tcp -m tcp --dport 30020 -j DROP\n").doesNotContain(svl)
+                .contains("-A " + ext + " -m comment --comment \"route LOCAL traffic");
+    }
+
+    @Test
+    void internalTrafficPolicyLocalSendsTheClusterIpToThisNodesEndpointsOnly() {
+        Service local = new ServiceBuilder(service("itp", "ClusterIP", "10.96.0.21", "http", 80, 8080, null)).editSpec()
+                .withInternalTrafficPolicy("Local").endSpec().build();
+        String svl = "T-SVL-" + RuleSet.hash("default/itp:httptcp");
+        String text = RuleSet.compute(List.of(local), List.of(endpointsOnNodes("itp", "http", 8080,
+                List.of("10.244.1.5@node-1", "10.244.2.7@node-2"))), OPTIONS).text();
+        assertThat(text).contains("-A T-SERVICES -m comment --comment \"default/itp:http cluster IP\" -d 10.96.0.21/32 -p tcp -m tcp --dport 80 -j " + svl + "\n")
+                .contains("-A " + svl + " -m comment --comment \"default/itp:http -> 10.244.1.5:8080\" -j ")
+                .doesNotContain(svl + " -m comment --comment \"default/itp:http -> 10.244.2.7");
+        String none = RuleSet.compute(List.of(local), List.of(endpointsOnNodes("itp", "http", 8080,
+                List.of("10.244.2.7@node-2"))), OPTIONS).text();
+        assertThat(none).contains("-A T-SERVICES -m comment --comment \"default/itp:http has no local endpoints\" -d 10.96.0.21/32 -p tcp -m tcp --dport 80 -j DROP\n")
+                .doesNotContain("-j " + svl);
+    }
 }
