@@ -42,6 +42,9 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Mixin
     ServingOptions serving = new ServingOptions();
 
+    @Mixin
+    ClusterSigningOptions signing = new ClusterSigningOptions();
+
     @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "seconds without a node's Lease before it is NotReady (default ${DEFAULT-VALUE})")
     int nodeMonitorGraceSeconds;
 
@@ -53,8 +56,8 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var client = server.client("kube-controller-manager");
-        ControllerOptions options = ControllerOptions.defaults().withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds))
-                .withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds));
+        ControllerOptions options = signing.applyTo(ControllerOptions.defaults()
+                .withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds)).withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds)));
         ComponentMetrics metrics = new ComponentMetrics();
         MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "controller-manager",
                 serving.secure(client));
