@@ -21,7 +21,7 @@ import io.coxswain.api.health.HealthCheck;
 import io.coxswain.api.health.HealthEndpoints;
 import io.coxswain.apiserver.http.Router;
 import io.coxswain.apiserver.rbac.BootstrapPolicy;
-import io.coxswain.apiserver.certificates.SignerApproval;
+import io.coxswain.apiserver.certificates.SignerAdmission;
 import io.coxswain.apiserver.rbac.EscalationCheck;
 import io.coxswain.apiserver.rbac.PolicyWatcher;
 import io.coxswain.apiserver.rbac.RbacAuthorizer;
@@ -102,7 +102,7 @@ public final class ApiServer extends VerticleBase {
             // the authorizer requests go through: RBAC unless the options name another (a test's, say); team mode's chain first
             Authorizer configured = options.authorizer() == null ? rbac : options.authorizer().apply(service);
             requestAuthorizer = options.security() == null ? configured : Authorizers.teamMode(configured);
-            service.guard(ObjectService.WriteGuard.all(new EscalationCheck(rbac), new SignerApproval(requestAuthorizer)));
+            service.guard(ObjectService.WriteGuard.all(new EscalationCheck(rbac), new SignerAdmission(requestAuthorizer)));
             StorageMetrics storage = new StorageMetrics(store, registry, componentMetrics.registry());
             storage.refresh();
             storageCounts = vertx.setPeriodic(STORAGE_COUNT_MILLIS, id -> workers.execute(storage::refresh));

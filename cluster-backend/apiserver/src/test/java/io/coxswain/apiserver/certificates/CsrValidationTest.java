@@ -33,6 +33,7 @@ class CsrValidationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static String request;
+    private static String mastersRequest;
     private static String otherKeysRequest;
     private final CsrStrategy strategy = new CsrStrategy(Clock.fixed(Instant.parse("2026-12-07T12:00:00Z"), ZoneOffset.UTC));
 
@@ -45,6 +46,8 @@ class CsrValidationTest {
         PKCS10CertificationRequest forged = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), key.getPublic())
                 .build(new JcaContentSignerBuilder("SHA256withRSA").build(rsa().getPrivate()));
         otherKeysRequest = pem(forged);
+        mastersRequest = pem(new JcaPKCS10CertificationRequestBuilder(new X500Name("O=system:masters,CN=root"), key.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(key.getPrivate())));
     }
 
     private static KeyPair rsa() throws Exception {
@@ -219,8 +222,35 @@ class CsrValidationTest {
             asked.add(a.verb() + " " + a.apiGroup() + "/" + a.resource() + " " + a.name());
             return new Authorizer.Decision(a.name().equals("example.com/*"), "");
         };
-        assertThat(SignerApproval.mayFor(domainOnly, bob, "approve", "example.com/s")).isTrue();
+        assertThat(SignerAdmission.mayFor(domainOnly, bob, "approve", "example.com/s")).isTrue();
         assertThat(asked).containsExactly("approve certificates.k8s.io/signers example.com/s", "approve certificates.k8s.io/signers example.com/*");
-        assertThat(SignerApproval.mayFor(domainOnly, bob, "approve", "kubernetes.io/kube-apiserver-client")).isFalse();
+        assertThat(SignerAdmission.mayFor(domainOnly, bob, "approve", "kubernetes.io/kube-apiserver-client")).isFalse();
+    }
+
+    private static final io.coxswain.apiserver.registry.ResourceInfo CSRS = new io.coxswain.apiserver.registry.ResourceRegistry(
+            io.coxswain.schemas.SchemaCatalog.standard()).find("certificates.k8s.io/v1", "certificatesigningrequests").orElseThrow();
+
+    @Test
+    void noApiServerClientCertificatesForSystemMasters() {
+        SignerAdmission admission = new SignerAdmission(a -> Authorizer.Decision.ALLOW);
+        var options = new io.coxswain.apiserver.registry.WriteOptions(false, null, "t").by(new UserInfo("alice", "", List.of()));
+        assertThatThrownBy(() -> admission.check(CSRS, null, null, csr(mastersRequest, "kubernetes.io/kube-apiserver-client",
+                "client auth"), options)).isInstanceOf(ApiException.class).hasMessage("certificatesigningrequests.certificates.k8s.io "
+                + "\"r\" is forbidden: use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed");
+        admission.check(CSRS, null, null, csr(mastersRequest, "example.com/s", "client auth"), options);
+    }
+
+    @Test
+    void settingTheCertificateNeedsSignOnTheSigner() {
+        SignerAdmission admission = new SignerAdmission(a -> new Authorizer.Decision(!a.verb().equals("sign"), ""));
+        ObjectNode current = approved();
+        ObjectNode next = current.deepCopy();
+        ((ObjectNode) next.get("status")).put("certificate", "eA==");
+        var status = new io.coxswain.apiserver.registry.WriteOptions(false, null, "t").by(new UserInfo("bob", "", List.of())).at("status");
+        assertThatThrownBy(() -> admission.check(CSRS, null, current, next, status)).isInstanceOf(ApiException.class)
+                .hasMessageContaining("user not permitted to sign requests with signerName \"example.com/s\"");
+        // a status update that leaves the certificate alone (a Failed condition) needs no sign
+        admission.check(CSRS, null, current, current.deepCopy(), status);
+        admission.check(CSRS, null, current, next, status.at("approval"));
     }
 }

@@ -64,6 +64,8 @@ public final class CsrSigningController {
         if (!Requests.KUBELET_CLIENT_SIGNER.equals(signerName) && !Requests.API_SERVER_CLIENT_SIGNER.equals(signerName)) {
             return null;
         }
+        // the informer's object is shared: the status is written on a copy
+        csr = new io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestBuilder(csr).build();
         PKCS10CertificationRequest request = Requests.parse(csr);
         List<String> usages = csr.getSpec().getUsages() == null ? List.of() : csr.getSpec().getUsages();
         String problem = Requests.KUBELET_CLIENT_SIGNER.equals(signerName) ? Requests.kubeletClientProblem(request, usages)
