@@ -140,7 +140,13 @@ class CertificateSigningRequestTest {
         Kubectl.Result shortLived = tried(manifest("short", request, "example.com/mine", 60, "client auth"), "create", "-f", "-");
         assertThat(shortLived.exitCode()).isNotZero();
         assertThat(shortLived.stderr()).contains("expirationSeconds");
-        System.out.println("verified: " + badPem.stderr().strip() + "\nverified: " + badSigner.stderr().strip());
+        // certificates/subjectrestriction: no kube-apiserver-client certificate for system:masters, whoever would approve it
+        Kubectl.Result masters = tried(manifest("root", openssl(dir.resolve("root.key"), "/O=system:masters/CN=root"),
+                "kubernetes.io/kube-apiserver-client", null, "client auth"), "create", "-f", "-");
+        assertThat(masters.exitCode()).isNotZero();
+        assertThat(masters.stderr()).contains("use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed");
+        System.out.println("verified: " + badPem.stderr().strip() + "\nverified: " + badSigner.stderr().strip()
+                + "\nverified: " + masters.stderr().strip());
     }
 
     @Test
