@@ -51,7 +51,8 @@ class SchemaFilesTest {
                 "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/ClusterRole",
                 "rbac.authorization.k8s.io/v1/RoleBinding", "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
                 "authorization.k8s.io/v1/SelfSubjectAccessReview", "authorization.k8s.io/v1/SelfSubjectRulesReview",
-                "authorization.k8s.io/v1/SubjectAccessReview", "authentication.k8s.io/v1/TokenReview");
+                "authorization.k8s.io/v1/SubjectAccessReview", "authentication.k8s.io/v1/TokenReview",
+                "certificates.k8s.io/v1/CertificateSigningRequest");
     }
 
     @Test

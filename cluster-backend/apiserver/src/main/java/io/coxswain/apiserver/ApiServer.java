@@ -21,6 +21,7 @@ import io.coxswain.api.health.HealthCheck;
 import io.coxswain.api.health.HealthEndpoints;
 import io.coxswain.apiserver.http.Router;
 import io.coxswain.apiserver.rbac.BootstrapPolicy;
+import io.coxswain.apiserver.certificates.SignerAdmission;
 import io.coxswain.apiserver.rbac.EscalationCheck;
 import io.coxswain.apiserver.rbac.PolicyWatcher;
 import io.coxswain.apiserver.rbac.RbacAuthorizer;
@@ -72,6 +73,7 @@ public final class ApiServer extends VerticleBase {
     private AuditLog audit;
     private final RbacAuthorizer rbac = new RbacAuthorizer(new RbacPolicy());
     private PolicyWatcher rbacWatcher;
+    private Authorizer requestAuthorizer;
     private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final OpenWatches openWatches = new OpenWatches();
     private final List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -97,7 +99,10 @@ public final class ApiServer extends VerticleBase {
             ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
             service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
                     Clock.systemUTC());
-            service.guard(new EscalationCheck(rbac));
+            // the authorizer requests go through: RBAC unless the options name another (a test's, say); team mode's chain first
+            Authorizer configured = options.authorizer() == null ? rbac : options.authorizer().apply(service);
+            requestAuthorizer = options.security() == null ? configured : Authorizers.teamMode(configured);
+            service.guard(ObjectService.WriteGuard.all(new EscalationCheck(rbac), new SignerAdmission(requestAuthorizer)));
             StorageMetrics storage = new StorageMetrics(store, registry, componentMetrics.registry());
             storage.refresh();
             storageCounts = vertx.setPeriodic(STORAGE_COUNT_MILLIS, id -> workers.execute(storage::refresh));
@@ -178,9 +183,7 @@ public final class ApiServer extends VerticleBase {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("could not open the audit log " + security.auditLog(), e);
         }
-        // RBAC unless the options name another authorizer (a test's, say).
-        Authorizer authorizer = Authorizers.teamMode(options.authorizer() == null ? rbac : options.authorizer().apply(service));
-        return new RequestAuth(tokens, authorizer, audit, service);
+        return new RequestAuth(tokens, requestAuthorizer, audit, service);
     }
 
     /** Whether it runs in team mode (TLS, authentication, authorization, audit). */

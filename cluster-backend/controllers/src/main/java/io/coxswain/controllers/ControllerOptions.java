@@ -1,5 +1,6 @@
 package io.coxswain.controllers;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -8,29 +9,43 @@ import java.time.Duration;
  * @param workers            workers per controller
  * @param nodeMonitorGrace   a node whose Lease is older than this becomes NotReady/Unknown (50 s)
  * @param podEvictionTimeout how long pods tolerate not-ready/unreachable nodes by default (300 s)
+ * @param clusterSigning     the CA csrsigning signs with ({@code --cluster-signing-cert-file}, {@code --cluster-signing-key-file}),
+ *                           or null: then no csrsigning controller runs
+ * @param signingDuration    the longest certificate csrsigning issues, and the one it issues when a request names
+ *                           none ({@code --cluster-signing-duration}, 1 year)
  * @param clusterCidr        the range that node IPAM cuts every node's podCIDR from; null allocates none
  *                           ({@code --allocate-node-cidrs=false})
  * @param nodeCidrMaskSize   the prefix length of each node's podCIDR (24)
  */
-public record ControllerOptions(int workers, Duration nodeMonitorGrace, Duration podEvictionTimeout, String clusterCidr,
-                                int nodeCidrMaskSize) {
+public record ControllerOptions(int workers, Duration nodeMonitorGrace, Duration podEvictionTimeout, SigningFiles clusterSigning,
+                                Duration signingDuration, String clusterCidr, int nodeCidrMaskSize) {
 
     public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
 
+    /** The CA's certificate and key, PEM files. */
+    public record SigningFiles(Path certFile, Path keyFile) {
+    }
+
     public static ControllerOptions defaults() {
-        return new ControllerOptions(5, Duration.ofSeconds(50), Duration.ofSeconds(300), DEFAULT_CLUSTER_CIDR, 24);
+        return new ControllerOptions(5, Duration.ofSeconds(50), Duration.ofSeconds(300), null, Duration.ofDays(365),
+                DEFAULT_CLUSTER_CIDR, 24);
     }
 
     public ControllerOptions withNodeMonitorGrace(Duration grace) {
-        return new ControllerOptions(workers, grace, podEvictionTimeout, clusterCidr, nodeCidrMaskSize);
+        return new ControllerOptions(workers, grace, podEvictionTimeout, clusterSigning, signingDuration, clusterCidr, nodeCidrMaskSize);
     }
 
     public ControllerOptions withPodEvictionTimeout(Duration timeout) {
-        return new ControllerOptions(workers, nodeMonitorGrace, timeout, clusterCidr, nodeCidrMaskSize);
+        return new ControllerOptions(workers, nodeMonitorGrace, timeout, clusterSigning, signingDuration, clusterCidr, nodeCidrMaskSize);
+    }
+
+    public ControllerOptions withClusterSigning(Path certFile, Path keyFile, Duration duration) {
+        return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout,
+                certFile == null || keyFile == null ? null : new SigningFiles(certFile, keyFile), duration, clusterCidr, nodeCidrMaskSize);
     }
 
     /** Node IPAM over {@code cidr} in blocks of {@code maskSize}; a null {@code cidr} turns it off. */
     public ControllerOptions withNodeCidrs(String cidr, int maskSize) {
-        return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout, cidr, maskSize);
+        return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout, clusterSigning, signingDuration, cidr, maskSize);
     }
 }

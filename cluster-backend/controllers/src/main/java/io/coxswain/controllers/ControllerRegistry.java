@@ -26,6 +26,11 @@ final class ControllerRegistry {
         controllers.add(io.coxswain.controllers.cronjob.CronJobController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.gc.GarbageCollector.create(client, informers, options));
         controllers.addAll(io.coxswain.controllers.nodeipam.NodeIpamController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.certificates.CsrApprovingController.create(client, informers, options));
+        Controller signing = io.coxswain.controllers.certificates.CsrSigningController.create(client, informers, options);
+        if (signing != null) {
+            controllers.add(signing);
+        }
         return controllers;
     }
 }

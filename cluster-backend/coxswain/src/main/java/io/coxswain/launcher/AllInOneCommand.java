@@ -20,6 +20,7 @@ import java.util.List;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -127,7 +128,7 @@ final class AllInOneCommand implements Callable<Integer> {
         ControllerManager.reportTo(controllerMetrics.registry());
         ControllerManager controllers;
         try (var tagged = MDC.putCloseable(LogComponent.MDC_KEY, "controller-manager")) {
-            controllers = ControllerManager.start(controllersClient, controllerOptions);
+            controllers = ControllerManager.start(controllersClient, controllerOptions());
         }
         running.onStop(() -> {
             controllers.close();
@@ -140,6 +141,18 @@ final class AllInOneCommand implements Callable<Integer> {
         LOG.info("scheduler and controllers: running");
         components.record("scheduler", "running");
         components.record("controller-manager", "running");
+    }
+
+    /**
+     * The controllers' options; in team mode csrsigning signs with the cluster CA, as kubeadm passes kube-controller-manager
+     * {@code --cluster-signing-cert-file}/{@code --cluster-signing-key-file} of its own CA.
+     */
+    private ControllerOptions controllerOptions() {
+        if (adminConfig == null) {
+            return controllerOptions;
+        }
+        Path pki = SecurityOptions.pkiDir(store.dataDir);
+        return controllerOptions.withClusterSigning(pki.resolve("ca.crt"), pki.resolve("ca.key"), Duration.ofDays(365));
     }
 
     /** A component's secure metrics port in team mode; null (plain HTTP on loopback) without it. */

@@ -45,6 +45,9 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Mixin
     NodeCidrOptions nodeCidrs = new NodeCidrOptions();
 
+    @Mixin
+    ClusterSigningOptions signing = new ClusterSigningOptions();
+
     @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "seconds without a node's Lease before it is NotReady (default ${DEFAULT-VALUE})")
     int nodeMonitorGraceSeconds;
 
@@ -56,8 +59,8 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var client = server.client("kube-controller-manager");
-        ControllerOptions options = ControllerOptions.defaults().withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds))
-                .withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds));
+        ControllerOptions options = signing.applyTo(ControllerOptions.defaults()
+                .withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds)).withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds)));
         options = nodeCidrs.apply(options);
         ComponentMetrics metrics = new ComponentMetrics();
         MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "controller-manager",

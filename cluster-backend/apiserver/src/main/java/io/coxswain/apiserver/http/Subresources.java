@@ -36,12 +36,13 @@ final class Subresources {
         String ns = path.namespace();
         String name = path.name();
         String contentType = ctx.request().getHeader("Content-Type");
-        WriteOptions write = verb.equals("get") ? null : ResourceHandler.writeOptions(ctx, query);
+        WriteOptions write = verb.equals("get") ? null : ResourceHandler.writeOptions(ctx, query).at(sub);
         return switch (sub + ":" + verb) {
-            case "status:get" -> service.get(r, ns, name).thenApply(Reply::ok);
-            case "status:update", "finalize:update" -> service.update(r, ns, name, Json.parseObject(ctx.body().buffer(), contentType),
-                    write, true).thenApply(ResourceHandler::reply);
-            case "status:patch" -> patches.patch(r, ns, name, contentType, ctx.body().buffer(), write, query.flag("force"), true)
+            case "status:get", "approval:get" -> service.get(r, ns, name).thenApply(Reply::ok);
+            // approval, as status, writes the object's status; the kind's strategy keeps what each may not change
+            case "status:update", "finalize:update", "approval:update" -> service.update(r, ns, name,
+                    Json.parseObject(ctx.body().buffer(), contentType), write, true).thenApply(ResourceHandler::reply);
+            case "status:patch", "approval:patch" -> patches.patch(r, ns, name, contentType, ctx.body().buffer(), write, query.flag("force"), true)
                     .thenApply(ResourceHandler::reply);
             case "scale:get" -> service.get(r, ns, name).thenApply(o -> Reply.ok(scaleOf(o)));
             case "scale:update" -> {

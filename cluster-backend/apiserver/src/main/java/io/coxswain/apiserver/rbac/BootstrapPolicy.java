@@ -91,7 +91,16 @@ public final class BootstrapPolicy {
                 // checking the callers of its own API (kubelet --authentication-token-webhook --authorization-mode=Webhook)
                 .rule(List.of("create"), List.of("authentication.k8s.io"), "tokenreviews")
                 .rule(List.of("create"), List.of("authorization.k8s.io"), "subjectaccessreviews", "localsubjectaccessreviews")
+                // its own client certificate, renewed through a CertificateSigningRequest
+                .rule(List.of("create", "get", "list", "watch"), List.of("certificates.k8s.io"), "certificatesigningrequests")
                 .item());
+        // TLS bootstrapping: who may ask for a kubelet client certificate, and whose requests csrapproving approves
+        out.add(new RoleBuilder("system:node-bootstrapper")
+                .rule(List.of("create", "get", "list", "watch"), List.of("certificates.k8s.io"), "certificatesigningrequests").item());
+        out.add(new RoleBuilder("system:certificates.k8s.io:certificatesigningrequests:nodeclient")
+                .rule(List.of("create"), List.of("certificates.k8s.io"), "certificatesigningrequests/nodeclient").item());
+        out.add(new RoleBuilder("system:certificates.k8s.io:certificatesigningrequests:selfnodeclient")
+                .rule(List.of("create"), List.of("certificates.k8s.io"), "certificatesigningrequests/selfnodeclient").item());
         out.add(new RoleBuilder("system:auth-delegator")
                 .rule(List.of("create"), List.of("authentication.k8s.io"), "tokenreviews")
                 .rule(List.of("create"), List.of("authorization.k8s.io"), "subjectaccessreviews")
@@ -125,6 +134,13 @@ public final class BootstrapPolicy {
                 "Group", "system:unauthenticated"));
         out.add(binding("system:monitoring", "system:monitoring", "Group", "system:monitoring"));
         out.add(binding("system:node", "system:node", "Group", "system:nodes"));
+        // kubeadm's bindings for TLS bootstrapping: join tokens (system:bootstrappers) may ask and are approved, and so
+        // are nodes renewing their own certificate
+        out.add(binding("kubeadm:kubelet-bootstrap", "system:node-bootstrapper", "Group", "system:bootstrappers"));
+        out.add(binding("kubeadm:node-autoapprove-bootstrap", "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
+                "Group", "system:bootstrappers"));
+        out.add(binding("kubeadm:node-autoapprove-certificate-rotation",
+                "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", "Group", "system:nodes"));
         out.add(binding("system:kube-scheduler", "system:kube-scheduler", "User", "system:kube-scheduler"));
         out.add(binding("system:kube-controller-manager", "system:kube-controller-manager", "User", "system:kube-controller-manager"));
         out.add(binding("system:node-proxier", "system:node-proxier", "User", "system:kube-proxy"));

@@ -55,6 +55,15 @@ public final class ObjectService {
         WriteGuard NONE = (r, namespace, before, after, options) -> { };
 
         void check(ResourceInfo r, String namespace, ObjectNode before, ObjectNode after, WriteOptions options);
+
+        /** Every one of these guards, in order. */
+        static WriteGuard all(WriteGuard... guards) {
+            return (r, namespace, before, after, options) -> {
+                for (WriteGuard g : guards) {
+                    g.check(r, namespace, before, after, options);
+                }
+            };
+        }
     }
 
     /** Installs the guard every create and update passes (after the schemas and Pod Security). */
@@ -155,7 +164,10 @@ public final class ObjectService {
             meta.put("creationTimestamp", now());
             // Also resets status and sets generation 1, as PrepareForCreate does; the Job's selector needs the uid.
             Defaulter.apply(r.gvk(), body, Defaulter.Operation.CREATE);
+            ResourceStrategy strategy = registry.strategy(r);
+            strategy.prepareForCreate(body, options.user());
             List<String> warnings = new ArrayList<>(admission.admit(r, body, options.fieldValidation()));
+            strategy.validate(body);
             if (r.plural().equals("namespaces") && r.gvk().group().isEmpty()) {
                 PodSecurity.validateNamespace(body);
             }
@@ -270,10 +282,13 @@ public final class ObjectService {
             ObjectNode changed = change.apply(current.object().deepCopy());
             keepServerFields(r, current.object(), changed);
             immutableRoleRef(r, current.object(), changed);
+            ResourceStrategy strategy = registry.strategy(r);
+            strategy.prepareForUpdate(options.subresource(), current.object(), changed);
             ObjectNode next = changed;
             Defaulter.apply(r.gvk(), next, Defaulter.Operation.UPDATE);
             warnings.clear();
             warnings.addAll(admission.admit(r, next, options.fieldValidation()));
+            strategy.validateUpdate(options.subresource(), current.object(), next);
             if (r.plural().equals("namespaces") && r.gvk().group().isEmpty()) {
                 PodSecurity.validateNamespace(next);
             }

@@ -49,11 +49,17 @@ public final class ResourceRegistry {
             Map.entry("jobs", new Extra(List.of(), List.of("all"), ALL_VERBS, Set.of("status"), Set.of("status.successful"))),
             Map.entry("cronjobs", new Extra(List.of("cj"), List.of("all"), ALL_VERBS, Set.of("status"), Set.of())),
             Map.entry("leases", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
+            Map.entry("certificatesigningrequests", new Extra(List.of("csr"), List.of(), ALL_VERBS, Set.of("status", "approval"),
+                    Set.of("spec.signerName"))),
             // answered, never stored (see rbac.Reviews)
             Map.entry("selfsubjectaccessreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
             Map.entry("selfsubjectrulesreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
             Map.entry("subjectaccessreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
             Map.entry("tokenreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())));
+
+    /** The kinds with a strategy of their own, by group and kind (any version); the others get ResourceStrategy.NONE. */
+    private static final Map<String, ResourceStrategy> STRATEGIES = Map.of(
+            "certificates.k8s.io/CertificateSigningRequest", new io.coxswain.apiserver.certificates.CsrStrategy());
 
     /** The core resources whose registry sets ReturnDeletedObject (pods, services), and namespaces, whose delete answers with them. */
     private static final Set<String> RETURN_DELETED_OBJECT = Set.of("v1/pods", "v1/services", "v1/namespaces");
@@ -78,6 +84,11 @@ public final class ResourceRegistry {
 
     public Optional<ResourceInfo> byKind(GroupVersionKind gvk) {
         return Optional.ofNullable(byKind.get(gvk));
+    }
+
+    /** The kind's strategy: what it adds to the generic verbs. */
+    public ResourceStrategy strategy(ResourceInfo r) {
+        return STRATEGIES.getOrDefault(r.gvk().group() + "/" + r.kind(), ResourceStrategy.NONE);
     }
 
     public List<ResourceInfo> all() {

@@ -10,8 +10,14 @@ import io.coxswain.apiserver.auth.UserInfo;
  * @param fieldManager who makes the change, for managedFields
  * @param apply        a server-side apply: managedFields are already the apply's, not an update's
  * @param user         who asks, for admission that depends on it (RBAC's escalation check); null for the server itself
+ * @param subresource  the subresource written ({@code status}, {@code approval}), or null for the object itself
  */
-public record WriteOptions(boolean dryRun, FieldValidation fieldValidation, String fieldManager, boolean apply, UserInfo user) {
+public record WriteOptions(boolean dryRun, FieldValidation fieldValidation, String fieldManager, boolean apply, UserInfo user,
+                           String subresource) {
+
+    public WriteOptions(boolean dryRun, FieldValidation fieldValidation, String fieldManager, boolean apply, UserInfo user) {
+        this(dryRun, fieldValidation, fieldManager, apply, user, null);
+    }
 
     public WriteOptions(boolean dryRun, FieldValidation fieldValidation, String fieldManager) {
         this(dryRun, fieldValidation, fieldManager, false, null);
@@ -23,11 +29,16 @@ public record WriteOptions(boolean dryRun, FieldValidation fieldValidation, Stri
 
     /** The same request, as a server-side apply, whose field ownership the apply itself has recorded. */
     public WriteOptions asApply() {
-        return new WriteOptions(dryRun, fieldValidation, fieldManager, true, user);
+        return new WriteOptions(dryRun, fieldValidation, fieldManager, true, user, subresource);
     }
 
     /** The same request, made by this user. */
     public WriteOptions by(UserInfo who) {
-        return new WriteOptions(dryRun, fieldValidation, fieldManager, apply, who);
+        return new WriteOptions(dryRun, fieldValidation, fieldManager, apply, who, subresource);
+    }
+
+    /** The same request, made to this subresource of the object. */
+    public WriteOptions at(String sub) {
+        return new WriteOptions(dryRun, fieldValidation, fieldManager, apply, user, sub);
     }
 }
