@@ -80,6 +80,17 @@ record OverlayEntries(Set<Route> routes, Set<Neighbour> neighbours, Set<Fdb> fdb
         return routes.isEmpty() && neighbours.isEmpty() && fdbs.isEmpty();
     }
 
+    /** For the log: only the kinds that have entries, each in iproute2's words. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder();
+        routes.forEach(r -> out.append(out.isEmpty() ? "" : ", ").append("route ").append(r.dst()).append(" via ").append(r.via())
+                .append(" dev ").append(r.dev()).append(r.onlink() ? " onlink" : ""));
+        neighbours.forEach(n -> out.append(out.isEmpty() ? "" : ", ").append("neigh ").append(n.ip()).append(" lladdr ").append(n.mac()));
+        fdbs.forEach(f -> out.append(out.isEmpty() ? "" : ", ").append("fdb ").append(f.mac()).append(" dst ").append(f.dst()));
+        return out.isEmpty() ? "nothing" : out.toString();
+    }
+
     /** Entries to remove and entries to add. */
     record Changes(OverlayEntries remove, OverlayEntries add) {
         boolean isEmpty() {
