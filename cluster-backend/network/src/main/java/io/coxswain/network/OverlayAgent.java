@@ -71,6 +71,7 @@ public final class OverlayAgent implements AutoCloseable {
     private SharedIndexInformer<Node> nodes;
     private Controller controller;
     private Underlay underlay;
+    private volatile boolean firstSyncDone;
 
     public OverlayAgent(Options options, KubernetesClient client) {
         this.options = options;
@@ -146,8 +147,13 @@ public final class OverlayAgent implements AutoCloseable {
         OverlayEntries actual = kernel.read(device.exists());
         OverlayEntries.Changes changes = desired.diff(actual);
         if (!changes.isEmpty()) {
-            LOG.info("overlay: {} peer(s); removing {}, adding {}", peers.size(), changes.remove(), changes.add());
+            LOG.info("overlay: {} peer(s); removing {}; adding {}", peers.size(), changes.remove(), changes.add());
             kernel.apply(changes);
+        }
+        if (!firstSyncDone) {
+            // After a restart this says whether anything had to change (nothing, when the entries survived).
+            firstSyncDone = true;
+            LOG.info("overlay: first sync done: {} peer(s), {} change(s)", peers.size(), changes.isEmpty() ? "no" : "some");
         }
         return options.resync();
     }
