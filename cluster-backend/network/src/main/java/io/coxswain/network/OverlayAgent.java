@@ -6,6 +6,7 @@ import io.coxswain.client.MergePatch;
 import io.coxswain.client.RateLimiter;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import org.slf4j.Logger;
@@ -24,8 +25,8 @@ import java.util.Set;
 /**
  * The overlay agent of one node, after flannel's VXLAN backend (and host-gw). It publishes its VTEP MAC and underlay
  * address on its own Node, and keeps, for every other node with a pod CIDR and those annotations, a route, a neighbour
- * and an FDB entry (host-gw: a route through the underlay). Level-triggered: every Node event, and a periodic resync,
- * queue one key whose sync compares all the entries the Nodes ask for with the kernel's and changes only the
+ * and an FDB entry (host-gw: a route through the underlay). Level-triggered: every Node event that changes what the
+ * overlay reads (not a status heartbeat), and a periodic resync, queue one key whose sync compares all the entries the Nodes ask for with the kernel's and changes only the
  * difference; a restart therefore finds everything in place and changes nothing. The work runs on the client
  * machinery's worker thread, never on an event loop. Stopping leaves the entries, as flanneld does, so that pod
  * traffic keeps flowing while the agent restarts.
@@ -93,8 +94,27 @@ public final class OverlayAgent implements AutoCloseable {
                 underlay.iface(), underlay.address(), underlay.mtu());
         factory = client.informers();
         nodes = Informers.shared(factory, Node.class);
-        controller = new Controller("overlay", 1, key -> sync(), RateLimiter.controllerDefault());
-        controller.watch(nodes, n -> List.of(KEY));
+        // The handlers hold this controller, not the field, which stop() clears while an event may still arrive.
+        Controller queue = new Controller("overlay", 1, key -> sync(), RateLimiter.controllerDefault());
+        controller = queue;
+        controller.watch(nodes, new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node node) {
+                queue.enqueue(KEY);
+            }
+
+            @Override
+            public void onUpdate(Node before, Node after) {
+                if (!Peer.overlayFields(before).equals(Peer.overlayFields(after))) {
+                    queue.enqueue(KEY);
+                }
+            }
+
+            @Override
+            public void onDelete(Node node, boolean finalStateUnknown) {
+                queue.enqueue(KEY);
+            }
+        });
         controller.start();
         controller.enqueue(KEY);
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Node;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -66,6 +68,16 @@ record Peer(String name, String podCidr, String publicIp, String vtepMac) {
             return Result.skip(name, "its " + BACKEND_DATA + " annotation '" + annotations.get(BACKEND_DATA) + "' has no VtepMAC");
         }
         return Result.of(new Peer(name, network, publicIp, mac));
+    }
+
+    /**
+     * What of a Node the overlay reads: its name, pod CIDR and the three annotations. An update that changes none of
+     * these (a kubelet's status heartbeat) needs no sync.
+     */
+    static List<String> overlayFields(Node node) {
+        Map<String, String> annotations = node.getMetadata().getAnnotations() == null ? Map.of() : node.getMetadata().getAnnotations();
+        return Arrays.asList(node.getMetadata().getName(), node.getSpec() == null ? null : node.getSpec().getPodCIDR(),
+                annotations.get(BACKEND_TYPE), annotations.get(PUBLIC_IP), annotations.get(BACKEND_DATA));
     }
 
     /** The first address of the pod CIDR: the peer's VTEP address, as flannel gives its vxlan device. */

@@ -106,6 +106,16 @@ class OverlayEntriesTest {
     }
 
     @Test
+    void onlyWhatTheOverlayReadsCountsAsAChange() {
+        Node b = node("b", "10.244.2.0/24", Map.of(Peer.BACKEND_TYPE, "vxlan"));
+        Node heartbeat = new NodeBuilder(b).withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                .editMetadata().addToLabels("x", "y").endMetadata().build();
+        Node moved = new NodeBuilder(b).editMetadata().addToAnnotations(Peer.PUBLIC_IP, "10.250.0.99").endMetadata().build();
+        assertThat(Peer.overlayFields(heartbeat)).isEqualTo(Peer.overlayFields(b));
+        assertThat(Peer.overlayFields(moved)).isNotEqualTo(Peer.overlayFields(b));
+    }
+
+    @Test
     void theVtepAddressIsThePodCidrsFirstAddress() {
         assertThat(Ipv4.network("10.244.7.9/24")).isEqualTo("10.244.7.0/24");
         assertThat(Ipv4.firstAddress("10.244.7.0/24")).isEqualTo("10.244.7.0");

@@ -108,7 +108,8 @@ class OverlayNetworkTest {
                 Path logA2 = agents.start(a, "vxlan");
                 OverlayAgents.awaitLog(logA2, "overlay: first sync done", CONVERGE);
                 assertThat(Files.readString(logA2)).contains("first sync done: 2 peer(s), no change(s)")
-                        .doesNotContain("overlay: ip ").doesNotContain("overlay: bridge ").doesNotContain("created " + DEV);
+                        .doesNotContain("overlay: ip ").doesNotContain("overlay: bridge ").doesNotContain("created " + DEV)
+                        .doesNotContain("overlay: published");
                 assertThat(snapshot(a)).isEqualTo(entriesA);
                 assertThat(snapshot(b)).isEqualTo(entriesB);
                 tcp.exchange("after a's agent restarted", "and back");
