@@ -14,18 +14,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code coxswain overlay} from the built jar, one process per host, each inside its host's network namespace
  * ({@code ip netns exec}, which execs the JVM, so the process is the agent itself), reaching the apiserver over the
- * underlay. Only the processes started here are ever stopped.
+ * underlay with its node's own credentials. Only the processes started here are ever stopped.
  */
 final class OverlayAgents implements AutoCloseable {
 
     private final Path dir;
-    private final Path kubeconfig;
+    private final ApiServerProcess api;
     private final Map<String, Process> running = new LinkedHashMap<>();
     private final Map<String, Integer> starts = new LinkedHashMap<>();
 
-    OverlayAgents(Path dir, Path kubeconfig) {
+    OverlayAgents(Path dir, ApiServerProcess api) {
         this.dir = dir;
-        this.kubeconfig = kubeconfig;
+        this.api = api;
+    }
+
+    /** The node's own credentials, as its kubelet has them: user system:node:NAME in group system:nodes. */
+    private Path nodeKubeconfig(NetnsHosts.Host host) throws IOException {
+        return api.http().asUser(api.pki(), "system:node:" + host.node(), List.of("system:nodes"),
+                dir.resolve(host.node() + ".kubeconfig")).kubeconfig();
     }
 
     /** Starts the agent of a host; returns its log, a new file for every start. */
@@ -34,7 +40,7 @@ final class OverlayAgents implements AutoCloseable {
         Path log = dir.resolve("agent-" + host.name() + "-" + n + ".log");
         List<String> command = List.of("ip", "netns", "exec", host.netns(),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-jar", ApiServerProcess.jar().toString(), "overlay", "--kubeconfig", kubeconfig.toString(),
+                "-jar", ApiServerProcess.jar().toString(), "overlay", "--kubeconfig", nodeKubeconfig(host).toString(),
                 "--node-name", host.node(), "--iface", "eth0", "--mode", mode, "--resync-seconds", "3");
         Files.createDirectories(dir);
         running.put(host.name(), new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());

@@ -53,7 +53,7 @@ class OverlayNetworkTest {
         try (NetnsHosts net = NetnsHosts.create("a", "b", "c");
              ApiServerProcess api = ApiServerProcess.startOn(NetnsHosts.GATEWAY, dir.resolve("api"));
              KubernetesClient client = api.newClient();
-             OverlayAgents agents = new OverlayAgents(dir, api.kubeconfig())) {
+             OverlayAgents agents = new OverlayAgents(dir, api)) {
             NetnsHosts.Host a = net.get("a"), b = net.get("b"), c = net.get("c");
             for (NetnsHosts.Host h : net.hosts) {
                 client.nodes().resource(node(h)).create();
@@ -64,7 +64,9 @@ class OverlayNetworkTest {
 
             // Each device as flannel makes it, and each node's annotations naming its MAC and underlay address.
             for (NetnsHosts.Host h : net.hosts) {
-                eventually("the VXLAN device on " + h.name(), () -> exists(h), () -> "none");
+                // The agent creates the device, then sets it up and gives it its address: wait for the last step.
+                eventually("the VXLAN device with its address on " + h.name(), () -> exists(h) && vtepAddress(h).equals(h.vtep() + "/32"),
+                        () -> exists(h) ? "address " + vtepAddress(h) : "no device");
                 JsonNode link = ipJson(h, "-d", "link", "show", "dev", DEV).path(0);
                 JsonNode vxlan = link.path("linkinfo").path("info_data");
                 assertThat(link.path("linkinfo").path("info_kind").asText()).isEqualTo("vxlan");
@@ -74,8 +76,6 @@ class OverlayNetworkTest {
                 assertThat(vxlan.path("local").asText()).isEqualTo(h.underlayIp());
                 assertThat(link.path("mtu").asInt()).isEqualTo(1450);
                 assertThat(link.path("flags").toString()).contains("\"UP\"");
-                JsonNode addr = ipJson(h, "-4", "addr", "show", "dev", DEV).path(0).path("addr_info").path(0);
-                assertThat(addr.path("local").asText() + "/" + addr.path("prefixlen").asText()).isEqualTo(h.vtep() + "/32");
                 eventually("the annotations of " + h.node(), () -> mac(h).equals(vtepMacAnnotation(client, h)),
                         () -> String.valueOf(client.nodes().withName(h.node()).get().getMetadata().getAnnotations()));
                 Map<String, String> annotations = client.nodes().withName(h.node()).get().getMetadata().getAnnotations();
@@ -142,7 +142,7 @@ class OverlayNetworkTest {
         try (NetnsHosts net = NetnsHosts.create("a", "b");
              ApiServerProcess api = ApiServerProcess.startOn(NetnsHosts.GATEWAY, dir.resolve("api"));
              KubernetesClient client = api.newClient();
-             OverlayAgents agents = new OverlayAgents(dir, api.kubeconfig())) {
+             OverlayAgents agents = new OverlayAgents(dir, api)) {
             NetnsHosts.Host a = net.get("a"), b = net.get("b");
             client.nodes().resource(node(a)).create();
             client.nodes().resource(node(b)).create();
@@ -204,6 +204,15 @@ class OverlayNetworkTest {
 
     private static String snapshot(NetnsHosts.Host h) {
         return "routes " + routes(h) + "\nneighbours " + neighbours(h) + "\nfdb " + fdbs(h) + "\nmac " + mac(h);
+    }
+
+    /** The device's addresses, {@code local/prefixlen}, comma-separated. */
+    private static String vtepAddress(NetnsHosts.Host h) {
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode addr : ipJson(h, "-4", "addr", "show", "dev", DEV).path(0).path("addr_info")) {
+            out.add(addr.path("local").asText() + "/" + addr.path("prefixlen").asText());
+        }
+        return String.join(",", out);
     }
 
     private static boolean exists(NetnsHosts.Host h) {
