@@ -122,6 +122,18 @@ class OverlayNetworkTest {
             inA.check("ip", "route", "del", b.podCidr(), "dev", DEV);
             awaitEntries(a, List.of(b, c));
 
+            // C's annotations go (its agent stopped): its entries go from A and B; its agent back, they come back.
+            agents.stop(c);
+            client.nodes().withName(c.node()).edit(n -> {
+                n.getMetadata().getAnnotations().keySet().removeIf(k -> k.startsWith("coxswain.io/"));
+                return n;
+            });
+            awaitEntries(a, List.of(b));
+            awaitEntries(b, List.of(a));
+            agents.start(c, "vxlan");
+            awaitEntries(a, List.of(b, c));
+            awaitEntries(b, List.of(a, c));
+
             // Node C leaves: its entries go from A and B.
             String macC = mac(c);
             agents.stop(c);
