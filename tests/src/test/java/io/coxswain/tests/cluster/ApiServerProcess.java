@@ -56,7 +56,19 @@ public final class ApiServerProcess implements AutoCloseable {
         return start(workDir, true, storeArgs);
     }
 
+    /**
+     * As {@link #start(Path, String...)}, listening on {@code host} rather than loopback: an address on a network the
+     * test made (a bridge between network namespaces), which is also in the serving certificate.
+     */
+    public static ApiServerProcess startOn(String host, Path workDir, String... storeArgs) throws IOException, InterruptedException {
+        return start(host, workDir, false, storeArgs);
+    }
+
     private static ApiServerProcess start(Path workDir, boolean insecure, String... storeArgs) throws IOException, InterruptedException {
+        return start("127.0.0.1", workDir, insecure, storeArgs);
+    }
+
+    private static ApiServerProcess start(String host, Path workDir, boolean insecure, String... storeArgs) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of(storeArgs));
         int dataDirAt = args.indexOf("--data-dir");
         Path dataDir = dataDirAt >= 0 ? Path.of(args.get(dataDirAt + 1)) : workDir.resolve("data");
@@ -69,7 +81,7 @@ public final class ApiServerProcess implements AutoCloseable {
         // On a shared machine another process may take the free port between the probe and the server's bind.
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(workDir, insecure, args);
+                return startOnce(host, workDir, insecure, args);
             } catch (IOException e) {
                 if (attempt == 3 || !String.valueOf(e.getMessage()).contains("BindException")) {
                     throw e;
@@ -78,14 +90,14 @@ public final class ApiServerProcess implements AutoCloseable {
         }
     }
 
-    private static ApiServerProcess startOnce(Path workDir, boolean insecure, List<String> storeArgs)
+    private static ApiServerProcess startOnce(String host, Path workDir, boolean insecure, List<String> storeArgs)
             throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toString(), "apiserver", "--listen", "127.0.0.1:" + port));
+                "-jar", jar().toString(), "apiserver", "--listen", host + ":" + port));
         command.addAll(storeArgs);
         Files.createDirectories(workDir);
         Path log = workDir.resolve("apiserver.log");

@@ -1,0 +1,63 @@
+package io.coxswain.launcher;
+
+import io.coxswain.launcher.logs.LogOptions;
+import io.coxswain.network.OverlayAgent;
+import io.coxswain.network.OverlayMode;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code coxswain overlay}: this node's overlay agent (flannel's VXLAN backend, or host-gw), through a kubeconfig. */
+@Command(name = "overlay", mixinStandardHelpOptions = true,
+        description = "Keep this node's VXLAN device and its routes, neighbour and FDB entries to every other node's pod CIDR (needs root).")
+final class OverlayCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OverlayCommand.class);
+
+    @Mixin
+    LogOptions logs = new LogOptions();
+
+    @Option(names = "--kubeconfig", description = "kubeconfig of the apiserver (default: $KUBECONFIG or ~/.kube/config)")
+    Path kubeconfig;
+
+    @Option(names = "--node-name", description = "this node's name (default: the host name)")
+    String nodeName;
+
+    @Option(names = "--iface", required = true, description = "the interface (or one of its addresses) that reaches the other nodes")
+    String iface;
+
+    @Option(names = "--mode", defaultValue = "vxlan", description = "vxlan, or host-gw for nodes on one L2 segment (default ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--resync-seconds", defaultValue = "30", description = "full resync period (default ${DEFAULT-VALUE})")
+    long resyncSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        OverlayAgent.Options options = OverlayAgent.Options.of(nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName(),
+                iface, OverlayMode.parse(mode)).withResync(Duration.ofSeconds(resyncSeconds));
+        Config config = kubeconfig == null ? Config.autoConfigure(null) : Config.fromKubeconfig(Files.readString(kubeconfig));
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        OverlayAgent agent = new OverlayAgent(options, client);
+        agent.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            client.close();
+        }, "coxswain-overlay-shutdown"));
+        LOG.info("overlay agent for node {} ({}) watching {}", options.nodeName(), options.mode().backendType, config.getMasterUrl());
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}
