@@ -1,5 +1,7 @@
 package io.coxswain.client.host;
 
+import io.coxswain.client.DaemonThreads;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A host tool (iptables-restore, ip, bridge) run as a process with a real deadline, as k8s.io/utils/exec's
@@ -24,19 +25,13 @@ public final class HostCommand {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
+    /** The exit code of a command that could not start, timed out or was interrupted; a process's own is 0 to 255. */
+    public static final int DID_NOT_RUN = -1;
+
     /** Daemon threads for the pipes: a pipe that never closes must not keep the JVM alive or starve a shared pool. */
-    private static final ExecutorService PIPES = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-        private final AtomicInteger count = new AtomicInteger();
+    private static final ExecutorService PIPES = Executors.newCachedThreadPool(DaemonThreads.named("host-command-pipe"));
 
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "host-command-pipe-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
-
-    /** How a command ended: exit code -1 when it could not start, timed out or was interrupted (stderr says which). */
+    /** How a command ended: {@link #DID_NOT_RUN} when it could not start, timed out or was interrupted (stderr says which). */
     public record Result(int exitCode, String stdout, String stderr) {
         public boolean ok() {
             return exitCode == 0;
@@ -58,7 +53,7 @@ public final class HostCommand {
         try {
             process = new ProcessBuilder(command).start();
         } catch (IOException e) {
-            return new Result(-1, "", shown + ": " + e.getMessage());
+            return new Result(DID_NOT_RUN, "", shown + " could not start: " + e.getMessage());
         }
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()), PIPES);
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()), PIPES);
@@ -67,7 +62,7 @@ public final class HostCommand {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
-                return new Result(-1, partial(out), shown + " did not finish in " + seconds(timeout) + " and was killed"
+                return new Result(DID_NOT_RUN, partial(out), shown + " did not finish in " + seconds(timeout) + " and was killed"
                         + suffix(partial(err)));
             }
             // the process has ended; its pipes close with it (unless a child it left behind holds them)
@@ -75,7 +70,7 @@ public final class HostCommand {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            return new Result(-1, "", shown + ": interrupted");
+            return new Result(DID_NOT_RUN, "", shown + ": interrupted");
         } catch (ExecutionException | TimeoutException e) {
             return new Result(process.exitValue(), partial(out), shown + ": its output did not close after it ended");
         }

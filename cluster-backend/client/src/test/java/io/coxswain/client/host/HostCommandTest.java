@@ -51,6 +51,6 @@ class HostCommandTest {
     void aMissingProgramSaysSo() {
         HostCommand.Result r = HostCommand.run(List.of("/nonexistent/iptables-restore", "-w", "5"), "", Duration.ofSeconds(5));
         assertThat(r.exitCode()).isEqualTo(-1);
-        assertThat(r.stderr()).startsWith("/nonexistent/iptables-restore -w 5: Cannot run program");
+        assertThat(r.stderr()).startsWith("/nonexistent/iptables-restore -w 5 could not start: Cannot run program");
     }
 }
