@@ -41,13 +41,21 @@ final class OverlayCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "vxlan", description = "vxlan, or host-gw for nodes on one L2 segment (default ${DEFAULT-VALUE})")
     String mode;
 
+    @Option(names = "--cluster-cidr", defaultValue = io.coxswain.controllers.ControllerOptions.DEFAULT_CLUSTER_CIDR,
+            description = "the pods' range across the cluster (default ${DEFAULT-VALUE})")
+    String clusterCidr;
+
+    @Option(names = "--ip-masq", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "masquerade pods' traffic that leaves the cluster CIDR, as flannel's --ip-masq (default ${DEFAULT-VALUE})")
+    boolean ipMasq;
+
     @Option(names = "--resync-seconds", defaultValue = "30", description = "full resync period (default ${DEFAULT-VALUE})")
     long resyncSeconds;
 
     @Override
     public Integer call() throws Exception {
         OverlayAgent.Options options = OverlayAgent.Options.of(nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName(),
-                iface, OverlayMode.parse(mode)).withResync(Duration.ofSeconds(resyncSeconds));
+                iface, OverlayMode.parse(mode)).withResync(Duration.ofSeconds(resyncSeconds)).withMasquerade(ipMasq ? clusterCidr : null);
         Config config = kubeconfig == null ? Config.autoConfigure(null) : Config.fromKubeconfig(Files.readString(kubeconfig));
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         OverlayAgent agent = new OverlayAgent(options, client);

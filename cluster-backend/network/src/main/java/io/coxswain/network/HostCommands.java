@@ -59,9 +59,14 @@ public final class HostCommands {
 
     /** Runs the command to its end or its deadline; a non-zero exit is a result, a timeout or a failed start is thrown. */
     public Result run(String... command) {
+        return runWithInput(null, command);
+    }
+
+    /** {@link #run} with {@code input} on the command's standard input (iptables-restore's rules). */
+    public Result runWithInput(String input, String... command) {
         List<String> full = new ArrayList<>(prefix);
         full.addAll(Arrays.asList(command));
-        HostCommand.Result r = HostCommand.run(full, null, timeout);
+        HostCommand.Result r = HostCommand.run(full, input, timeout);
         if (r.exitCode() == HostCommand.DID_NOT_RUN) {
             throw new HostCommandException(r.stderr());
         }

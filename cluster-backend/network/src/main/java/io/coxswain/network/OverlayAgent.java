@@ -36,8 +36,13 @@ public final class OverlayAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OverlayAgent.class);
     private static final String KEY = "overlay";
 
-    /** What an agent needs; {@code underlay} is an interface name or one of the host's addresses. */
-    public record Options(String nodeName, String underlay, OverlayMode mode, Duration resync, HostCommands host) {
+    /**
+     * What an agent needs; {@code underlay} is an interface name or one of the host's addresses; {@code clusterCidr}, the
+     * pods' range across the cluster, turns on the masquerade of pods' traffic that leaves it (null: none, as flannel
+     * without {@code --ip-masq}).
+     */
+    public record Options(String nodeName, String underlay, OverlayMode mode, Duration resync, HostCommands host,
+                          String clusterCidr) {
         public Options {
             Objects.requireNonNull(nodeName, "nodeName");
             Objects.requireNonNull(underlay, "underlay");
@@ -51,15 +56,19 @@ public final class OverlayAgent implements AutoCloseable {
 
         /** On this host, resyncing every 30 s. */
         public static Options of(String nodeName, String underlay, OverlayMode mode) {
-            return new Options(nodeName, underlay, mode, Duration.ofSeconds(30), HostCommands.local());
+            return new Options(nodeName, underlay, mode, Duration.ofSeconds(30), HostCommands.local(), null);
         }
 
         public Options withHost(HostCommands host) {
-            return new Options(nodeName, underlay, mode, resync, host);
+            return new Options(nodeName, underlay, mode, resync, host, clusterCidr);
         }
 
         public Options withResync(Duration resync) {
-            return new Options(nodeName, underlay, mode, resync, host);
+            return new Options(nodeName, underlay, mode, resync, host, clusterCidr);
+        }
+
+        public Options withMasquerade(String clusterCidr) {
+            return new Options(nodeName, underlay, mode, resync, host, clusterCidr);
         }
     }
 
@@ -67,6 +76,7 @@ public final class OverlayAgent implements AutoCloseable {
     private final KubernetesClient client;
     private final VxlanDevice device;
     private final KernelEntries kernel;
+    private final Masquerade masquerade;
     private final Set<String> skipsLogged = new HashSet<>();
     private SharedInformerFactory factory;
     private SharedIndexInformer<Node> nodes;
@@ -79,6 +89,7 @@ public final class OverlayAgent implements AutoCloseable {
         this.client = client;
         this.device = new VxlanDevice(options.host(), VxlanDevice.NAME);
         this.kernel = new KernelEntries(options.host(), VxlanDevice.NAME);
+        this.masquerade = new Masquerade(options.host());
     }
 
     /**
@@ -147,6 +158,10 @@ public final class OverlayAgent implements AutoCloseable {
             mac = device.ensure(underlay, self.getSpec().getPodCIDR());
         }
         publish(self, mac);
+        boolean masqChanged = options.clusterCidr() != null && masquerade.ensure(options.clusterCidr(), self.getSpec().getPodCIDR());
+        if (masqChanged) {
+            LOG.info("overlay: pods' traffic leaving {} is masqueraded (nat {})", options.clusterCidr(), Masquerade.CHAIN);
+        }
         List<Peer> peers = new ArrayList<>();
         Set<String> skipped = new HashSet<>();
         for (Node node : nodes.getStore().list()) {
@@ -173,7 +188,7 @@ public final class OverlayAgent implements AutoCloseable {
         if (!firstSyncDone) {
             // After a restart this says whether anything had to change (nothing, when the entries survived).
             firstSyncDone = true;
-            LOG.info("overlay: first sync done: {} peer(s), {} change(s)", peers.size(), changes.isEmpty() ? "no" : "some");
+            LOG.info("overlay: first sync done: {} peer(s), {} change(s)", peers.size(), changes.isEmpty() && !masqChanged ? "no" : "some");
         }
         return options.resync();
     }

@@ -100,6 +100,22 @@ final class NetnsHosts implements AutoCloseable {
         return h;
     }
 
+    /**
+     * A machine outside the cluster on the underlay ({@code cxo-out} at {@code ip}): no route to any pod CIDR, so only a
+     * masqueraded connection from a pod can be answered.
+     */
+    String outside(String ip) {
+        String netns = PREFIX + "out";
+        ROOT.check("ip", "netns", "add", netns);
+        ROOT.check("ip", "link", "add", PREFIX + "out-u", "type", "veth", "peer", "name", "eth0", "netns", netns);
+        ROOT.check("ip", "link", "set", PREFIX + "out-u", "master", BRIDGE, "up");
+        HostCommands in = HostCommands.inNetns(netns);
+        in.check("ip", "link", "set", "lo", "up");
+        in.check("ip", "addr", "add", ip + "/24", "dev", "eth0");
+        in.check("ip", "link", "set", "eth0", "up");
+        return netns;
+    }
+
     Host get(String name) {
         return hosts.stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
     }

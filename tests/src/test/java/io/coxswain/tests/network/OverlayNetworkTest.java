@@ -101,6 +101,32 @@ class OverlayNetworkTest {
                 assertThat(afterB[0]).as("B's VXLAN rx bytes").isGreaterThan(beforeB[0]);
                 assertThat(afterB[1]).as("B's VXLAN tx bytes").isGreaterThan(beforeB[1]);
 
+                // Pod to pod kept the pods' own addresses: the masquerade chain let it through unchanged.
+                assertThat(masqCounter(a, "RETURN", a.podCidr(), "10.244.0.0/16")).as("A's pod-to-pod RETURN").isPositive();
+                assertThat(masqCounter(a, "MASQUERADE", "10.244.0.0/16", "!224.0.0.0/4")).as("A's masquerades so far").isZero();
+
+                // A pod reaches a machine outside the cluster CIDR, which has no route back to any pod: only through
+                // the masquerade, which the chain's counter shows.
+                String outside = net.outside("10.250.17.50");
+                Path received = dir.resolve("outside-listener.out");
+                Process listener = new ProcessBuilder("ip", "netns", "exec", outside, "busybox", "nc", "-l", "-p", "9000")
+                        .redirectErrorStream(true).redirectOutput(received.toFile()).start();
+                try {
+                    eventually("nc listening outside", () -> HostCommands.inNetns(outside).check("ss", "-ltn").contains(":9000"),
+                            () -> "not yet");
+                    // -w 2: the client closes 2 s after its input ends, and the listener with it
+                    HostCommands.Result sent = HostCommands.inNetns(a.podNetns()).withTimeout(Duration.ofSeconds(20))
+                            .run("sh", "-c", "echo from-a-pod | busybox nc -w 2 10.250.17.50 9000");
+                    listener.waitFor(10, TimeUnit.SECONDS);
+                    listener.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    assertThat(Files.readString(received))
+                            .as("what the outside listener got (the client: exit %d, %s)", sent.exitCode(), sent.stderr())
+                            .contains("from-a-pod");
+                } finally {
+                    listener.destroyForcibly();
+                }
+                assertThat(masqCounter(a, "MASQUERADE", "10.244.0.0/16", "!224.0.0.0/4")).as("A's masquerades after the outside connection").isPositive();
+
                 // A restarted agent finds its entries in place and changes nothing; the open connection still works.
                 String entriesA = snapshot(a), entriesB = snapshot(b);
                 agents.stop(a);
@@ -236,6 +262,21 @@ class OverlayNetworkTest {
     }
 
     /** The device's {rx bytes, tx bytes}. */
+    /** The packet count of the rule of {@code h}'s masquerade chain with this target, source and destination. */
+    private static long masqCounter(NetnsHosts.Host h, String target, String source, String destination) {
+        String listed = in(h).check("iptables", "-w", "5", "-t", "nat", "-L", "COXSWAIN-POSTRTG", "-v", "-x", "-n");
+        for (String line : listed.split("\n")) {
+            // pkts bytes target prot opt in out source destination ...
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length >= 9 && cols[0].matches("\\d+") && cols[2].equals(target) && cols[7].equals(source)
+                    && cols[8].equals(destination)) {
+                return Long.parseLong(cols[0]);
+            }
+        }
+        throw new AssertionError("no " + target + " " + source + " -> " + destination + " rule in " + h.name()
+                + "'s COXSWAIN-POSTRTG:\n" + listed);
+    }
+
     private static long[] counters(NetnsHosts.Host h) {
         JsonNode stats = ipJson(h, "-s", "link", "show", "dev", DEV).path(0).path("stats64");
         return new long[]{stats.path("rx").path("bytes").asLong(), stats.path("tx").path("bytes").asLong()};
