@@ -250,4 +250,24 @@ class KubectlOperationsTest extends KubectlSuite {
         verified("wait --for=delete (after delete --wait=false)");
 
     }
+
+    /** An immutable ConfigMap, as kube-apiserver keeps it: its data and the flag itself refused, its metadata still free. */
+    @Test
+    void anImmutableConfigMapRefusesDataChanges() throws Exception {
+        k.okWithInput("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: frozen
+                immutable: true
+                data: {k: v}
+                """, "create", "-f", "-");
+        assertThat(k.exits(1, "patch", "configmap", "frozen", "-p", "{\"data\":{\"k\":\"w\"}}").stderr().trim())
+                .isEqualTo("The ConfigMap \"frozen\" is invalid: data: Forbidden: field is immutable when `immutable` is set");
+        assertThat(k.exits(1, "patch", "configmap", "frozen", "-p", "{\"immutable\":false}").stderr().trim())
+                .isEqualTo("The ConfigMap \"frozen\" is invalid: immutable: Forbidden: field is immutable when `immutable` is set");
+        k.ok("label", "configmap", "frozen", "tier=settings");
+        assertThat(k.jsonpath("cm/frozen", "{.data.k} {.metadata.labels.tier}")).isEqualTo("v settings");
+        verified("immutable ConfigMap: data and immutable refused, labels changed");
+    }
 }

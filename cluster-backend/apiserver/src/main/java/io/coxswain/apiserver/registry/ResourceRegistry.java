@@ -59,6 +59,7 @@ public final class ResourceRegistry {
 
     /** The kinds with a strategy of their own, by group and kind (any version); the others get ResourceStrategy.NONE. */
     private static final Map<String, ResourceStrategy> STRATEGIES = Map.of(
+            "/ConfigMap", new io.coxswain.apiserver.core.ConfigMapStrategy(),
             "certificates.k8s.io/CertificateSigningRequest", new io.coxswain.apiserver.certificates.CsrStrategy());
 
     /** The core resources whose registry sets ReturnDeletedObject (pods, services), and namespaces, whose delete answers with them. */
