@@ -12,9 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -29,11 +26,8 @@ final class OverlayCommand implements Callable<Integer> {
     @Mixin
     LogOptions logs = new LogOptions();
 
-    @Option(names = "--kubeconfig", description = "kubeconfig of the apiserver (default: $KUBECONFIG or ~/.kube/config)")
-    Path kubeconfig;
-
-    @Option(names = "--node-name", description = "this node's name (default: the host name)")
-    String nodeName;
+    @Mixin
+    NodeAgentOptions node = new NodeAgentOptions();
 
     @Option(names = "--iface", required = true, description = "the interface (or one of its addresses) that reaches the other nodes")
     String iface;
@@ -54,9 +48,9 @@ final class OverlayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OverlayAgent.Options options = OverlayAgent.Options.of(nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName(),
+        OverlayAgent.Options options = OverlayAgent.Options.of(node.nodeName(),
                 iface, OverlayMode.parse(mode)).withResync(Duration.ofSeconds(resyncSeconds)).withMasquerade(ipMasq ? clusterCidr : null);
-        Config config = kubeconfig == null ? Config.autoConfigure(null) : Config.fromKubeconfig(Files.readString(kubeconfig));
+        Config config = node.config();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         OverlayAgent agent = new OverlayAgent(options, client);
         agent.start();

@@ -12,9 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,11 +27,8 @@ final class ProxyCommand implements Callable<Integer> {
     @Mixin
     LogOptions logs = new LogOptions();
 
-    @Option(names = "--kubeconfig", description = "kubeconfig of the apiserver (default: $KUBECONFIG or ~/.kube/config)")
-    Path kubeconfig;
-
-    @Option(names = "--node-name", description = "this node's name (default: the host name)")
-    String nodeName;
+    @Mixin
+    NodeAgentOptions node = new NodeAgentOptions();
 
     @Option(names = "--node-ip", split = ",", description = "addresses on which NodePorts answer (default: every local address)")
     List<String> nodeIps = List.of();
@@ -74,7 +68,7 @@ final class ProxyCommand implements Callable<Integer> {
             KubeProxy.cleanup(options);
             return 0;
         }
-        Config config = kubeconfig == null ? Config.autoConfigure(null) : Config.fromKubeconfig(Files.readString(kubeconfig));
+        Config config = node.config();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         KubeProxy proxy = KubeProxy.start(client, options);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -88,7 +82,7 @@ final class ProxyCommand implements Callable<Integer> {
 
     ProxyOptions options() throws Exception {
         String[] range = nodePortRange.split("-");
-        return ProxyOptions.defaults(nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName())
+        return ProxyOptions.defaults(node.nodeName())
                 .withNodeIps(nodeIps).withServiceCidr(serviceRange).withClusterCidr(clusterCidr)
                 .withNodePortRange(Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()))
                 .withSyncPeriod(Duration.ofSeconds(syncPeriodSeconds), Duration.ofMillis(100))
