@@ -26,6 +26,7 @@ public final class Controller implements AutoCloseable {
     private final WorkQueue<String> queue;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<AutoCloseable> owned = new ArrayList<>();
 
     public Controller(String name, int workers, Reconciler reconciler) {
         this(name, workers, reconciler, RateLimiter.controllerDefault());
@@ -146,9 +147,22 @@ public final class Controller implements AutoCloseable {
         }
     }
 
+    /** Something the reconciler uses (an event recorder, say) that ends with this controller. */
+    public Controller owning(AutoCloseable resource) {
+        owned.add(resource);
+        return this;
+    }
+
     @Override
     public void close() {
         queue.shutDown();
         threads.forEach(Thread::interrupt);
+        for (AutoCloseable resource : owned) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("{}: closing {} failed: {}", name, resource, e.toString());
+            }
+        }
     }
 }

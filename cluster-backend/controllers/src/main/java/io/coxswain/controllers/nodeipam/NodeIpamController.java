@@ -44,7 +44,8 @@ public final class NodeIpamController {
         this.cidrs = new CidrSet(options.clusterCidr(), options.nodeCidrMaskSize());
         this.nodes = Informers.shared(informers, Node.class);
         this.events = new EventRecorder(client, "cidrAllocator", null);
-        this.controller = new Controller("node-ipam", 1, this::sync).watch(nodes, n -> List.of(n.getMetadata().getName()));
+        this.controller = new Controller("node-ipam", 1, this::sync).watch(nodes, n -> List.of(n.getMetadata().getName()))
+                .owning(events);
     }
 
     /** The controller, or none when {@code --allocate-node-cidrs=false} left the cluster CIDR out. */
