@@ -2,7 +2,7 @@ package io.coxswain.launcher;
 
 import io.coxswain.kubelet.Kubelet;
 import io.coxswain.kubelet.docker.DockerRuntime;
-import io.coxswain.kubelet.docker.PodNetwork;
+import io.coxswain.kubelet.cni.CniNetwork;
 import io.coxswain.client.ApiServerFailover;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,8 +43,7 @@ final class NodeAgents {
     }
 
     static DockerRuntime dockerRuntime(NodeOptions node) {
-        PodNetwork network = new PodNetwork(PodNetwork.defaults().name(), PodNetwork.defaults().bridgeName(), node.podSubnet);
-        return new DockerRuntime(node.dockerHost, network, "coxswain/pause:1");
+        return new DockerRuntime(node.dockerHost, new CniNetwork(node.cniOptions()), "coxswain/pause:1");
     }
 
     static Kubelet dockerKubelet(Vertx vertx, KubernetesClient client, NodeOptions node, Path rootDir, KubeletServing serving,

@@ -1,11 +1,13 @@
 package io.coxswain.launcher;
 
 import io.coxswain.kubelet.KubeletOptions;
+import io.coxswain.kubelet.cni.CniOptions;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** A kubelet's flags: its node's name and address, where the engine is, and what the node allows. */
 final class NodeOptions {
@@ -23,8 +25,23 @@ final class NodeOptions {
     @Option(names = "--docker-host", defaultValue = "unix:///var/run/docker.sock", description = "the Docker engine (default ${DEFAULT-VALUE})")
     String dockerHost;
 
-    @Option(names = "--pod-network-subnet", defaultValue = "10.244.0.0/16", description = "the Docker bridge network for pods (default ${DEFAULT-VALUE})")
-    String podSubnet;
+    @Option(names = "--pod-cidr", description = "this node's pod range, where no controller-manager allocates one "
+            + "(--allocate-node-cidrs); the kubelet's --pod-cidr")
+    String podCidr;
+
+    @Option(names = "--cni-bin-dir", split = ",", description = "where the CNI plugins are (default /usr/lib/cni,/opt/cni/bin)")
+    List<Path> cniBinDirs;
+
+    @Option(names = "--cni-state-dir", description = "libcni's result cache and host-local's addresses (default /var/lib/cni)")
+    Path cniStateDir;
+
+    @Option(names = "--pod-masquerade", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "masquerade pods' traffic that leaves this node's pod CIDR (the bridge plugin's ipMasq); "
+                    + "off where the overlay agent masquerades what leaves the cluster CIDR (default ${DEFAULT-VALUE})")
+    boolean podMasquerade;
+
+    @Option(names = "--pod-mtu", defaultValue = "0", description = "the pods' MTU; 0 for the plugin's default (default ${DEFAULT-VALUE})")
+    int podMtu;
 
     @Option(names = "--node-status-update-frequency", defaultValue = "10",
             description = "seconds between the node's Lease renewals and status reports (default ${DEFAULT-VALUE})")
@@ -48,6 +65,12 @@ final class NodeOptions {
         KubeletOptions defaults = KubeletOptions.defaults(nodeName(), rootDir);
         return new KubeletOptions(defaults.nodeName(), nodeIp, rootDir, kubeletPort, defaults.cpuMillis(), defaults.memoryBytes(),
                 defaults.maxPods(), defaults.labels(), java.time.Duration.ofSeconds(statusSeconds), defaults.leaseDuration(), defaults.backoffBase(),
-                defaults.backoffMax(), defaults.backoffReset(), defaults.relistInterval(), allowHostPath, defaults.sandboxImage());
+                defaults.backoffMax(), defaults.backoffReset(), defaults.relistInterval(), allowHostPath, defaults.sandboxImage(), podCidr);
+    }
+
+    CniOptions cniOptions() {
+        CniOptions defaults = CniOptions.defaults();
+        return new CniOptions(cniBinDirs == null || cniBinDirs.isEmpty() ? defaults.binDirs() : cniBinDirs,
+                cniStateDir == null ? defaults.stateDir() : cniStateDir, podMasquerade, podMtu);
     }
 }

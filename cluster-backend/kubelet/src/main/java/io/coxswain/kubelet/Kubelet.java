@@ -54,6 +54,7 @@ public final class Kubelet implements AutoCloseable {
     private final SyncLoopMonitor syncLoop;
     private SharedIndexInformer<Pod> podInformer;
     private SharedIndexInformer<Service> serviceInformer;
+    private SharedIndexInformer<io.fabric8.kubernetes.api.model.Node> nodeInformer;
     private String serverDeployment;
     private Map<String, String> lastFingerprints = Map.of();
     /** The registry it made for itself when given none, closed with it. */
@@ -67,7 +68,8 @@ public final class Kubelet implements AutoCloseable {
         this.runtime = runtime;
         this.events = new EventRecorder(client, "kubelet", options.nodeName());
         this.node = new NodeAgent(client, new NodeAgent.NodeInfo(options.nodeName(), options.nodeIp(), options.cpuMillis(),
-                options.memoryBytes(), options.maxPods(), port, options.labels(), runtime.version(), options.leaseDuration()));
+                options.memoryBytes(), options.maxPods(), port, options.labels(), runtime.version(), options.leaseDuration(),
+                options.podCidr()));
         this.syncer = new PodSyncer(options, runtime, client, this::pod, this::services, events, probeTimer,
                 new KubeletMetrics(metrics.registry()));
     }
@@ -120,8 +122,30 @@ public final class Kubelet implements AutoCloseable {
     }
 
     private void run(KubernetesClient client) {
-        node.register();
+        if (options.podCidr() != null) {
+            runtime.updatePodCidr(options.podCidr());
+        }
+        String podCidr = node.register(networkNotReady());
+        if (podCidr != null) {
+            runtime.updatePodCidr(podCidr);
+        }
         node.renewLease();
+        // node IPAM's allocation comes after the registration: the pod network is ready, and the node Ready, once it does
+        nodeInformer = client.nodes().withField("metadata.name", options.nodeName()).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(io.fabric8.kubernetes.api.model.Node n) {
+                podCidrOf(n);
+            }
+
+            @Override
+            public void onUpdate(io.fabric8.kubernetes.api.model.Node old, io.fabric8.kubernetes.api.model.Node n) {
+                podCidrOf(n);
+            }
+
+            @Override
+            public void onDelete(io.fabric8.kubernetes.api.model.Node n, boolean unknownFinalState) {
+            }
+        }, 0);
         serviceInformer = client.services().inAnyNamespace().inform();
         try {
             Set<String> uids = new HashSet<>();
@@ -153,12 +177,14 @@ public final class Kubelet implements AutoCloseable {
             }
         });
         podInformer.start().toCompletableFuture().join();
+        checkAdoptedSandboxes();
         // containers of pods deleted while the kubelet was down: the first relist finds them, their syncs remove them
         relist();
         long relist = options.relistInterval().toMillis();
         timer.scheduleWithFixedDelay(this::relist, relist, relist, TimeUnit.MILLISECONDS);
         long status = options.statusInterval().toMillis();
         timer.scheduleWithFixedDelay(this::heartbeat, status, status, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::collectGarbage, 60, 60, TimeUnit.SECONDS);
         LOG.info("kubelet {} is running on {} ({})", options.nodeName(), options.nodeIp(), runtime.version());
     }
 
@@ -218,10 +244,64 @@ public final class Kubelet implements AutoCloseable {
         }
     }
 
-    private void heartbeat() {
+    /** The Node's pod CIDR for the runtime; the first one makes the node Ready at once, not at the next heartbeat. */
+    private void podCidrOf(io.fabric8.kubernetes.api.model.Node n) {
+        String cidr = n.getSpec() == null ? null : n.getSpec().getPodCIDR();
+        if (cidr == null || cidr.isEmpty()) {
+            return;
+        }
+        boolean wasReady = runtime.networkNotReady().isEmpty();
+        try {
+            runtime.updatePodCidr(cidr);
+        } catch (RuntimeException e) {
+            LOG.warn("node {}: the pod network on {} could not be set up: {}", options.nodeName(), cidr, e.getMessage());
+            return;
+        }
+        if (!wasReady && runtime.networkNotReady().isEmpty()) {
+            LOG.info("node {}: pod network ready on {}", options.nodeName(), cidr);
+            heartbeat();
+        }
+    }
+
+    /** Why the node is not ready, in the kubelet's words, or null. */
+    private String networkNotReady() {
+        return runtime.networkNotReady().map(m -> "container runtime network not ready: NetworkReady=false "
+                + "reason:NetworkPluginNotReady message:" + m).orElse(null);
+    }
+
+    /**
+     * A sandbox found running at start was set up by an earlier kubelet: CNI CHECK tells whether its network is still
+     * whole. One that fails is stopped, and the pod's next sync gives it a new sandbox, as for a sandbox that died.
+     */
+    private void checkAdoptedSandboxes() {
+        try {
+            for (var r : runtime.list(options.nodeName(), null)) {
+                if (r.isSandbox() && r.running()) {
+                    try {
+                        runtime.checkSandboxNetwork(r.id());
+                    } catch (RuntimeException e) {
+                        LOG.warn("node {}: {}; the sandbox is replaced", options.nodeName(), e.getMessage());
+                        runtime.stopContainer(r.id(), java.time.Duration.ZERO);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not check the sandboxes of node {}: {}", options.nodeName(), e.toString());
+        }
+    }
+
+    private void collectGarbage() {
+        try {
+            runtime.collectGarbage();
+        } catch (RuntimeException e) {
+            LOG.warn("garbage collection of node {}'s pod network failed: {}", options.nodeName(), e.toString());
+        }
+    }
+
+    private synchronized void heartbeat() {
         try {
             node.renewLease();
-            node.reportStatusComparingWithApi(true);
+            node.reportStatusComparingWithApi(networkNotReady());
         } catch (RuntimeException e) {
             LOG.warn("heartbeat of node {} failed: {}", options.nodeName(), e.toString());
         }
@@ -239,6 +319,9 @@ public final class Kubelet implements AutoCloseable {
         }
         if (serviceInformer != null) {
             serviceInformer.close();
+        }
+        if (nodeInformer != null) {
+            nodeInformer.close();
         }
         syncer.close();
         probeTimer.shutdownNow();

@@ -3,7 +3,8 @@ package io.coxswain.tests.cluster;
 import io.coxswain.kubelet.Kubelet;
 import io.coxswain.kubelet.KubeletOptions;
 import io.coxswain.kubelet.docker.DockerRuntime;
-import io.coxswain.kubelet.docker.PodNetwork;
+import io.coxswain.kubelet.cni.CniNetwork;
+import io.coxswain.kubelet.cni.CniOptions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
@@ -31,6 +32,11 @@ public final class DockerNode implements AutoCloseable {
     public final KubernetesClient client;
     public final Kubectl kubectl;
     public final String nodeName = "kt-" + UUID.randomUUID().toString().substring(0, 8);
+    /**
+     * The kubelet's --pod-cidr, as no controller-manager runs here. Every such node of the machine has the same one,
+     * so they share one bridge and draw from host-local's one record of used addresses, as pods of one host should.
+     */
+    public static final String POD_CIDR = "10.244.0.0/24";
     private final Path dir;
     private final Vertx vertx = Vertx.vertx();
     private KubeletOptions options;
@@ -44,7 +50,8 @@ public final class DockerNode implements AutoCloseable {
         this.client = cluster.newClient();
         this.kubectl = new Kubectl(cluster, Files.createDirectories(dir.resolve("kubectl")));
         this.options = KubeletOptions.defaults(nodeName, dir.resolve("kubelet")).withServerPort(0)
-                .withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(16)).withStatusInterval(Duration.ofSeconds(2));
+                .withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(16)).withStatusInterval(Duration.ofSeconds(2))
+                .withPodCidr(POD_CIDR);
         io.coxswain.apiserver.auth.Pki.Issued issued = cluster.pki().issueServing(nodeName, List.of("localhost", "127.0.0.1", nodeName));
         this.serving = new io.vertx.core.net.PemKeyCertOptions().addCertValue(io.vertx.core.buffer.Buffer.buffer(issued.certificatePem()))
                 .addKeyValue(io.vertx.core.buffer.Buffer.buffer(issued.keyPem()));
@@ -58,7 +65,7 @@ public final class DockerNode implements AutoCloseable {
 
     public void startKubelet() {
         kubelet = Kubelet.start(vertx, client, options, new DockerRuntime("unix:///var/run/docker.sock",
-                PodNetwork.defaults(), options.sandboxImage()), serving, cluster.pki().caPem());
+                new CniNetwork(CniOptions.defaults()), options.sandboxImage()), serving, cluster.pki().caPem());
     }
 
     public void stopKubelet() {

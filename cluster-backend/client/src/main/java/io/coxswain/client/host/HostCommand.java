@@ -48,10 +48,17 @@ public final class HostCommand {
 
     /** Runs a command, feeding it {@code stdin} (may be null), and waits for its end at most {@code timeout}. */
     public static Result run(List<String> command, String stdin, Duration timeout) {
+        return run(command, java.util.Map.of(), stdin, timeout);
+    }
+
+    /** As {@link #run(List, String, Duration)}, with {@code env} added to this process's environment (a CNI plugin's CNI_*). */
+    public static Result run(List<String> command, java.util.Map<String, String> env, String stdin, Duration timeout) {
         String shown = String.join(" ", command);
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(env);
+            process = builder.start();
         } catch (IOException e) {
             return new Result(DID_NOT_RUN, "", shown + " could not start: " + e.getMessage());
         }

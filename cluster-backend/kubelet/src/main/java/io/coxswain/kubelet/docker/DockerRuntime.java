@@ -1,6 +1,8 @@
 package io.coxswain.kubelet.docker;
 
 import io.coxswain.client.DaemonThreads;
+import io.coxswain.kubelet.cni.CniFailure;
+import io.coxswain.kubelet.cni.CniNetwork;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
@@ -11,13 +13,8 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.InternetProtocol;
-import com.github.dockerjava.api.model.Network;
-import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -35,8 +32,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -55,12 +50,14 @@ import java.util.function.Consumer;
 
 /**
  * The real runtime, on a Docker engine through docker-java, mapped the way cri-dockerd maps the CRI: a pause
- * sandbox on the pod network owns the pod's IP, and app containers join its network and IPC namespaces.
+ * sandbox owns the pod's network namespace, and app containers join its network and IPC namespaces. The engine
+ * makes the sandbox with network "none"; its network is set up through CNI ({@link CniNetwork}) on the node's pod
+ * CIDR, as cri-dockerd does with --network-plugin=cni.
  */
 public final class DockerRuntime implements ContainerRuntime {
 
     private final DockerClient docker;
-    private final PodNetwork network;
+    private final CniNetwork network;
     private final String sandboxImage;
     /** How long an image's presence is believed without asking the engine again. */
     private static final Duration IMAGE_TTL = Duration.ofSeconds(5);
@@ -74,7 +71,7 @@ public final class DockerRuntime implements ContainerRuntime {
     private final Map<String, KnownImage> images = new ConcurrentHashMap<>();
     private final ExecutorService starters = Executors.newCachedThreadPool(DaemonThreads.named("sandbox-starter"));
 
-    public DockerRuntime(String dockerHost, PodNetwork network, String sandboxImage) {
+    public DockerRuntime(String dockerHost, CniNetwork network, String sandboxImage) {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
@@ -95,17 +92,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void prepare() {
-        call(() -> {
-            List<Network> found = docker.listNetworksCmd().withNameFilter(network.name()).exec();
-            if (found.stream().noneMatch(n -> n.getName().equals(network.name()))) {
-                docker.createNetworkCmd().withName(network.name()).withDriver("bridge")
-                        .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(network.subnet())))
-                        .withOptions(Map.of("com.docker.network.bridge.name", network.bridgeName()))
-                        .withLabels(Map.of(RuntimeLabels.NODE, "pod-network"))
-                        .exec();
-            }
-            return null;
-        });
+        network.verifyPlugins();
         if (imageId(sandboxImage).isEmpty()) {
             throw new RuntimeFailure("the sandbox image " + sandboxImage + " is not on this node; build it with "
                     + "cluster-backend/kubelet/images/build-images.sh");
@@ -124,7 +111,7 @@ public final class DockerRuntime implements ContainerRuntime {
         String id = createSandbox(spec);
         Future<?> start = starters.submit(() -> {
             call(() -> docker.startContainerCmd(id).exec());
-            hairpin();
+            setUpNetwork(id, spec);
         });
         RuntimeException during = null;
         try {
@@ -151,16 +138,11 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     private String createSandbox(SandboxSpec spec) {
+        network.notReady().ifPresent(reason -> {
+            throw new RuntimeFailure(reason);
+        });
         return call(() -> {
-            Ports bindings = new Ports();
-            List<ExposedPort> exposed = new ArrayList<>();
-            for (SandboxSpec.HostPort p : spec.hostPorts()) {
-                ExposedPort port = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol().toLowerCase()));
-                exposed.add(port);
-                bindings.bind(port, new Ports.Binding(p.hostIp(), String.valueOf(p.hostPort())));
-            }
-            HostConfig host = HostConfig.newHostConfig().withNetworkMode(network.name()).withPortBindings(bindings)
-                    .withIpcMode("shareable");
+            HostConfig host = HostConfig.newHostConfig().withNetworkMode("none").withIpcMode("shareable");
             if (!spec.dnsServers().isEmpty()) {
                 host.withDns(spec.dnsServers());
             }
@@ -168,42 +150,97 @@ public final class DockerRuntime implements ContainerRuntime {
                 host.withDnsSearch(spec.dnsSearches());
             }
             return docker.createContainerCmd(sandboxImage).withName(spec.name()).withHostName(spec.hostname())
-                    .withLabels(spec.labels()).withExposedPorts(exposed).withHostConfig(host).exec().getId();
+                    .withLabels(spec.labels()).withHostConfig(host).exec().getId();
         });
     }
 
     /**
-     * A pod that reaches its own Service may be sent back to itself: the bridge must let a frame leave by the port
-     * it came in on (the kubelet's hairpin-veth mode). Needs root; without it only that case fails.
+     * CNI ADD on the started sandbox's network namespace (the kubelet and the engine share the machine's PID
+     * namespace, so /proc/PID/ns/net is the sandbox's). When it fails the sandbox is stopped, so that the next sync
+     * replaces it, and the plugin's message is the failure's.
      */
-    private void hairpin() {
-        Path ports = Path.of("/sys/class/net", network.bridgeName(), "brif");
-        try (var list = Files.list(ports)) {
-            list.forEach(port -> {
-                try {
-                    Path mode = port.resolve("hairpin_mode");
-                    // set once per port: a write waits for the kernel's network lock, which the engine holds often
-                    if (!Files.readString(mode).strip().equals("1")) {
-                        Files.writeString(mode, "1");
-                    }
-                } catch (IOException e) {
-                    // not root, or the port went away
-                }
-            });
-        } catch (IOException e) {
-            // no such bridge on this host (a remote engine)
+    private void setUpNetwork(String id, SandboxSpec spec) {
+        long pid = call(() -> {
+            Long p = docker.inspectContainerCmd(id).exec().getState().getPidLong();
+            return p == null ? 0L : p;
+        });
+        Map<String, String> labels = spec.labels();
+        Map<String, String> podArgs = new java.util.LinkedHashMap<>();
+        podArgs.put("K8S_POD_NAMESPACE", labels.getOrDefault(RuntimeLabels.POD_NAMESPACE, ""));
+        podArgs.put("K8S_POD_NAME", labels.getOrDefault(RuntimeLabels.POD_NAME, ""));
+        podArgs.put("K8S_POD_UID", labels.getOrDefault(RuntimeLabels.POD_UID, ""));
+        try {
+            if (pid <= 0) {
+                throw new CniFailure("sandbox " + id + " has no process: it exited as it started");
+            }
+            network.setUp(id, netns(pid), podArgs, spec.hostPorts().stream().map(p ->
+                    new CniNetwork.HostPortMapping(p.hostIp(), p.hostPort(), p.containerPort(), p.protocol())).toList());
+        } catch (CniFailure e) {
+            stopContainer(id, Duration.ZERO);
+            throw new RuntimeFailure("failed to set up the network of sandbox " + spec.name() + ": " + e.getMessage());
         }
     }
 
-    /** The pod IP from the sandbox's last inspection (a list or {@link #inspect} made it), else from a new one. */
+    private static String netns(long pid) {
+        return "/proc/" + pid + "/ns/net";
+    }
+
+    /** The pod IP that CNI gave the sandbox (remembered across kubelet restarts in libcni's result cache). */
     @Override
     public Optional<String> sandboxIp(String sandboxId) {
-        Inspected known = inspected.get(sandboxId);
-        if (known == null) {
-            inspect(sandboxId);
-            known = inspected.get(sandboxId);
+        return network.ip(sandboxId);
+    }
+
+    @Override
+    public void updatePodCidr(String podCidr) {
+        network.podCidr(podCidr);
+        collectGarbage();
+    }
+
+    @Override
+    public Optional<String> networkNotReady() {
+        return network.notReady();
+    }
+
+    /** CHECK of a running sandbox's network against what its ADD set up. */
+    @Override
+    public void checkSandboxNetwork(String sandboxId) {
+        long pid = call(() -> {
+            Long p = docker.inspectContainerCmd(sandboxId).exec().getState().getPidLong();
+            return p == null ? 0L : p;
+        });
+        try {
+            network.check(sandboxId, pid > 0 ? netns(pid) : "");
+        } catch (CniFailure e) {
+            throw new RuntimeFailure("the network of sandbox " + sandboxId + " failed its CNI CHECK: " + e.getMessage());
         }
-        return known == null ? Optional.empty() : Optional.ofNullable(known.ip());
+    }
+
+    /** Releases the pod addresses of containers that left the engine without a DEL; every container of the engine counts. */
+    @Override
+    public void collectGarbage() {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        call(() -> docker.listContainersCmd().withShowAll(true).exec()).forEach(c -> all.add(c.getId()));
+        network.collectGarbage(all);
+    }
+
+    /** DEL of a sandbox's network while its namespace still exists; nothing for an app container. */
+    private void tearDownNetwork(String containerId) {
+        if (!network.attached(containerId)) {
+            return;
+        }
+        String netns = "";
+        try {
+            Long pid = docker.inspectContainerCmd(containerId).exec().getState().getPidLong();
+            netns = pid == null || pid <= 0 ? "" : netns(pid);
+        } catch (NotFoundException e) {
+            // gone: its namespace with it
+        }
+        try {
+            network.tearDown(containerId, netns);
+        } catch (CniFailure e) {
+            throw new RuntimeFailure("failed to tear down the network of sandbox " + containerId + ": " + e.getMessage());
+        }
     }
 
     /** A present image is believed for {@link #IMAGE_TTL}; an absent one is asked about every time. */
@@ -283,6 +320,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void stopContainer(String containerId, Duration grace) {
+        tearDownNetwork(containerId);
         try {
             docker.stopContainerCmd(containerId).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
         } catch (NotModifiedException | NotFoundException e) {
@@ -295,6 +333,7 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public void removeContainer(String containerId) {
         inspected.remove(containerId);
+        tearDownNetwork(containerId);
         try {
             docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
@@ -360,10 +399,7 @@ public final class DockerRuntime implements ContainerRuntime {
                 state, s.getExitCodeLong() == null ? 0 : s.getExitCodeLong().intValue(), Boolean.TRUE.equals(s.getOOMKilled()),
                 s.getError(), time(r.getCreated()), time(s.getStartedAt()), time(s.getFinishedAt()), r.getConfig().getImage(),
                 r.getImageId());
-        ContainerNetwork n = r.getNetworkSettings() == null || r.getNetworkSettings().getNetworks() == null ? null
-                : r.getNetworkSettings().getNetworks().get(network.name());
-        String ip = n == null || n.getIpAddress() == null || n.getIpAddress().isEmpty() ? null : n.getIpAddress();
-        inspected.put(containerId, new Inspected(s.getStatus() == null ? "" : s.getStatus(), record, ip));
+        inspected.put(containerId, new Inspected(s.getStatus() == null ? "" : s.getStatus(), record));
         return Optional.of(record);
     }
 
@@ -490,7 +526,7 @@ public final class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    private record Inspected(String status, ContainerRecord record, String ip) {
+    private record Inspected(String status, ContainerRecord record) {
     }
 
     private record KnownImage(String id, long at) {

@@ -35,11 +35,17 @@ public final class NodeAgent {
 
     /** What a node reports of itself. */
     public record NodeInfo(String name, String ip, long cpuMillis, long memoryBytes, int maxPods, int kubeletPort,
-                           Map<String, String> labels, String runtimeVersion, Duration leaseDuration) {
+                           Map<String, String> labels, String runtimeVersion, Duration leaseDuration, String podCidr) {
+
+        public NodeInfo(String name, String ip, long cpuMillis, long memoryBytes, int maxPods, int kubeletPort,
+                        Map<String, String> labels, String runtimeVersion, Duration leaseDuration) {
+            this(name, ip, cpuMillis, memoryBytes, maxPods, kubeletPort, labels, runtimeVersion, leaseDuration, null);
+        }
     }
 
     private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final Duration REPORT_UNCHANGED = Duration.ofMinutes(5);
+    private static final String RUNTIME_NOT_READY = "container runtime is not ready";
 
     private final KubernetesClient client;
     private final NodeInfo info;
@@ -57,26 +63,37 @@ public final class NodeAgent {
         return info;
     }
 
+    public void register() {
+        register(null);
+    }
+
     /**
      * Creates the Node with its status, as the kubelet registers, or takes over the one with this name and reports
-     * its status.
+     * its status. A pod CIDR of the kubelet's own (--pod-cidr) goes into the spec, as the kubelet's initialNode puts
+     * it. {@code notReady} is why the node is not ready, or null. Returns the Node's pod CIDR, or null when it has none yet.
      */
-    public void register() {
+    public String register(String notReady) {
         Instant now = Instant.now();
-        Node node = new NodeBuilder().withNewMetadata().withName(info.name()).withLabels(labels()).endMetadata()
-                .withNewSpec().endSpec().withStatus(status(true, now)).build();
+        NodeBuilder builder = new NodeBuilder().withNewMetadata().withName(info.name()).withLabels(labels()).endMetadata()
+                .withNewSpec().endSpec().withStatus(status(notReady, now));
+        if (info.podCidr() != null) {
+            builder.editSpec().withPodCIDR(info.podCidr()).withPodCIDRs(info.podCidr()).endSpec();
+        }
+        Node registered;
         try {
-            uid = client.nodes().resource(node).create().getMetadata().getUid();
-            lastReady = "True";
+            registered = client.nodes().resource(builder.build()).create();
+            lastReady = notReady == null ? "True" : "False";
             lastReport = now;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            uid = client.nodes().withName(info.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                    Serialization.asJson(Map.of("metadata", Map.of("labels", labels())))).getMetadata().getUid();
-            reportStatus(true);
+            registered = client.nodes().withName(info.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    Serialization.asJson(Map.of("metadata", Map.of("labels", labels()))));
+            reportStatus(notReady);
         }
+        uid = registered.getMetadata().getUid();
+        return registered.getSpec() == null ? null : registered.getSpec().getPodCIDR();
     }
 
     /**
@@ -84,12 +101,17 @@ public final class NodeAgent {
      * nodeStatusReportFrequency); the Lease carries liveness in between.
      */
     public void reportStatus(boolean ready) {
+        reportStatus(ready ? null : RUNTIME_NOT_READY);
+    }
+
+    /** As {@link #reportStatus(boolean)}, with why the node is not ready (null when it is). */
+    public void reportStatus(String notReady) {
         Instant now = Instant.now();
-        String readyNow = ready ? "True" : "False";
+        String readyNow = notReady == null ? "True" : "False";
         if (Objects.equals(readyNow, lastReady) && Duration.between(lastReport, now).compareTo(REPORT_UNCHANGED) < 0) {
             return;
         }
-        MergePatch.send(client, "/api/v1/nodes/" + info.name() + "/status", Map.of("status", status(ready, now)));
+        MergePatch.send(client, "/api/v1/nodes/" + info.name() + "/status", Map.of("status", status(notReady, now)));
         lastReady = readyNow;
         lastReport = now;
     }
@@ -99,14 +121,19 @@ public final class NodeAgent {
      * (the node lifecycle controller marks a silent node Unknown), the status is posted again at once.
      */
     public void reportStatusComparingWithApi(boolean ready) {
+        reportStatusComparingWithApi(ready ? null : RUNTIME_NOT_READY);
+    }
+
+    /** As above, with why the node is not ready (null when it is). */
+    public void reportStatusComparingWithApi(String notReady) {
         Node stored = client.nodes().withName(info.name()).get();
-        String want = ready ? "True" : "False";
+        String want = notReady == null ? "True" : "False";
         boolean differs = stored == null || stored.getStatus() == null || stored.getStatus().getConditions() == null
                 || stored.getStatus().getConditions().stream().noneMatch(c -> "Ready".equals(c.getType()) && want.equals(c.getStatus()));
         if (differs) {
             lastReady = null;
         }
-        reportStatus(ready);
+        reportStatus(notReady);
     }
 
     /**
@@ -163,7 +190,7 @@ public final class NodeAgent {
         return labels;
     }
 
-    private NodeStatus status(boolean ready, Instant now) {
+    private NodeStatus status(String notReady, Instant now) {
         String at = now.truncatedTo(ChronoUnit.SECONDS).toString();
         Map<String, Quantity> capacity = Map.of(
                 "cpu", new Quantity(info.cpuMillis() % 1000 == 0 ? String.valueOf(info.cpuMillis() / 1000) : info.cpuMillis() + "m"),
@@ -178,8 +205,8 @@ public final class NodeAgent {
                 condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", at),
                 condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", at),
                 condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", at),
-                ready ? condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", at)
-                        : condition("Ready", "False", "KubeletNotReady", "container runtime is not ready", at)));
+                notReady == null ? condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", at)
+                        : condition("Ready", "False", "KubeletNotReady", notReady, at)));
         var daemon = new io.fabric8.kubernetes.api.model.NodeDaemonEndpoints();
         daemon.setKubeletEndpoint(new io.fabric8.kubernetes.api.model.DaemonEndpoint(info.kubeletPort()));
         status.setDaemonEndpoints(daemon);

@@ -33,6 +33,8 @@ final class PodState {
     boolean seenRunning;
     boolean terminal;
     boolean killing;
+    /** NetworkNotReady was reported for this pod: once is enough while the node waits for its pod CIDR. */
+    boolean networkWaitReported;
 
     private final Map<String, Instant> pullFailures = new ConcurrentHashMap<>();
 

@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -136,30 +137,38 @@ public final class PodSyncer implements AutoCloseable {
         state.precreated.clear();
         ContainerRecord sandbox = records.stream().filter(ContainerRecord::isSandbox)
                 .max((a, b) -> Integer.compare(a.attempt(), b.attempt())).orElse(null);
-        if (records.isEmpty()) {
-            // a new pod: its containers are created while the engine starts its sandbox, and started while the
-            // sandbox is looked at for its IP
-            List<ContainerRecord> created = new ArrayList<>();
-            String id = runSandbox(pod, records, null, sid -> {
-                long t = System.nanoTime();
-                precreate(pod, state, sid, created);
-                timer.note("containers created meanwhile in", System.nanoTime() - t);
-            });
-            timer.mark("sandbox run");
-            CompletableFuture<ContainerRecord> look = CompletableFuture.supplyAsync(() -> inspectSandbox(id), stoppers);
-            for (ContainerRecord r : created) {
-                start(pod, state, container(pod, r.containerName()), r.id());
+        if ((sandbox == null || !sandbox.running()) && waitsForNetwork(pod, state)) {
+            return;
+        }
+        try {
+            if (records.isEmpty()) {
+                // a new pod: its containers are created while the engine starts its sandbox, and started while the
+                // sandbox is looked at for its IP
+                List<ContainerRecord> created = new ArrayList<>();
+                String id = runSandbox(pod, records, null, sid -> {
+                    long t = System.nanoTime();
+                    precreate(pod, state, sid, created);
+                    timer.note("containers created meanwhile in", System.nanoTime() - t);
+                });
+                timer.mark("sandbox run");
+                CompletableFuture<ContainerRecord> look = CompletableFuture.supplyAsync(() -> inspectSandbox(id), stoppers);
+                for (ContainerRecord r : created) {
+                    start(pod, state, container(pod, r.containerName()), r.id());
+                }
+                timer.mark("containers started");
+                sandbox = joined(look);
+                timer.mark("sandbox inspect (waited)");
+                records = new ArrayList<>(created);
+                records.add(sandbox);
+            } else if (sandbox == null || !sandbox.running()) {
+                sandbox = inspectSandbox(runSandbox(pod, records, sandbox, id -> {
+                }));
+                records = runtime.list(options.nodeName(), uid);
+                timer.mark("sandbox replaced");
             }
-            timer.mark("containers started");
-            sandbox = joined(look);
-            timer.mark("sandbox inspect (waited)");
-            records = new ArrayList<>(created);
-            records.add(sandbox);
-        } else if (sandbox == null || !sandbox.running()) {
-            sandbox = inspectSandbox(runSandbox(pod, records, sandbox, id -> {
-            }));
-            records = runtime.list(options.nodeName(), uid);
-            timer.mark("sandbox replaced");
+        } catch (RuntimeFailure e) {
+            events.warning(pod, null, "FailedCreatePodSandBox", "Failed to create pod sandbox: " + e.getMessage());
+            throw e;
         }
         String podIp = runtime.sandboxIp(sandbox.id()).orElse(null);
         String sandboxId = sandbox.id();
@@ -240,6 +249,25 @@ public final class PodSyncer implements AutoCloseable {
             prober.forget(uid);
             runtime.stopContainer(sandboxId, Duration.ZERO);
         }
+    }
+
+    /**
+     * While the node has no pod network (no pod CIDR yet), a pod that needs a sandbox waits, and says so once, in the
+     * kubelet's words; it is synced again a second later.
+     */
+    private boolean waitsForNetwork(Pod pod, PodState state) {
+        Optional<String> reason = runtime.networkNotReady();
+        if (reason.isEmpty()) {
+            state.networkWaitReported = false;
+            return false;
+        }
+        if (!state.networkWaitReported) {
+            state.networkWaitReported = true;
+            events.warning(pod, null, "NetworkNotReady", "network is not ready: container runtime network not ready: "
+                    + "NetworkReady=false reason:NetworkPluginNotReady message:" + reason.get());
+        }
+        workers.enqueueAfter(pod.getMetadata().getUid(), Duration.ofSeconds(1));
+        return true;
     }
 
     private void syncAppContainer(Pod pod, PodState state, Container c, ContainerRecord cur, String sandboxId, String podIp) {

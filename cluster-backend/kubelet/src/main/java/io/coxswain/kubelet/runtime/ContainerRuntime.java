@@ -34,6 +34,23 @@ public interface ContainerRuntime extends AutoCloseable {
         return id;
     }
 
+    /** The node's pod CIDR, from its Node (CRI's UpdateRuntimeConfig): the range the pod network draws from. */
+    default void updatePodCidr(String podCidr) {
+    }
+
+    /** Why sandboxes cannot get a network yet (CRI's NetworkReady=false), or empty when they can. */
+    default Optional<String> networkNotReady() {
+        return Optional.empty();
+    }
+
+    /** Checks that a running sandbox's network is still as it was set up (CNI CHECK); throws {@link RuntimeFailure} if not. */
+    default void checkSandboxNetwork(String sandboxId) {
+    }
+
+    /** Releases what the runtime holds for containers that are gone (pod addresses whose DEL never ran). */
+    default void collectGarbage() {
+    }
+
     /** The sandbox's pod IP, or empty when it has none (yet). */
     Optional<String> sandboxIp(String sandboxId);
 
