@@ -1,5 +1,6 @@
 package io.coxswain.tests.ha;
 
+import io.coxswain.tests.cluster.JarProcess;
 import io.coxswain.client.ApiServerFailover;
 import io.coxswain.store.EtcdCluster;
 import io.coxswain.tests.cluster.LocalCoxswain;

@@ -1,5 +1,6 @@
 package io.coxswain.tests.ha;
 
+import io.coxswain.tests.cluster.JarProcess;
 import io.coxswain.store.EtcdServer;
 import io.coxswain.tests.cluster.ApiServerProcess;
 import io.fabric8.kubernetes.api.model.ConfigMap;

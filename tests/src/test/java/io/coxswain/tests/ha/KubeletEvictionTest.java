@@ -1,5 +1,6 @@
 package io.coxswain.tests.ha;
 
+import io.coxswain.tests.cluster.JarProcess;
 import io.coxswain.tests.cluster.DockerNode;
 import io.coxswain.tests.cluster.TestCluster;
 import io.fabric8.kubernetes.api.model.Pod;

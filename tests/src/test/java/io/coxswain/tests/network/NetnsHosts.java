@@ -50,8 +50,17 @@ final class NetnsHosts implements AutoCloseable {
     private NetnsHosts() {
     }
 
-    /** Hosts a, b, c... in that order (10.250.17.11.., 10.244.1.0/24..). */
+    /** Hosts a, b, c... in that order (10.250.17.11.., 10.244.1.0/24..), each with a hand-made pod on a cni0 bridge. */
     static NetnsHosts create(String... names) {
+        return create(true, names);
+    }
+
+    /** Hosts with nothing but their underlay: a kubelet started in each makes the pods' network itself. */
+    static NetnsHosts createBare(String... names) {
+        return create(false, names);
+    }
+
+    private static NetnsHosts create(boolean withPods, String... names) {
         removeLeftovers();
         String taken = ROOT.check("ip", "-4", "-o", "addr", "show", "to", UNDERLAY) + ROOT.check("ip", "-4", "route", "show", "to", "match", "10.250.17.5");
         if (taken.contains("10.250.17.")) {
@@ -66,7 +75,7 @@ final class NetnsHosts implements AutoCloseable {
                 ROOT.check(iptables("-I", rule));
             }
             for (int i = 0; i < names.length; i++) {
-                net.hosts.add(net.host(names[i], i + 1));
+                net.hosts.add(net.host(names[i], i + 1, withPods));
             }
             return net;
         } catch (RuntimeException e) {
@@ -75,7 +84,7 @@ final class NetnsHosts implements AutoCloseable {
         }
     }
 
-    private Host host(String name, int n) {
+    private Host host(String name, int n, boolean withPod) {
         Host h = new Host(name, PREFIX + name, "10.250.17." + (10 + n), "10.244." + n + ".0/24", PREFIX + name + "-pod", "10.244." + n + ".2");
         HostCommands in = HostCommands.inNetns(h.netns());
         ROOT.check("ip", "netns", "add", h.netns());
@@ -86,6 +95,9 @@ final class NetnsHosts implements AutoCloseable {
         in.check("ip", "link", "set", "eth0", "up");
         // The host forwards between its pods and the overlay, as a node does.
         in.check("sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
+        if (!withPod) {
+            return h;
+        }
         in.check("ip", "link", "add", "cni0", "type", "bridge");
         in.check("ip", "addr", "add", "10.244." + n + ".1/24", "dev", "cni0");
         in.check("ip", "link", "set", "cni0", "up");
@@ -114,6 +126,14 @@ final class NetnsHosts implements AutoCloseable {
         in.check("ip", "addr", "add", ip + "/24", "dev", "eth0");
         in.check("ip", "link", "set", "eth0", "up");
         return netns;
+    }
+
+    /** The overlay device's byte counters on a host: {rx bytes, tx bytes}. */
+    static long[] vxlanBytes(String netns) {
+        String out = HostCommands.inNetns(netns).check("cat", "/sys/class/net/coxswain.1/statistics/rx_bytes",
+                "/sys/class/net/coxswain.1/statistics/tx_bytes");
+        String[] v = out.strip().split("\\s+");
+        return new long[]{Long.parseLong(v[0]), Long.parseLong(v[1])};
     }
 
     Host get(String name) {

@@ -1,0 +1,310 @@
+package io.coxswain.tests.network;
+
+import io.coxswain.network.HostCommands;
+import io.coxswain.tests.cluster.ApiServerProcess;
+import io.coxswain.tests.cluster.DockerNode;
+import io.coxswain.tests.cluster.JarProcess;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pod network across machines with real containers (issue 17): three hosts as network namespaces on an underlay
+ * bridge (10.250.17.0/24), the apiserver and the controller-manager of the built jar on the root namespace's
+ * underlay address, and in every host the node's components from the built jar: the kubelet (pods through CNI on the
+ * pod CIDR that node IPAM gave its Node), the overlay agent (VXLAN) and kube-proxy. All hosts share the machine's
+ * Docker engine through its socket; each keeps its CNI state in a directory of its own, as separate machines would.
+ */
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
+class PodNetworkAcrossHostsTest {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(60);
+    private static final String IMAGE = "coxswain/busybox:1";
+
+    @TempDir
+    Path dir;
+
+    private final String suffix = UUID.randomUUID().toString().substring(0, 6);
+    private final Map<String, String> nodes = new LinkedHashMap<>();
+
+    @Test
+    void podsServicesAndNodePortsWorkAcrossHostsThroughCniAndTheOverlay() throws Exception {
+        List<JarProcess> processes = new ArrayList<>();
+        try (NetnsHosts net = NetnsHosts.createBare("a", "b", "c");
+             ApiServerProcess api = ApiServerProcess.startOn(NetnsHosts.GATEWAY, dir.resolve("api"));
+             KubernetesClient client = api.newClient()) {
+            try {
+                processes.add(JarProcess.start(dir, "controller-manager", "controller-manager running", "controller-manager",
+                        "--kubeconfig", api.kubeconfig().toString(), "--metrics-bind-address", "127.0.0.1:0"));
+                for (NetnsHosts.Host h : net.hosts) {
+                    processes.addAll(startNode(api, h));
+                }
+                NetnsHosts.Host a = net.get("a"), b = net.get("b"), c = net.get("c");
+                for (NetnsHosts.Host h : net.hosts) {
+                    eventually("node " + node(h) + " Ready with a pod CIDR", () -> ready(client.nodes().withName(node(h)).get()),
+                            () -> String.valueOf(client.nodes().withName(node(h)).get()));
+                }
+                Map<String, String> cidrs = new LinkedHashMap<>();
+                for (NetnsHosts.Host h : net.hosts) {
+                    cidrs.put(h.name(), client.nodes().withName(node(h)).get().getSpec().getPodCIDR());
+                }
+                System.out.println("pod CIDRs from node IPAM: " + cidrs);
+                assertThat(new TreeSet<>(cidrs.values())).hasSize(3);
+
+                // a web server pod on every host, answering with its own name
+                for (NetnsHosts.Host h : net.hosts) {
+                    client.pods().inNamespace("default").resource(web("web-" + h.name(), node(h), "web")).create();
+                }
+                Map<String, String> podIps = new LinkedHashMap<>();
+                for (NetnsHosts.Host h : net.hosts) {
+                    Pod p = awaitRunning(client, "web-" + h.name());
+                    podIps.put(h.name(), p.getStatus().getPodIP());
+                    assertThat(p.getStatus().getPodIP()).as("web-%s's IP is in its node's CIDR %s", h.name(), cidrs.get(h.name()))
+                            .startsWith(cidrs.get(h.name()).substring(0, cidrs.get(h.name()).lastIndexOf('.') + 1));
+                }
+                System.out.println("pod IPs: " + podIps);
+
+                // pod to pod across hosts, both ways, by pod IP; the VXLAN devices' counters show the bytes
+                long[] beforeA = NetnsHosts.vxlanBytes(a.netns()), beforeB = NetnsHosts.vxlanBytes(b.netns());
+                assertThat(get("web-a", "http://" + podIps.get("b") + ":8080/name")).isEqualTo("web-b");
+                assertThat(get("web-b", "http://" + podIps.get("a") + ":8080/name")).isEqualTo("web-a");
+                long[] afterA = NetnsHosts.vxlanBytes(a.netns()), afterB = NetnsHosts.vxlanBytes(b.netns());
+                System.out.printf("VXLAN bytes (rx, tx): A %s -> %s, B %s -> %s%n", Arrays.toString(beforeA), Arrays.toString(afterA),
+                        Arrays.toString(beforeB), Arrays.toString(afterB));
+                for (int i = 0; i < 2; i++) {
+                    assertThat(afterA[i]).as("A's VXLAN counter %d", i).isGreaterThan(beforeA[i]);
+                    assertThat(afterB[i]).as("B's VXLAN counter %d", i).isGreaterThan(beforeB[i]);
+                }
+                // pod to pod keeps the pod's own address: the server on C saw A's pod IP, not A's node address
+                // (busybox httpd listens on IPv6 too and gives REMOTE_ADDR as [::ffff:10.244.x.y])
+                assertThat(get("web-a", "http://" + podIps.get("c") + ":8080/cgi-bin/peer")).isEqualTo("[::ffff:" + podIps.get("a") + "]");
+
+                // a ClusterIP Service whose endpoints are on B and C answers from a pod on A, from both
+                client.pods().inNamespace("default").resource(web("backend-b", node(b), "backend")).create();
+                client.pods().inNamespace("default").resource(web("backend-c", node(c), "backend")).create();
+                awaitRunning(client, "backend-b");
+                awaitRunning(client, "backend-c");
+                Service svc = client.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata().withName("backend")
+                        .endMetadata().withNewSpec().addToSelector("app", "backend").addNewPort().withPort(80)
+                        .withNewTargetPort(8080).endPort().endSpec().build()).create();
+                String clusterIp = svc.getSpec().getClusterIP();
+                Set<String> answered = new TreeSet<>();
+                long deadline = System.nanoTime() + CONVERGE.toNanos();
+                while (answered.size() < 2 && System.nanoTime() < deadline) {
+                    String body = body(getOnce("web-a", "http://" + clusterIp + "/name"));
+                    if (body != null && body.startsWith("backend-")) {
+                        answered.add(body);
+                    }
+                }
+                System.out.println("ClusterIP " + clusterIp + " answered from A's pod by: " + answered);
+                assertThat(answered).containsExactly("backend-b", "backend-c");
+
+                // a NodePort on C's address reaches the only endpoint, on A; with externalTrafficPolicy Local, C refuses
+                Service only = client.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata()
+                        .withName("only-a").endMetadata().withNewSpec().withType("NodePort").addToSelector("app", "web-only-a")
+                        .addNewPort().withPort(80).withNewTargetPort(8080).endPort().endSpec().build()).create();
+                client.pods().inNamespace("default").withName("web-a").edit(p -> {
+                    p.getMetadata().getLabels().put("app", "web-only-a");
+                    return p;
+                });
+                int nodePort = only.getSpec().getPorts().get(0).getNodePort();
+                assertThat(hostGet("http://" + c.underlayIp() + ":" + nodePort + "/name")).isEqualTo("web-a");
+                client.services().inNamespace("default").withName("only-a").edit(s -> {
+                    s.getSpec().setExternalTrafficPolicy("Local");
+                    return s;
+                });
+                eventually("C to refuse the Local NodePort", () -> !reachable("http://" + c.underlayIp() + ":" + nodePort + "/name"),
+                        () -> "still answers");
+                assertThat(hostGet("http://" + a.underlayIp() + ":" + nodePort + "/name")).isEqualTo("web-a");
+                System.out.println("verified: NodePort " + nodePort + " on C reached the endpoint on A; with externalTrafficPolicy "
+                        + "Local, C refuses and A answers");
+
+                // a pod reaches a machine outside the cluster CIDR, which has no route back to pods: masquerade
+                String outside = net.outside("10.250.17.50");
+                Path www = Files.createDirectories(dir.resolve("outside-www"));
+                Files.writeString(www.resolve("name"), "outside");
+                Process listener = new ProcessBuilder("ip", "netns", "exec", outside, "busybox", "httpd", "-f", "-p", "9000", "-h",
+                        www.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("outside.log").toFile()).start();
+                try {
+                    assertThat(get("web-b", "http://10.250.17.50:9000/name")).isEqualTo("outside");
+                } finally {
+                    listener.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+                System.out.println("verified: a pod on B reached 10.250.17.50 outside the cluster CIDR through the masquerade");
+            } catch (AssertionError | RuntimeException e) {
+                System.out.println(diagnosis(net, processes));
+                throw e;
+            } finally {
+                for (JarProcess p : processes) {
+                    p.close();
+                }
+                removeContainers();
+            }
+        }
+    }
+
+    /** What each host holds, for a failure: addresses, routes, the overlay's entries, the forwarding rules, the logs' ends. */
+    private String diagnosis(NetnsHosts net, List<JarProcess> processes) {
+        StringBuilder out = new StringBuilder("---- state of the hosts at the failure ----\n");
+        for (NetnsHosts.Host h : net.hosts) {
+            HostCommands in = HostCommands.inNetns(h.netns()).withTimeout(Duration.ofSeconds(10));
+            for (String[] command : List.of(new String[]{"ip", "-br", "addr"}, new String[]{"ip", "route"},
+                    new String[]{"ip", "neigh", "show", "dev", "coxswain.1"}, new String[]{"bridge", "fdb", "show", "dev", "coxswain.1"},
+                    new String[]{"iptables", "-S", "FORWARD"}, new String[]{"iptables", "-t", "nat", "-S", "POSTROUTING"},
+                    new String[]{"sysctl", "net.ipv4.ip_forward", "net.bridge.bridge-nf-call-iptables"})) {
+                HostCommands.Result r = in.run(command);
+                out.append("[").append(h.name()).append("] ").append(String.join(" ", command)).append(":\n")
+                        .append(r.stdout()).append(r.stderr()).append("\n");
+            }
+        }
+        for (JarProcess p : processes) {
+            try {
+                String log = p.output(0);
+                out.append("---- ").append(p.name).append(" (last lines) ----\n")
+                        .append(log.substring(Math.max(0, log.length() - 3000))).append("\n");
+            } catch (java.io.IOException e) {
+                out.append(p.name).append(": ").append(e).append("\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private String node(NetnsHosts.Host h) {
+        return nodes.computeIfAbsent(h.name(), n -> "xh-" + n + "-" + suffix);
+    }
+
+    /** The node's components in its host's namespace, each with the node's own credentials but kube-proxy (the admin's). */
+    private List<JarProcess> startNode(ApiServerProcess api, NetnsHosts.Host h) throws Exception {
+        String name = node(h);
+        Path kubeconfig = api.http().asUser(api.pki(), "system:node:" + name, List.of("system:nodes"),
+                dir.resolve(name + ".kubeconfig")).kubeconfig();
+        List<JarProcess> started = new ArrayList<>();
+        started.add(JarProcess.startIn(h.netns(), dir, "kubelet-" + h.name(), "is running against", "kubelet",
+                "--kubeconfig", kubeconfig.toString(), "--node-name", name, "--node-ip", h.underlayIp(), "--kubelet-port", "0",
+                "--root-dir", dir.resolve("root-" + h.name()).toString(), "--cni-state-dir", dir.resolve("cni-" + h.name()).toString(),
+                "--no-pod-masquerade", "--pod-mtu", "1450", "--node-status-update-frequency", "2"));
+        started.add(JarProcess.startIn(h.netns(), dir, "overlay-" + h.name(), "overlay agent for node", "overlay",
+                "--kubeconfig", kubeconfig.toString(), "--node-name", name, "--iface", "eth0", "--resync-seconds", "3"));
+        started.add(JarProcess.startIn(h.netns(), dir, "proxy-" + h.name(), "proxy for node", "proxy",
+                "--kubeconfig", api.kubeconfig().toString(), "--node-name", name, "--node-ip", h.underlayIp(),
+                "--cluster-cidr", "10.244.0.0/16", "--sync-period-seconds", "5"));
+        return started;
+    }
+
+    /** busybox httpd on 8080 serving /name (the pod's name) and /cgi-bin/peer (the client's address as the pod saw it). */
+    private static Pod web(String name, String node, String app) {
+        return new PodBuilder().withNewMetadata().withName(name).addToLabels("app", app).endMetadata().withNewSpec()
+                .withNodeName(node).withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("web").withImage(IMAGE).withCommand("sh", "-c",
+                        "mkdir -p /tmp/www/cgi-bin && echo -n $HOSTNAME > /tmp/www/name && "
+                                + "printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho -n $REMOTE_ADDR\\n' > /tmp/www/cgi-bin/peer && "
+                                + "chmod +x /tmp/www/cgi-bin/peer && exec httpd -f -p 8080 -h /tmp/www")
+                .endContainer().endSpec().build();
+    }
+
+    private static Pod awaitRunning(KubernetesClient client, String name) {
+        return client.pods().inNamespace("default").withName(name).waitUntilCondition(p -> p != null && p.getStatus() != null
+                && "Running".equals(p.getStatus().getPhase()) && p.getStatus().getPodIP() != null, 120, TimeUnit.SECONDS);
+    }
+
+    private static boolean ready(Node n) {
+        return n != null && n.getSpec().getPodCIDR() != null && n.getStatus() != null && n.getStatus().getConditions() != null
+                && n.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** An HTTP GET from inside a pod's container, retried while the network converges; the body. */
+    private String get(String pod, String url) throws Exception {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = getOnce(pod, url);
+            String body = body(last);
+            if (body != null) {
+                return body;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(pod + " could not GET " + url + " in " + CONVERGE.toSeconds() + " s: " + last);
+    }
+
+    /**
+     * busybox nc with a request of HTTP/1.0 (the static busybox's wget dies on some of these requests); the raw answer,
+     * or nc's error.
+     */
+    private String getOnce(String pod, String url) throws Exception {
+        java.net.URI uri = java.net.URI.create(url);
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        return exec(pod, "sh", "-c", "printf 'GET " + uri.getRawPath() + " HTTP/1.0\\r\\n\\r\\n' | timeout 5 nc -w 3 "
+                + uri.getHost() + " " + port);
+    }
+
+    /** The body of a raw HTTP answer (a CGI's headers end in bare newlines), or null when it is no answer. */
+    private static String body(String raw) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\r?\n\r?\n").matcher(raw);
+        return raw.startsWith("HTTP/1.") && m.find() ? raw.substring(m.end()).strip() : null;
+    }
+
+    private String exec(String pod, String... command) throws Exception {
+        String container = DockerNode.docker("ps", "-q", "--filter", "label=io.kubernetes.pod.name=" + pod,
+                "--filter", "label=io.kubernetes.container.name=web", "--filter", "label=io.coxswain.node", "--filter", "status=running");
+        String id = container.lines().findFirst().orElseThrow(() -> new AssertionError("no running container of " + pod));
+        List<String> args = new ArrayList<>(List.of("exec", id));
+        args.addAll(List.of(command));
+        return DockerNode.docker(args.toArray(String[]::new));
+    }
+
+    /** GET from the root namespace (a machine on the underlay), retried while rules converge. */
+    private static String hostGet(String url) throws Exception {
+        return DockerNode.httpGetWithRetry(url).strip();
+    }
+
+    private static boolean reachable(String url) {
+        HostCommands.Result r = NetnsHosts.ROOT.withTimeout(Duration.ofSeconds(10)).run("busybox", "wget", "-q", "-T", "2", "-O", "-", url);
+        return r.ok();
+    }
+
+    private void removeContainers() throws Exception {
+        for (String node : nodes.values()) {
+            String ids = DockerNode.docker("ps", "-aq", "--filter", "label=io.coxswain.node=" + node);
+            if (!ids.isBlank()) {
+                List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                rm.addAll(List.of(ids.split("\\s+")));
+                DockerNode.docker(rm.toArray(String[]::new));
+            }
+        }
+    }
+
+    private static void eventually(String what, BooleanSupplier check, Supplier<String> state) throws Exception {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError(what + " did not come in " + CONVERGE.toSeconds() + " s; now: " + state.get());
+    }
+}
