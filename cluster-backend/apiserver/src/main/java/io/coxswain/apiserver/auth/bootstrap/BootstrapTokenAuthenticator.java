@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -103,17 +102,9 @@ public final class BootstrapTokenAuthenticator {
         return new Outcome(new UserInfo(token.user(), "", List.copyOf(groups)), null);
     }
 
-    /** cluster-bootstrap's HasExpired: an expiration that does not parse counts as passed. Null while valid. */
+    /** Why the token counts as expired (cluster-bootstrap's HasExpired), or null while it is valid. */
     static String expired(TokenSecret secret, Instant now) {
         String expiration = secret.get(BootstrapToken.KEY_EXPIRATION);
-        if (expiration.isEmpty()) {
-            return null;
-        }
-        try {
-            Instant at = java.time.OffsetDateTime.parse(expiration).toInstant();
-            return now.isAfter(at) ? "expired at " + expiration : null;
-        } catch (DateTimeParseException e) {
-            return "unparsable expiration \"" + expiration + "\" in Secret kube-system/" + secret.name() + ", treated as expired";
-        }
+        return BootstrapToken.hasExpired(expiration, now) ? "expired: its expiration is " + expiration : null;
     }
 }

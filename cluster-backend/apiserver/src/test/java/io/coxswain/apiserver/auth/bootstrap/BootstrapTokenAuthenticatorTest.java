@@ -72,10 +72,10 @@ class BootstrapTokenAuthenticatorTest {
         data = valid();
         data.put("expiration", "2026-12-07T11:59:59Z");
         store(BootstrapToken.SECRET_TYPE, data, false);
-        assertThat(refusal()).isEqualTo("expired at 2026-12-07T11:59:59Z");
+        assertThat(refusal()).isEqualTo("expired: its expiration is 2026-12-07T11:59:59Z");
         data.put("expiration", "tomorrow");
         store(BootstrapToken.SECRET_TYPE, data, false);
-        assertThat(refusal()).contains("unparsable expiration");
+        assertThat(refusal()).isEqualTo("expired: its expiration is tomorrow");
         data = valid();
         data.remove("usage-bootstrap-authentication");
         store(BootstrapToken.SECRET_TYPE, data, false);
