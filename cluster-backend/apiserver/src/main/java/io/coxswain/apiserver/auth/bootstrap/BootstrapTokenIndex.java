@@ -22,15 +22,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The bootstrap-token Secrets of kube-system in memory, so that authenticating a bearer token never reads the store
- * (kube's authenticator reads a Secret lister, an informer's cache). Lists the key prefix
- * {@code /registry/secrets/kube-system/bootstrap-token-}, then watches it from the revision after the list; a failed
+ * (kube's authenticator reads a Secret lister, an informer's cache). Lists kube-system's Secrets
+ * ({@code /registry/secrets/kube-system/}) keeping the bootstrap-token-* ones, then watches them from the revision after
+ * the list; a failed
  * watch lists again after a pause, as {@link io.coxswain.apiserver.rbac.PolicyWatcher} does for RBAC.
  */
 public final class BootstrapTokenIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapTokenIndex.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String PREFIX = "/registry/secrets/kube-system/" + BootstrapToken.SECRET_PREFIX;
+    /** The store watches whole directories: kube-system's Secrets, of which only bootstrap-token-* are kept. */
+    static final String PREFIX = "/registry/secrets/kube-system/";
 
     private final Store store;
     private final Map<String, TokenSecret> byName = new ConcurrentHashMap<>();
@@ -119,6 +121,9 @@ public final class BootstrapTokenIndex implements AutoCloseable {
     }
 
     private static TokenSecret decode(KeyValue kv) {
+        if (!name(kv.key()).startsWith(BootstrapToken.SECRET_PREFIX)) {
+            return null;
+        }
         try {
             return TokenSecret.of(JSON.readTree(kv.value()));
         } catch (IOException e) {
