@@ -89,8 +89,21 @@ final class TokenCreateCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
+        if (server == null && loopback(url)) {
+            System.err.println("note: " + url + " is a loopback address, which only this machine reaches; for a machine "
+                    + "elsewhere give --server with an address it reaches (and that the serving certificate covers, --tls-san)");
+        }
         System.out.println("coxswain node --server " + url + " --token " + token + " --discovery-token-ca-cert-hash " + CaCertHash.of(ca));
         return 0;
+    }
+
+    private static boolean loopback(String url) {
+        try {
+            String host = java.net.URI.create(url).getHost();
+            return host != null && (host.equals("localhost") || java.net.InetAddress.getByName(host).isLoopbackAddress());
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

@@ -244,6 +244,44 @@ class BootstrapTokenTest {
         System.out.println("verified: " + usage.err().strip() + " | " + group.err().strip() + " | " + id.err().strip());
     }
 
+    @Test
+    @Order(9)
+    void serverRepointsClusterInfoAndItIsSignedAgain() throws Exception {
+        // the serving certificate covers localhost: an address other than the kubeconfig's, as another machine would use
+        String other = api.url().replace("127.0.0.1", "localhost");
+        Run created = coxswain("token", "create", "--kubeconfig", api.kubeconfig().toString(), "--server", other);
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.err()).contains("updated kube-public/cluster-info to server " + other);
+        Matcher join = JOIN.matcher(created.out().strip());
+        assertThat(join.matches()).isTrue();
+        assertThat(join.group(1)).isEqualTo(other);
+        BootstrapToken second = BootstrapToken.parse(join.group(2));
+        String url = other + "/api/v1/namespaces/kube-public/configmaps/cluster-info";
+        assertThat(eventually(() -> {
+            JsonNode data = JSON.readTree(curl(url)).path("data");
+            return data.path("kubeconfig").asText().contains("server: " + other)
+                    && DetachedJws.verify(data.path(BootstrapToken.JWS_KEY_PREFIX + second.id()).asText(null), data.path("kubeconfig").asText(), second);
+        }, Duration.ofSeconds(30))).as(controllerManagerLog()).isTrue();
+        System.out.println("verified: token create --server " + other + " repointed cluster-info, and bootstrapsigner signed the new content");
+    }
+
+    @Test
+    @Order(10)
+    void withTheFlagOffBootstrapTokensAreNotAuthenticated() throws Exception {
+        try (ApiServerProcess off = ApiServerProcess.start(dir.resolve("off"), "--enable-bootstrap-token-auth=false")) {
+            Run created = coxswain("token", "create", "--kubeconfig", off.kubeconfig().toString());
+            assertThat(created.exit()).as(created.err()).isZero();
+            assertThat(created.err()).contains("is a loopback address");
+            Matcher join = JOIN.matcher(created.out().strip());
+            assertThat(join.matches()).isTrue();
+            Thread.sleep(500);
+            String code = sh("curl -s -o /dev/null -w '%{http_code}' --cacert " + dir.resolve("off/data/pki/ca.crt")
+                    + " -H 'Authorization: Bearer " + join.group(2) + "' " + off.url() + "/api").strip();
+            assertThat(code).isEqualTo("401");
+        }
+        System.out.println("verified: apiserver --enable-bootstrap-token-auth=false: a valid bootstrap token gets 401");
+    }
+
     // ---- helpers ----
 
     private record Run(int exit, String out, String err) {
