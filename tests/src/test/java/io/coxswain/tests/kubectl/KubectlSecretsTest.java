@@ -33,6 +33,8 @@ class KubectlSecretsTest extends KubectlSuite {
                 .containsPattern("(?m)^password:\\s+7 bytes$").containsPattern("(?m)^user:\\s+5 bytes$")
                 .doesNotContain("admin").doesNotContain("s3cr3t");
         verified("describe secret (sizes only)");
+        assertThat(k.ok("explain", "secret.stringData").stdout()).contains("FIELD: stringData").contains("plain text");
+        verified("explain secret.stringData");
     }
 
     @Test

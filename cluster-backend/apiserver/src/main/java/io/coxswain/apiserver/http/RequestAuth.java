@@ -24,9 +24,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The request pipeline of team mode, two route handlers ahead of resource handling. {@link #authenticate} runs
  * before the body is read: a client certificate the TLS handshake checked against the cluster CA (CN = user,
- * O = groups), else a bearer token from the token file; neither gives 401, except on the open paths
- * {@code /healthz}, {@code /readyz}, {@code /livez} and {@code /version}, which kube-apiserver also serves to
- * {@code system:anonymous}; {@code Impersonate-User}/{@code Impersonate-Group} headers switch the user when the caller
+ * O = groups), else a bearer token from the token file, else a bootstrap token (when enabled); neither gives 401, except
+ * on the open paths {@code /healthz}, {@code /readyz}, {@code /livez} and {@code /version}, which kube-apiserver also
+ * serves to {@code system:anonymous}, and a GET of kube-public/cluster-info without credentials, which is
+ * {@code system:anonymous} too but authorized by RBAC; {@code Impersonate-User}/{@code Impersonate-Group} headers switch the user when the caller
  * may {@code impersonate} them. {@link #authorize} runs after the body: it builds the {@link RequestAttributes}, asks
  * the authorizer chain, finishes the node checks that need the body or the pod, and answers 403 as kube-apiserver
  * does. Both put what they learnt in the RoutingContext ({@link #USER}, {@link #ATTRIBUTES}); mutating requests are
