@@ -144,7 +144,33 @@ class BootstrapTokenTest {
                 .as(controllerManagerLog()).isTrue();
         assertThat(jsonpath("csr/node-csr-joiner", "{.spec.username} {.status.conditions[0].reason}"))
                 .isEqualTo("system:bootstrap:" + token.id() + " AutoApproved");
-        System.out.println("verified: the bootstrap token's node CSR was auto-approved and signed");
+        // the node it made may not read the join tokens: no Secret is referenced by its pods
+        Path crt = dir.resolve("joiner.crt");
+        Files.write(crt, Base64.getDecoder().decode(jsonpath("csr/node-csr-joiner", "{.status.certificate}")));
+        Path nodeConfig = dir.resolve("node.kubeconfig");
+        Files.writeString(nodeConfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: c
+                  cluster: {server: "%s", certificate-authority: "%s"}
+                users:
+                - name: u
+                  user: {client-certificate: "%s", client-key: "%s"}
+                contexts:
+                - name: x
+                  context: {cluster: c, user: u}
+                current-context: x
+                """.formatted(api.url(), ca(), crt, key));
+        Kubectl node = new Kubectl(nodeConfig, dir.resolve("node"));
+        Kubectl.Result whoami = kc(node, "auth", "whoami");
+        assertThat(whoami.stdout()).containsPattern("Username\\s+system:node:joiner");
+        Kubectl.Result secrets = kc(node, "get", "secrets", "-n", "kube-system");
+        assertThat(secrets.exitCode()).isEqualTo(1);
+        assertThat(secrets.stderr()).contains("secrets is forbidden: User \"system:node:joiner\" cannot list resource \"secrets\"")
+                .contains("may not read Secrets");
+        System.out.println("verified: the bootstrap token's node CSR was auto-approved and signed; the node it names logs in and "
+                + "may not read Secrets: " + secrets.stderr().strip());
     }
 
     @Test
