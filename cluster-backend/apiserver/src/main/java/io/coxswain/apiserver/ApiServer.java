@@ -73,6 +73,8 @@ public final class ApiServer extends VerticleBase {
     private AuditLog audit;
     private final RbacAuthorizer rbac = new RbacAuthorizer(new RbacPolicy());
     private PolicyWatcher rbacWatcher;
+    /** The bootstrap-token Secrets in memory, when team mode authenticates them; null otherwise. */
+    private io.coxswain.apiserver.auth.bootstrap.BootstrapTokenIndex bootstrapTokens;
     private Authorizer requestAuthorizer;
     private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final OpenWatches openWatches = new OpenWatches();
@@ -113,6 +115,13 @@ public final class ApiServer extends VerticleBase {
                         .thenCompose(v -> {
                             rbacWatcher = new PolicyWatcher(store, rbac.policy());
                             return rbacWatcher.start();
+                        })
+                        .thenCompose(v -> {
+                            if (options.security() == null || !options.security().bootstrapTokenAuth()) {
+                                return CompletableFuture.completedFuture(null);
+                            }
+                            bootstrapTokens = new io.coxswain.apiserver.auth.bootstrap.BootstrapTokenIndex(store);
+                            return bootstrapTokens.start();
                         }), context))
                 .compose(v -> {
                     String address = options.host() + ":" + port;
@@ -139,8 +148,9 @@ public final class ApiServer extends VerticleBase {
         HealthCheck ping = HealthCheck.ping();
         HealthCheck etcd = new HealthCheck("etcd", () -> CompletableFuture.supplyAsync(() -> store.get(HEALTH_KEY), workers)
                 .thenCompose(read -> read).orTimeout(2, java.util.concurrent.TimeUnit.SECONDS));
-        HealthCheck informers = HealthCheck.of("informer-sync", () -> rbacWatcher != null && rbacWatcher.synced(),
-                "the RBAC policy's watches are not all listed and open");
+        HealthCheck informers = HealthCheck.of("informer-sync", () -> rbacWatcher != null && rbacWatcher.synced()
+                        && (bootstrapTokens == null || bootstrapTokens.synced()),
+                "the RBAC policy's or the bootstrap tokens' watches are not all listed and open");
         HealthCheck shutdown = HealthCheck.of("shutdown", () -> !shuttingDown.get(), "the apiserver is shutting down");
         return new HealthEndpoints().endpoint("healthz", ping, etcd).endpoint("livez", ping, etcd)
                 .endpoint("readyz", ping, etcd, informers, shutdown);
@@ -183,7 +193,9 @@ public final class ApiServer extends VerticleBase {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("could not open the audit log " + security.auditLog(), e);
         }
-        return new RequestAuth(tokens, requestAuthorizer, audit, service);
+        return new RequestAuth(tokens, bootstrapTokens == null ? null
+                : io.coxswain.apiserver.auth.bootstrap.BootstrapTokenAuthenticator.over(bootstrapTokens)::user,
+                requestAuthorizer, audit, service);
     }
 
     /** Whether it runs in team mode (TLS, authentication, authorization, audit). */
@@ -238,13 +250,13 @@ public final class ApiServer extends VerticleBase {
         return chain.thenCompose(v -> createIfMissing(services, "default", kubernetes)).thenApply(v -> null);
     }
 
-    /** kube-apiserver's bootstrap policy: the default ClusterRoles and bindings, created when missing, never overwritten. */
+    /** kube-apiserver's bootstrap policy (and kubeadm's): the default roles and bindings, created when missing, never overwritten. */
     private CompletableFuture<Void> bootstrapRbac(ResourceRegistry registry) {
         CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
         for (BootstrapPolicy.Item item : BootstrapPolicy.items()) {
             ResourceInfo r = registry.find("rbac.authorization.k8s.io/v1", item.plural()).orElseThrow();
             // another apiserver over the same store may create it first: that is as good
-            chain = chain.thenCompose(v -> createIfMissing(r, null, item.object())
+            chain = chain.thenCompose(v -> createIfMissing(r, item.namespace(), item.object())
                     .exceptionally(e -> alreadyExists(e) ? null : rethrow(e)));
         }
         return chain.thenApply(v -> null);
@@ -285,6 +297,9 @@ public final class ApiServer extends VerticleBase {
         }
         if (rbacWatcher != null) {
             rbacWatcher.close();
+        }
+        if (bootstrapTokens != null) {
+            bootstrapTokens.close();
         }
         return Future.succeededFuture();
     }

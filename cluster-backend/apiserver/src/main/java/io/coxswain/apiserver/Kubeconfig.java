@@ -95,6 +95,27 @@ public final class Kubeconfig {
                 "default"));
     }
 
+    /**
+     * The kubeconfig kubeadm's clusterinfo phase puts in kube-public/cluster-info: one unnamed cluster (its server and
+     * CA), no users and no contexts, so it holds nothing secret. A joining node reads it anonymously and trusts it only
+     * when its CA matches the pin and its jws-kubeconfig-&lt;id&gt; signature matches the token.
+     */
+    public static String clusterInfo(String server, String caPem) {
+        return """
+                apiVersion: v1
+                clusters:
+                - cluster:
+                    certificate-authority-data: %s
+                    server: %s
+                  name: ""
+                contexts: null
+                current-context: ""
+                kind: Config
+                preferences: {}
+                users: null
+                """.formatted(base64(caPem), server);
+    }
+
     /** Writes {@code text} as {@code file}, readable by its owner only. */
     public static Path writePrivate(Path file, String text) throws IOException {
         io.coxswain.apiserver.auth.Pki.writePrivate(file, text);

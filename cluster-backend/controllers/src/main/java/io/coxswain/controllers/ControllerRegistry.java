@@ -27,6 +27,9 @@ final class ControllerRegistry {
         controllers.add(io.coxswain.controllers.gc.GarbageCollector.create(client, informers, options));
         controllers.addAll(io.coxswain.controllers.nodeipam.NodeIpamController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.certificates.CsrApprovingController.create(client, informers, options));
+        // bootstrap tokens: their signatures in kube-public/cluster-info, and their removal once expired
+        controllers.add(io.coxswain.controllers.bootstrap.BootstrapSigner.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.bootstrap.TokenCleaner.create(client, informers, options));
         Controller signing = io.coxswain.controllers.certificates.CsrSigningController.create(client, informers, options);
         if (signing != null) {
             controllers.add(signing);

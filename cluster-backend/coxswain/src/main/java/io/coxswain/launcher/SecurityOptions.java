@@ -33,6 +33,11 @@ final class SecurityOptions {
     @Option(names = "--token-auth-file", description = "bearer tokens, token,user,uid,\"group1,group2\" (default <data-dir>/tokens.csv)")
     Path tokenFile;
 
+    @Option(names = "--enable-bootstrap-token-auth", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "authenticate bearer tokens id.secret against the bootstrap-token Secrets of kube-system, as "
+                    + "kube-apiserver's flag that kubeadm sets (default ${DEFAULT-VALUE}; =false turns it off)")
+    boolean bootstrapTokenAuth = true;
+
     @Option(names = "--audit-log-path", description = "one JSON line per mutating request (default <data-dir>/audit.log)")
     Path auditLog;
 
@@ -83,7 +88,8 @@ final class SecurityOptions {
         }
         return Security.fromPki(pkiDir(dataDir), sans, tokenFile != null ? tokenFile : defaultTokenFile(dataDir),
                 auditLog != null ? auditLog : dataDir.resolve("audit.log"))
-                .withAuditRotation(io.coxswain.apiserver.auth.AuditRotation.ofFlags(auditLogMaxSize, auditLogMaxBackup));
+                .withAuditRotation(io.coxswain.apiserver.auth.AuditRotation.ofFlags(auditLogMaxSize, auditLogMaxBackup))
+                .withBootstrapTokenAuth(bootstrapTokenAuth);
     }
 
     /** The URL clients on this machine use: loopback when the server listens on every address. */

@@ -7,8 +7,9 @@ import java.util.Set;
  * The NodeRestriction idea of kube-apiserver (its Node authorizer and NodeRestriction admission in one): a kubelet
  * authenticates as {@code system:node:<name>} in group {@code system:nodes} and may write only its own Node (and its
  * status), its own Lease in {@code kube-node-lease}, the status of pods bound to it (and delete them once they are
- * gone), and events, and ask TokenReviews and SubjectAccessReviews about the callers of its own API. It may read everything (the real Node authorizer also narrows reads of secrets and configmaps
- * to those its pods use; that is not done here).
+ * gone), and events, and ask TokenReviews and SubjectAccessReviews about the callers of its own API. It may read everything
+ * but Secrets (the real Node authorizer lets it get the Secrets and ConfigMaps its pods use, and no others; no pod uses a
+ * Secret yet, and ConfigMaps are not narrowed here).
  *
  * <p>Two answers need more than the URL: a create, whose name is in the body, and a pod write, which depends on
  * the pod's {@code spec.nodeName}. {@link #decide} says so with {@link Outcome#CHECK_BODY_NAME} and
@@ -43,6 +44,11 @@ public final class NodeRestriction {
         }
         if (!a.resourceRequest()) {
             return a.verb().equals("get") ? Outcome.ALLOW : Outcome.DENY;
+        }
+        if (a.apiGroup().isEmpty() && a.resource().equals("secrets")) {
+            // kube's Node authorizer lets a node get only the Secrets its pods reference, and never list or watch them;
+            // no pod references one here yet (issue 18), so none: a node must not read the join tokens in kube-system
+            return Outcome.DENY;
         }
         if (READS.contains(a.verb())) {
             return Outcome.ALLOW;
@@ -89,6 +95,8 @@ public final class NodeRestriction {
     public static String reason(RequestAttributes a) {
         String node = nodeName(a.user());
         return node == null ? "node users must be named system:node:<nodeName>"
+                : a.apiGroup() != null && a.apiGroup().isEmpty() && "secrets".equals(a.resource())
+                ? "node \"" + node + "\" may not read Secrets: none is referenced by its pods"
                 : "node \"" + node + "\" may only write its own Node and Lease, the status of pods bound to it, and events";
     }
 }

@@ -13,9 +13,16 @@ import java.util.List;
  * @param kubeletClient the client certificate the apiserver calls kubelets with (kube-apiserver's
  *                      {@code --kubelet-client-certificate}), or null to call them without one
  * @param auditRotation when the audit log file is rotated
+ * @param bootstrapTokenAuth whether bearer tokens id.secret are looked up as bootstrap-token Secrets in kube-system
+ *                           (kube-apiserver's {@code --enable-bootstrap-token-auth}, which kubeadm turns on)
  */
 public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog, Pki.Issued kubeletClient,
-                       AuditRotation auditRotation) {
+                       AuditRotation auditRotation, boolean bootstrapTokenAuth) {
+
+    public Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog, Pki.Issued kubeletClient,
+                    AuditRotation auditRotation) {
+        this(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, auditRotation, true);
+    }
 
     public Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog) {
         this(caFile, certFile, keyFile, tokenFile, auditLog, null);
@@ -26,7 +33,11 @@ public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile,
     }
 
     public Security withAuditRotation(AuditRotation rotation) {
-        return new Security(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, rotation);
+        return new Security(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, rotation, bootstrapTokenAuth);
+    }
+
+    public Security withBootstrapTokenAuth(boolean enabled) {
+        return new Security(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, auditRotation, enabled);
     }
 
     /**

@@ -24,9 +24,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The request pipeline of team mode, two route handlers ahead of resource handling. {@link #authenticate} runs
  * before the body is read: a client certificate the TLS handshake checked against the cluster CA (CN = user,
- * O = groups), else a bearer token from the token file; neither gives 401, except on the open paths
- * {@code /healthz}, {@code /readyz}, {@code /livez} and {@code /version}, which kube-apiserver also serves to
- * {@code system:anonymous}; {@code Impersonate-User}/{@code Impersonate-Group} headers switch the user when the caller
+ * O = groups), else a bearer token from the token file, else a bootstrap token (when enabled); neither gives 401, except
+ * on the open paths {@code /healthz}, {@code /readyz}, {@code /livez} and {@code /version}, which kube-apiserver also
+ * serves to {@code system:anonymous}, and a GET of kube-public/cluster-info without credentials, which is
+ * {@code system:anonymous} too but authorized by RBAC; {@code Impersonate-User}/{@code Impersonate-Group} headers switch the user when the caller
  * may {@code impersonate} them. {@link #authorize} runs after the body: it builds the {@link RequestAttributes}, asks
  * the authorizer chain, finishes the node checks that need the body or the pod, and answers 403 as kube-apiserver
  * does. Both put what they learnt in the RoutingContext ({@link #USER}, {@link #ATTRIBUTES}); mutating requests are
@@ -42,15 +43,32 @@ public final class RequestAuth {
 
     private static final Set<String> OPEN = Set.of("/healthz", "/readyz", "/livez", "/version");
     private static final UserInfo ANONYMOUS = new UserInfo("system:anonymous", "", List.of("system:unauthenticated"));
+    /**
+     * The one resource a request without credentials may ask for, RBAC deciding: kube-public/cluster-info, which a
+     * joining node reads before it trusts the cluster (kubeadm's token discovery). kube-apiserver's anonymous
+     * authentication, limited to this path as its AuthenticationConfiguration's anonymous conditions can limit it.
+     */
+    private static final String CLUSTER_INFO_PATH = "/api/v1/namespaces/kube-public/configmaps/cluster-info";
+    /** The same user as {@link #ANONYMOUS}, but authorized by RBAC like anyone else: told apart by identity. */
+    private static final UserInfo ANONYMOUS_AUTHORIZED = new UserInfo(ANONYMOUS.name(), "", ANONYMOUS.groups());
 
     private final TokenFile tokens;
+    /** The bootstrap token authenticator after the token file, or null when it is off. */
+    private final java.util.function.Function<String, java.util.Optional<UserInfo>> bootstrapTokens;
     private final Authorizer authorizer;
     private final Impersonation impersonation;
     private final AuditLog audit;
     private final ObjectService service;
 
     public RequestAuth(TokenFile tokens, Authorizer authorizer, AuditLog audit, ObjectService service) {
+        this(tokens, null, authorizer, audit, service);
+    }
+
+    /** @param bootstrapTokens asked for a bearer token the token file does not know; null for none */
+    public RequestAuth(TokenFile tokens, java.util.function.Function<String, java.util.Optional<UserInfo>> bootstrapTokens,
+                       Authorizer authorizer, AuditLog audit, ObjectService service) {
         this.tokens = tokens;
+        this.bootstrapTokens = bootstrapTokens;
         this.authorizer = authorizer;
         this.impersonation = new Impersonation(authorizer);
         this.audit = audit;
@@ -64,7 +82,8 @@ public final class RequestAuth {
 
     /** The user a bearer token stands for, as this pipeline authenticates it (TokenReviews ask the same). */
     public java.util.Optional<UserInfo> tokenUser(String token) {
-        return tokens.user(token);
+        java.util.Optional<UserInfo> user = tokens.user(token);
+        return user.isPresent() || bootstrapTokens == null ? user : bootstrapTokens.apply(token);
     }
 
     public void authenticate(RoutingContext ctx) {
@@ -72,6 +91,11 @@ public final class RequestAuth {
         if (user == null) {
             if (OPEN.contains(ctx.request().path())) {
                 ctx.put(USER, ANONYMOUS);
+                ctx.next();
+                return;
+            }
+            if (anonymousReadable(ctx.request())) {
+                ctx.put(USER, ANONYMOUS_AUTHORIZED);
                 ctx.next();
                 return;
             }
@@ -89,6 +113,12 @@ public final class RequestAuth {
         }
         ctx.put(USER, user);
         ctx.next();
+    }
+
+    /** A GET of cluster-info with no credentials at all (a wrong token stays a 401). */
+    private static boolean anonymousReadable(HttpServerRequest request) {
+        return request.method() == io.vertx.core.http.HttpMethod.GET && CLUSTER_INFO_PATH.equals(request.path())
+                && request.getHeader("Authorization") == null;
     }
 
     private UserInfo user(HttpServerRequest request) {

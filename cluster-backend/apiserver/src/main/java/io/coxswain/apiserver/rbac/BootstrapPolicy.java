@@ -28,10 +28,15 @@ public final class BootstrapPolicy {
     private BootstrapPolicy() {
     }
 
-    /** A ClusterRole or ClusterRoleBinding to create, with the plural it is stored under. */
+    /** A role or binding to create, with the plural it is stored under. */
     public record Item(String plural, ObjectNode object) {
         public String name() {
             return object.path("metadata").path("name").asText();
+        }
+
+        /** Null for the cluster-wide kinds. */
+        public String namespace() {
+            return object.path("metadata").path("namespace").asText(null);
         }
     }
 
@@ -141,12 +146,35 @@ public final class BootstrapPolicy {
                 "Group", "system:bootstrappers"));
         out.add(binding("kubeadm:node-autoapprove-certificate-rotation",
                 "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", "Group", "system:nodes"));
+        // kubeadm's clusterinfo phase: anyone may read kube-public/cluster-info, which a joining node reads before
+        // it has credentials (it checks the CA against its pin and the JWS against its token)
+        out.addAll(clusterInfoReaders());
         out.add(binding("system:kube-scheduler", "system:kube-scheduler", "User", "system:kube-scheduler"));
         out.add(binding("system:kube-controller-manager", "system:kube-controller-manager", "User", "system:kube-controller-manager"));
         out.add(binding("system:node-proxier", "system:node-proxier", "User", "system:kube-proxy"));
         // the apiserver's client certificate for kubelets (pods/log), as k3s binds its own
         out.add(binding("kube-apiserver-kubelet-admin", "system:kubelet-api-admin", "User", KUBELET_CLIENT));
         return out;
+    }
+
+    /** kubeadm:bootstrap-signer-clusterinfo, a Role and its RoleBinding in kube-public. */
+    private static List<Item> clusterInfoReaders() {
+        String name = "kubeadm:bootstrap-signer-clusterinfo";
+        ObjectNode role = NODES.objectNode().put("apiVersion", "rbac.authorization.k8s.io/v1").put("kind", "Role");
+        role.putObject("metadata").put("name", name).put("namespace", "kube-public");
+        ObjectNode rule = role.putArray("rules").addObject();
+        strings(rule.putArray("verbs"), List.of("get"));
+        strings(rule.putArray("apiGroups"), List.of(""));
+        strings(rule.putArray("resources"), List.of("configmaps"));
+        strings(rule.putArray("resourceNames"), List.of("cluster-info"));
+        ObjectNode binding = NODES.objectNode().put("apiVersion", "rbac.authorization.k8s.io/v1").put("kind", "RoleBinding");
+        binding.putObject("metadata").put("name", name).put("namespace", "kube-public");
+        binding.putObject("roleRef").put("apiGroup", "rbac.authorization.k8s.io").put("kind", "Role").put("name", name);
+        ArrayNode subjects = binding.putArray("subjects");
+        subjects.addObject().put("apiGroup", "rbac.authorization.k8s.io").put("kind", "User").put("name", "system:anonymous");
+        // kubeadm names the user only; the group is the same caller, for an anonymous authenticator that sets no name
+        subjects.addObject().put("apiGroup", "rbac.authorization.k8s.io").put("kind", "Group").put("name", "system:unauthenticated");
+        return List.of(new Item("roles", role), new Item("rolebindings", binding));
     }
 
     /** view, edit and admin: each one what the one before holds, plus more. */

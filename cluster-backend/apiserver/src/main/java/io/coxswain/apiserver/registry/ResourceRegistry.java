@@ -34,6 +34,7 @@ public final class ResourceRegistry {
                     List.of("create", "delete", "get", "list", "patch", "update", "watch"), Set.of("status", "finalize"),
                     Set.of("status.phase"))),
             Map.entry("configmaps", new Extra(List.of("cm"), List.of(), ALL_VERBS, Set.of(), Set.of())),
+            Map.entry("secrets", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of("type"))),
             Map.entry("nodes", new Extra(List.of("no"), List.of(), ALL_VERBS, Set.of("status"), Set.of("spec.unschedulable"))),
             Map.entry("endpoints", new Extra(List.of("ep"), List.of(), ALL_VERBS, Set.of(), Set.of())),
             Map.entry("events", new Extra(List.of("ev"), List.of(), ALL_VERBS, Set.of(),
@@ -60,6 +61,7 @@ public final class ResourceRegistry {
     /** The kinds with a strategy of their own, by group and kind (any version); the others get ResourceStrategy.NONE. */
     private static final Map<String, ResourceStrategy> STRATEGIES = Map.of(
             "/ConfigMap", new io.coxswain.apiserver.core.ConfigMapStrategy(),
+            "/Secret", new io.coxswain.apiserver.core.SecretStrategy(),
             "certificates.k8s.io/CertificateSigningRequest", new io.coxswain.apiserver.certificates.CsrStrategy());
 
     /** The core resources whose registry sets ReturnDeletedObject (pods, services), and namespaces, whose delete answers with them. */

@@ -57,7 +57,11 @@ class TeamModeUnitsTest {
         assertThat(NodeRestriction.decide(attrs(node, "patch", "", "pods", "status", "default", "p"))).isEqualTo(NodeRestriction.Outcome.CHECK_POD_BINDING);
         assertThat(NodeRestriction.decide(attrs(node, "update", "", "pods", null, "default", "p"))).isEqualTo(NodeRestriction.Outcome.DENY);
         assertThat(NodeRestriction.decide(attrs(node, "create", "", "events", null, "default", null))).isEqualTo(NodeRestriction.Outcome.ALLOW);
-        assertThat(NodeRestriction.decide(attrs(node, "list", "", "secrets", null, null, null))).isEqualTo(NodeRestriction.Outcome.ALLOW);
+        assertThat(NodeRestriction.decide(attrs(node, "list", "", "configmaps", null, null, null))).isEqualTo(NodeRestriction.Outcome.ALLOW);
+        // no Secret is referenced by a node's pods yet: the join tokens in kube-system stay out of its reach
+        assertThat(NodeRestriction.decide(attrs(node, "list", "", "secrets", null, null, null))).isEqualTo(NodeRestriction.Outcome.DENY);
+        assertThat(NodeRestriction.decide(attrs(node, "get", "", "secrets", null, "kube-system", "bootstrap-token-abcdef")))
+                .isEqualTo(NodeRestriction.Outcome.DENY);
         UserInfo alice = new UserInfo("alice", "", List.of("system:authenticated"));
         assertThat(NodeRestriction.decide(attrs(alice, "patch", "", "nodes", null, null, "n1"))).isEqualTo(NodeRestriction.Outcome.NOT_A_NODE);
         // in the nodes group without a node name: refused

@@ -9,8 +9,8 @@ final class Policies {
     }
 
     static void bootstrap(RbacPolicy policy) {
-        BootstrapPolicy.items().forEach(i -> put(policy, i.plural().equals("clusterroles") ? RbacPolicy.Kind.CLUSTER_ROLES
-                : RbacPolicy.Kind.CLUSTER_ROLE_BINDINGS, i.object()));
+        BootstrapPolicy.items().forEach(i -> put(policy, java.util.Arrays.stream(RbacPolicy.Kind.values())
+                .filter(k -> k.plural().equals(i.plural())).findFirst().orElseThrow(), i.object()));
     }
 
     static void put(RbacPolicy policy, RbacPolicy.Kind kind, JsonNode object) {

@@ -62,6 +62,21 @@ public record BootstrapToken(String id, String secret) {
         return new BootstrapToken(randomString(random, 6), randomString(random, 16));
     }
 
+    /**
+     * cluster-bootstrap's {@code HasExpired} over the Secret's {@code expiration} value (RFC 3339): empty never expires,
+     * and one that does not parse counts as expired, so a damaged Secret is never trusted.
+     */
+    public static boolean hasExpired(String expiration, java.time.Instant now) {
+        if (expiration == null || expiration.isEmpty()) {
+            return false;
+        }
+        try {
+            return now.isAfter(java.time.OffsetDateTime.parse(expiration).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            return true;
+        }
+    }
+
     public String secretName() {
         return SECRET_PREFIX + id;
     }
