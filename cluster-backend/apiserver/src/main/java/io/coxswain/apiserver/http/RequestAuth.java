@@ -42,6 +42,14 @@ public final class RequestAuth {
 
     private static final Set<String> OPEN = Set.of("/healthz", "/readyz", "/livez", "/version");
     private static final UserInfo ANONYMOUS = new UserInfo("system:anonymous", "", List.of("system:unauthenticated"));
+    /**
+     * The one resource a request without credentials may ask for, RBAC deciding: kube-public/cluster-info, which a
+     * joining node reads before it trusts the cluster (kubeadm's token discovery). kube-apiserver's anonymous
+     * authentication, limited to this path as its AuthenticationConfiguration's anonymous conditions can limit it.
+     */
+    private static final String CLUSTER_INFO_PATH = "/api/v1/namespaces/kube-public/configmaps/cluster-info";
+    /** The same user as {@link #ANONYMOUS}, but authorized by RBAC like anyone else: told apart by identity. */
+    private static final UserInfo ANONYMOUS_AUTHORIZED = new UserInfo(ANONYMOUS.name(), "", ANONYMOUS.groups());
 
     private final TokenFile tokens;
     private final Authorizer authorizer;
@@ -75,6 +83,11 @@ public final class RequestAuth {
                 ctx.next();
                 return;
             }
+            if (anonymousReadable(ctx.request())) {
+                ctx.put(USER, ANONYMOUS_AUTHORIZED);
+                ctx.next();
+                return;
+            }
             ObjectNode status = status(401, "Unauthorized", "Unauthorized");
             Responses.json(ctx, 401, status, List.of());
             return;
@@ -89,6 +102,12 @@ public final class RequestAuth {
         }
         ctx.put(USER, user);
         ctx.next();
+    }
+
+    /** A GET of cluster-info with no credentials at all (a wrong token stays a 401). */
+    private static boolean anonymousReadable(HttpServerRequest request) {
+        return request.method() == io.vertx.core.http.HttpMethod.GET && CLUSTER_INFO_PATH.equals(request.path())
+                && request.getHeader("Authorization") == null;
     }
 
     private UserInfo user(HttpServerRequest request) {
