@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
  * One component of the built jar ({@code coxswain <subcommand> …}) in its own JVM, its output in a log file: the
  * fault tests kill these with SIGKILL and start them again. Only the process started here is ever signalled.
  */
-final class JarProcess implements AutoCloseable {
+public final class JarProcess implements AutoCloseable {
 
-    final String name;
-    final Path log;
+    public final String name;
+    public final Path log;
     private final List<String> command;
     private Process process;
 
@@ -28,7 +28,7 @@ final class JarProcess implements AutoCloseable {
     }
 
     /** Starts {@code java -jar coxswain.jar args…}, and waits until its log says {@code ready}. */
-    static JarProcess start(Path dir, String name, String ready, String... args) throws IOException, InterruptedException {
+    public static JarProcess start(Path dir, String name, String ready, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // small, quick-starting JVMs: seven of them share two cores in these tests
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", ApiServerProcess.jar().toString()));
@@ -39,7 +39,7 @@ final class JarProcess implements AutoCloseable {
     }
 
     /** Starts it again with the same command line (the log goes on), and waits for {@code ready} in the new output. */
-    void start(String ready) throws IOException, InterruptedException {
+    public void start(String ready) throws IOException, InterruptedException {
         long from = Files.exists(log) ? Files.size(log) : 0;
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         if (ready != null) {
@@ -48,7 +48,7 @@ final class JarProcess implements AutoCloseable {
     }
 
     /** Waits for a line containing {@code text} in what the process printed after byte {@code from}. */
-    void awaitLog(String text, long from, Duration timeout) throws IOException, InterruptedException {
+    public void awaitLog(String text, long from, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (output(from).contains(text)) {
@@ -62,17 +62,17 @@ final class JarProcess implements AutoCloseable {
         throw new IOException(name + " did not say \"" + text + "\" within " + timeout + ":\n" + output(0));
     }
 
-    String output(long from) throws IOException {
+    public String output(long from) throws IOException {
         byte[] all = Files.readAllBytes(log);
         return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    long logSize() throws IOException {
+    public long logSize() throws IOException {
         return Files.size(log);
     }
 
     /** The text after {@code prefix} on the first line that has it, up to {@code suffix}. */
-    String find(String prefix, String suffix) throws IOException {
+    public String find(String prefix, String suffix) throws IOException {
         for (String line : output(0).split("\n")) {
             int at = line.indexOf(prefix);
             if (at >= 0 && line.endsWith(suffix)) {
@@ -82,16 +82,21 @@ final class JarProcess implements AutoCloseable {
         return null;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
+    /** Waits for the process to exit by itself; its exit code, or null if it still runs after {@code timeout}. */
+    public Integer awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
     /** SIGKILL: a crash, nothing released, nothing flushed. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
         }

@@ -142,7 +142,9 @@ public final class NodeCertificateRequest {
     private static String pem(Object object) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object instanceof KeyPair pair ? pair.getPrivate() : object);
+            // the key as PKCS#8 ("PRIVATE KEY"): fabric8 cannot read bouncycastle's SEC1 "EC PRIVATE KEY"
+            writer.writeObject(object instanceof KeyPair pair ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null)
+                    : object);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
