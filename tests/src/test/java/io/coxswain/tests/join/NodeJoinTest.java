@@ -152,6 +152,15 @@ class NodeJoinTest {
                 }
             }, Duration.ofSeconds(60), "the node's renewal CSR to be approved and issued");
             node.awaitLog("renewed the client certificate", from, Duration.ofSeconds(60));
+            long restarted = node.logSize();
+            node.awaitLog("kubelet running against", restarted, Duration.ofSeconds(60));
+            // the restarted kubelet, on its renewed certificate, keeps renewing the node's Lease
+            java.time.Instant afterRestart = java.time.Instant.now();
+            awaitTrue(() -> {
+                var lease = admin.leases().inNamespace("kube-node-lease").withName(NODE).get();
+                return lease != null && lease.getSpec().getRenewTime().toInstant().isAfter(afterRestart.plusSeconds(2));
+            }, Duration.ofSeconds(60), "the node's Lease to be renewed after the components restarted");
+            assertThat(node.output(restarted)).doesNotContain("Unauthorized").doesNotContain("Forbidden");
             X509Certificate renewed;
             try (var in = Files.newInputStream(data.resolve("pki/node-client.crt"))) {
                 renewed = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -159,7 +168,6 @@ class NodeJoinTest {
             assertThat(renewed.getSerialNumber()).isNotEqualTo(certificate.getSerialNumber());
             assertThat(renewed.getSubjectX500Principal()).isEqualTo(certificate.getSubjectX500Principal());
             ok("wait", "--for=condition=Ready", "node/" + NODE, "--timeout=60s");
-            Thread.sleep(15_000); // the restarted components report again on the new certificate
             assertThat(ok("get", "node", NODE)).containsPattern(NODE + "\\s+Ready");
             assertThat(ok("get", "pod", "jn17-pod", "-o", "jsonpath={.status.phase} {.status.containerStatuses[0].restartCount}"))
                     .isEqualTo("Running 0");
