@@ -216,8 +216,20 @@ class NodeJoinTest {
                 "has the public key pin " + caHash + ", but --discovery-token-ca-cert-hash expects " + wrong);
     }
 
+    @Test
+    @Order(7)
+    void withoutACaHashTheJoinAsksForOneOrTheUnsafeFlag() throws Exception {
+        failsWith("no-hash", joinArgs(BootstrapTokenFixture.TOKEN.toString(), null, dir.resolve("no-hash"), "jn17-nohash", apiserver.url()),
+                "give --discovery-token-ca-cert-hash");
+        // with the unsafe flag discovery trusts the server's CA, warns, and goes on (here to the revoked token's 401)
+        List<String> unsafe = joinArgs(BootstrapTokenFixture.REVOKED.toString(), null, dir.resolve("unsafe"), "jn17-unsafe", apiserver.url());
+        unsafe.add("--discovery-token-unsafe-skip-ca-verification");
+        String out = failsWith("unsafe", unsafe, "refused the credential (401 Unauthorized)");
+        assertThat(out).contains("WARN").contains("is trusted without a check (--discovery-token-unsafe-skip-ca-verification)");
+    }
+
     /** Runs the join to its end: a non-zero exit, the message, no Node, nothing in its data dir. */
-    private static void failsWith(String name, List<String> args, String message) throws Exception {
+    private static String failsWith(String name, List<String> args, String message) throws Exception {
         String nodeName = args.get(args.indexOf("--node-name") + 1);
         Path data = Path.of(args.get(args.indexOf("--data-dir") + 1));
         JarProcess p = JarProcess.start(dir, "fail-" + name, null, args.toArray(String[]::new));
@@ -229,6 +241,7 @@ class NodeJoinTest {
         assertThat(!Files.exists(data) || isEmpty(data)).as("nothing written in " + data).isTrue();
         String line = out.lines().filter(l -> l.startsWith("coxswain node:")).findFirst().orElseThrow();
         System.out.println("verified: exit " + exit + ", no Node, no files: " + line);
+        return out;
     }
 
     private static boolean isEmpty(Path d) throws IOException {
