@@ -141,6 +141,19 @@ class NodeJoinTest {
             ok("wait", "--for=condition=Ready", "node/" + NODE, "--timeout=120s");
             System.out.println("verified: the second start reused " + data.resolve("pki/node-client.crt") + " without a new CSR");
 
+            // the node's kubeconfig is a kubelet's: it is system:node:<name>, and node restriction keeps it to its own Node
+            Kubectl asNode = new Kubectl(data.resolve("node.kubeconfig"), dir.resolve("kubectl-node"));
+            Kubectl.Result whoami = asNode.run(new String[]{"auth", "whoami"});
+            assertThat(whoami.exitCode()).as(whoami.stderr()).isZero();
+            assertThat(whoami.stdout()).containsPattern("Username\\s+system:node:" + NODE).contains("system:nodes");
+            assertThat(asNode.run(new String[]{"label", "node", NODE, "jn17=own"}).exitCode()).isZero();
+            Kubectl.Result other = asNode.run("{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"jn17-other\"}}",
+                    new String[]{"create", "-f", "-"});
+            assertThat(other.exitCode()).isNotZero();
+            assertThat(other.stderr()).contains("Forbidden");
+            System.out.println("verified: with node.kubeconfig kubectl is system:node:" + NODE + "; creating another Node: "
+                    + other.stderr().strip());
+
             // renewal: the 3-minute certificate (backdated 5 minutes) is renewed at 70-90 % of its 8 minutes
             awaitTrue(() -> !csrsOf("system:node:" + NODE).isEmpty(), Duration.ofMinutes(4), "a CSR made by the node itself");
             String renewal = csrsOf("system:node:" + NODE).get(0).getMetadata().getName();
