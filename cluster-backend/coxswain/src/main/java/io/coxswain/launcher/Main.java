@@ -8,12 +8,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 
-/** {@code java -jar coxswain.jar [all-in-one|apiserver|scheduler|controller-manager|kubelet|proxy|overlay] …}; all-in-one is the default. */
+/** {@code java -jar coxswain.jar [all-in-one|apiserver|scheduler|controller-manager|kubelet|proxy|overlay|node] …}; all-in-one is the default. */
 @Command(name = "coxswain", mixinStandardHelpOptions = true, version = "coxswain 0.1.0",
         description = "An editor-first Kubernetes: the control plane and node agents in one jar.",
         subcommands = {AllInOneCommand.class, ApiServerCommand.class, KubeletCommand.class, ProxyCommand.class,
                 SchedulerCommand.class, ControllerManagerCommand.class, KubeconfigCommand.class, StatusCommand.class,
-                OverlayCommand.class, TokenCommand.class})
+                OverlayCommand.class, TokenCommand.class, NodeCommand.class})
 public final class Main implements Runnable {
 
     @Mixin

@@ -2,7 +2,6 @@ package io.coxswain.launcher;
 
 import io.coxswain.launcher.logs.LogOptions;
 import io.coxswain.network.OverlayAgent;
-import io.coxswain.network.OverlayMode;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,27 +27,21 @@ final class OverlayCommand implements Callable<Integer> {
     @Mixin
     NodeAgentOptions node = new NodeAgentOptions();
 
-    @Option(names = "--iface", required = true, description = "the interface (or one of its addresses) that reaches the other nodes")
-    String iface;
-
-    @Option(names = "--mode", defaultValue = "vxlan", description = "vxlan, or host-gw for nodes on one L2 segment (default ${DEFAULT-VALUE})")
-    String mode;
+    @Mixin
+    OverlayFlags flags = new OverlayFlags();
 
     @Option(names = "--cluster-cidr", defaultValue = io.coxswain.controllers.ControllerOptions.DEFAULT_CLUSTER_CIDR,
             description = "the pods' range across the cluster (default ${DEFAULT-VALUE})")
     String clusterCidr;
 
-    @Option(names = "--ip-masq", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "masquerade pods' traffic that leaves the cluster CIDR, as flannel's --ip-masq (default ${DEFAULT-VALUE})")
-    boolean ipMasq;
-
-    @Option(names = "--resync-seconds", defaultValue = "30", description = "full resync period (default ${DEFAULT-VALUE})")
-    long resyncSeconds;
-
     @Override
     public Integer call() throws Exception {
-        OverlayAgent.Options options = OverlayAgent.Options.of(node.nodeName(),
-                iface, OverlayMode.parse(mode)).withResync(Duration.ofSeconds(resyncSeconds)).withMasquerade(ipMasq ? clusterCidr : null);
+        OverlayAgent.Options options;
+        try {
+            options = flags.options(node.nodeName(), clusterCidr);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
         Config config = node.config();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         OverlayAgent agent = new OverlayAgent(options, client);

@@ -100,6 +100,11 @@ public final class JarProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** Waits for the process to exit by itself; its exit code, or null if it still runs after {@code timeout}. */
+    public Integer awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
     /** SIGKILL: a crash, nothing released, nothing flushed. */
     public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {

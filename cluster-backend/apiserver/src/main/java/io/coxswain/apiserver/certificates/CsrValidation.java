@@ -230,7 +230,10 @@ public final class CsrValidation {
             return e.getMessage();
         }
         try {
-            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()))) {
+            // the key through its JCA name (EC, RSA): a lookup by the algorithm's OID finds no KeyFactory for ECDSA, the
+            // kubelet's key type
+            java.security.PublicKey key = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(request).getPublicKey();
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
                 return "x509: the certificate request's signature does not match its public key";
             }
         } catch (Exception e) {

@@ -87,6 +87,17 @@ class CsrValidationTest {
     }
 
     @Test
+    void anEcdsaRequestAsTheKubeletMakesItIsValid() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        KeyPair key = generator.generateKeyPair();
+        String ecdsa = pem(new JcaPKCS10CertificationRequestBuilder(new X500Name("O=system:nodes,CN=system:node:a"), key.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
+        assertThat(CsrValidation.validateCreate(csr(ecdsa, "kubernetes.io/kube-apiserver-client-kubelet", "digital signature",
+                "client auth"))).isEmpty();
+    }
+
+    @Test
     void theRequestMustBeAPemCertificateRequestWhoseSignatureChecks() {
         String certificate = Base64.getEncoder().encodeToString("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
                 .getBytes(StandardCharsets.US_ASCII));
