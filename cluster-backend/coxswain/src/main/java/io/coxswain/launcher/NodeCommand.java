@@ -115,6 +115,16 @@ final class NodeCommand implements Callable<Integer> {
         String nodeName = node.nodeName();
         ProxyOptions proxyOptions = disableProxy ? null : proxyFlags.options(nodeName, List.of(), clusterCidr);
         OverlayAgent.Options overlayOptions = disableOverlay ? null : overlayFlags.options(nodeName, clusterCidr);
+        if (overlayOptions != null) {
+            // the overlay masquerades what leaves the cluster CIDR: the bridge must not masquerade pod-to-pod traffic
+            // to other nodes as well, and pods' packets must fit in the overlay's
+            if (overlayOptions.clusterCidr() != null) {
+                node.podMasquerade = false;
+            }
+            if (node.podMtu == 0) {
+                node.podMtu = OverlayAgent.podMtu(overlayOptions);
+            }
+        }
 
         Optional<NodeCredentials> earlier = NodeCredentials.reusable(dataDir, nodeName);
         NodeCredentials credentials;

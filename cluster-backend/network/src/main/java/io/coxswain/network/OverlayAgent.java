@@ -72,6 +72,15 @@ public final class OverlayAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * The MTU that pods on this node should have, as flannel's subnet.env gives the CNI plugin: the underlay's, less
+     * the VXLAN header in vxlan mode.
+     */
+    public static int podMtu(Options options) {
+        Underlay underlay = Underlay.find(options.host(), options.underlay());
+        return options.mode() == OverlayMode.VXLAN ? underlay.vxlanMtu() : underlay.mtu();
+    }
+
     private final Options options;
     private final KubernetesClient client;
     private final VxlanDevice device;

@@ -48,12 +48,37 @@ public final class JarProcess implements AutoCloseable {
         return p;
     }
 
+    /** How a one-shot command of the jar ended: its exit code, stdout and stderr. */
+    public record Run(int exit, String out, String err) {
+    }
+
+    /** Runs a one-shot command of the jar ({@code coxswain token create ...}) to its end, at most 90 s. */
+    public static Run run(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-jar", ApiServerProcess.jar().toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(Files.createDirectories(dir), "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IOException(String.join(" ", args) + " did not end in 90 s");
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     /** Starts it again with the same command line (the log goes on), and waits for {@code ready} in the new output. */
     public void start(String ready) throws IOException, InterruptedException {
         long from = Files.exists(log) ? Files.size(log) : 0;
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         if (ready != null) {
-            awaitLog(ready, from, Duration.ofSeconds(90));
+            try {
+                awaitLog(ready, from, Duration.ofSeconds(90));
+            } catch (IOException | RuntimeException e) {
+                // nobody holds a process that never got ready: end it here, or it outlives the test
+                kill();
+                throw e;
+            }
         }
     }
 

@@ -30,15 +30,19 @@ class TeamClusterReadmeTest {
         String readme = Files.readString(SharedFiles.projectRoot().resolve("README.md"));
         String section = readme.substring(readme.indexOf("## Team cluster"));
         String start = block(section, "### Start");
+        String join = block(section, "The README's test adds a second node");
         String check = block(section, "### Check");
         String stop = block(section, "### Stop");
         try {
             long started = System.nanoTime();
             bash("start", start, Duration.ofMinutes(3));
+            bash("add-a-machine", join, Duration.ofMinutes(1));
             String checked = bash("check", check, Duration.ofMinutes(4));
             long readyMs = (System.nanoTime() - started) / 1_000_000;
             System.out.println(checked.strip());
             assertThat(checked).contains("node/team-node condition met");
+            assertThat(checked).as("the second node joined through coxswain node").contains("node/team-node-2 condition met")
+                    .containsPattern("system:bootstrap:[a-z0-9]{6}\\s+\\S*\\s*Approved,Issued");
             assertThat(checked).contains("kube-controller-manager").contains("kube-scheduler");
             assertThat(checked).containsPattern("hello-pod\\s+1/1\\s+Running");
             System.out.printf("team cluster: 3 etcd members, 2 apiservers, 2+2 elected components and a Docker kubelet; a pod Ready %d ms after Start%n", readyMs);

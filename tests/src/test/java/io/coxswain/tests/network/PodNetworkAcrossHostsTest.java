@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The pod network across machines with real containers (issue 17): three hosts as network namespaces on an underlay
  * bridge (10.250.17.0/24), the apiserver and the controller-manager of the built jar on the root namespace's
- * underlay address, and in every host the node's components from the built jar: the kubelet (pods through CNI on the
- * pod CIDR that node IPAM gave its Node), the overlay agent (VXLAN) and kube-proxy. All hosts share the machine's
+ * underlay address, and in every host {@code coxswain node}, joined with a token of {@code coxswain token create}
+ * (discovery with the CA pin, TLS bootstrap): the kubelet (pods through CNI on the pod CIDR that node IPAM gave its
+ * Node), the overlay agent (VXLAN) and kube-proxy, all with the node's own certificate. All hosts share the machine's
  * Docker engine through its socket; each keeps its CNI state in a directory of its own, as separate machines would.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
@@ -51,16 +52,21 @@ class PodNetworkAcrossHostsTest {
     private final Map<String, String> nodes = new LinkedHashMap<>();
 
     @Test
-    void podsServicesAndNodePortsWorkAcrossHostsThroughCniAndTheOverlay() throws Exception {
+    void nodesJoinAndPodsServicesAndNodePortsWorkAcrossHostsThroughCniAndTheOverlay() throws Exception {
         List<JarProcess> processes = new ArrayList<>();
         try (NetnsHosts net = NetnsHosts.createBare("a", "b", "c");
              ApiServerProcess api = ApiServerProcess.startOn(NetnsHosts.GATEWAY, dir.resolve("api"));
              KubernetesClient client = api.newClient()) {
             try {
+                // node IPAM, the endpoints controller, and the signer and approver of the joining nodes' certificates
+                Path pki = dir.resolve("api").resolve("data").resolve("pki");
                 processes.add(JarProcess.start(dir, "controller-manager", "controller-manager running", "controller-manager",
-                        "--kubeconfig", api.kubeconfig().toString(), "--metrics-bind-address", "127.0.0.1:0"));
+                        "--kubeconfig", api.kubeconfig().toString(), "--metrics-bind-address", "127.0.0.1:0",
+                        "--cluster-signing-cert-file", pki.resolve("ca.crt").toString(),
+                        "--cluster-signing-key-file", pki.resolve("ca.key").toString()));
+                List<String> join = joinCommand(api);
                 for (NetnsHosts.Host h : net.hosts) {
-                    processes.addAll(startNode(api, h));
+                    processes.add(startNode(join, h));
                 }
                 NetnsHosts.Host a = net.get("a"), b = net.get("b"), c = net.get("c");
                 for (NetnsHosts.Host h : net.hosts) {
@@ -196,22 +202,26 @@ class PodNetworkAcrossHostsTest {
         return nodes.computeIfAbsent(h.name(), n -> "xh-" + n + "-" + suffix);
     }
 
-    /** The node's components in its host's namespace, each with the node's own credentials but kube-proxy (the admin's). */
-    private List<JarProcess> startNode(ApiServerProcess api, NetnsHosts.Host h) throws Exception {
-        String name = node(h);
-        Path kubeconfig = api.http().asUser(api.pki(), "system:node:" + name, List.of("system:nodes"),
-                dir.resolve(name + ".kubeconfig")).kubeconfig();
-        List<JarProcess> started = new ArrayList<>();
-        started.add(JarProcess.startIn(h.netns(), dir, "kubelet-" + h.name(), "is running against", "kubelet",
-                "--kubeconfig", kubeconfig.toString(), "--node-name", name, "--node-ip", h.underlayIp(), "--kubelet-port", "0",
-                "--root-dir", dir.resolve("root-" + h.name()).toString(), "--cni-state-dir", dir.resolve("cni-" + h.name()).toString(),
-                "--no-pod-masquerade", "--pod-mtu", "1450", "--node-status-update-frequency", "2"));
-        started.add(JarProcess.startIn(h.netns(), dir, "overlay-" + h.name(), "overlay agent for node", "overlay",
-                "--kubeconfig", kubeconfig.toString(), "--node-name", name, "--iface", "eth0", "--resync-seconds", "3"));
-        started.add(JarProcess.startIn(h.netns(), dir, "proxy-" + h.name(), "proxy for node", "proxy",
-                "--kubeconfig", api.kubeconfig().toString(), "--node-name", name, "--node-ip", h.underlayIp(),
-                "--cluster-cidr", "10.244.0.0/16", "--sync-period-seconds", "5"));
-        return started;
+    /**
+     * The join command that {@code coxswain token create} prints for the server's underlay URL, as the README's
+     * "Add a machine" gives it, split into its words.
+     */
+    private List<String> joinCommand(ApiServerProcess api) throws Exception {
+        JarProcess.Run created = JarProcess.run(dir, "token", "create", "--kubeconfig", api.kubeconfig().toString(),
+                "--server", api.url(), "--description", "PodNetworkAcrossHostsTest");
+        assertThat(created.exit()).as("token create: %s", created.err()).isZero();
+        String line = created.out().lines().filter(l -> l.startsWith("coxswain node ")).findFirst()
+                .orElseThrow(() -> new AssertionError("token create printed no join command: " + created.out()));
+        return List.of(line.substring("coxswain ".length()).split("\\s+"));
+    }
+
+    /** {@code coxswain node} in the host's namespace: it joins with the token and runs the kubelet, the overlay and kube-proxy. */
+    private JarProcess startNode(List<String> join, NetnsHosts.Host h) throws Exception {
+        List<String> args = new ArrayList<>(join);
+        args.addAll(List.of("--data-dir", dir.resolve("node-" + h.name()).toString(), "--node-name", node(h),
+                "--node-ip", h.underlayIp(), "--kubelet-port", "0", "--cni-state-dir", dir.resolve("cni-" + h.name()).toString(),
+                "--iface", "eth0", "--resync-seconds", "3", "--sync-period-seconds", "5", "--node-status-update-frequency", "2"));
+        return JarProcess.startIn(h.netns(), dir, "node-" + h.name(), "joined", args.toArray(String[]::new));
     }
 
     /** busybox httpd on 8080 serving /name (the pod's name) and /cgi-bin/peer (the client's address as the pod saw it). */

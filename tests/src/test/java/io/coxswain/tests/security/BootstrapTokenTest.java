@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coxswain.client.bootstrap.BootstrapToken;
 import io.coxswain.client.bootstrap.DetachedJws;
 import io.coxswain.tests.cluster.ApiServerProcess;
+import io.coxswain.tests.cluster.JarProcess;
+import io.coxswain.tests.cluster.JarProcess.Run;
 import io.coxswain.tests.cluster.Kubectl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -310,8 +312,6 @@ class BootstrapTokenTest {
 
     // ---- helpers ----
 
-    private record Run(int exit, String out, String err) {
-    }
 
     private static Kubectl.Result kc(Kubectl k, String... args) throws IOException, InterruptedException {
         return k.run((String) null, args);
@@ -322,14 +322,7 @@ class BootstrapTokenTest {
     }
 
     private static Run coxswain(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", ApiServerProcess.jar().toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return JarProcess.run(dir, args);
     }
 
     private static void startControllerManager() throws IOException {
