@@ -52,17 +52,16 @@ class NodeJoinTest {
     @BeforeAll
     static void cluster() throws Exception {
         Path cp = dir.resolve("control-plane");
-        apiserver = ApiServerProcess.start(dir.resolve("apiserver"), "--data-dir", cp.toString(),
-                "--token-auth-file", BootstrapTokenFixture.tokenFile(dir).toString());
+        apiserver = ApiServerProcess.start(dir.resolve("apiserver"), "--data-dir", cp.toString());
         admin = apiserver.newClient();
         kubectl = new Kubectl(apiserver.kubeconfig(), dir.resolve("kubectl"));
         Path ca = cp.resolve("pki/ca.crt");
-        BootstrapTokenFixture.publishClusterInfo(admin, apiserver.url(), ca);
         caHash = BootstrapTokenFixture.caHash(ca);
         controllerManager = JarProcess.start(dir, "controller-manager", "controller-manager running",
                 "controller-manager", "--kubeconfig", apiserver.kubeconfig().toString(),
                 "--cluster-signing-cert-file", ca.toString(), "--cluster-signing-key-file", cp.resolve("pki/ca.key").toString(),
                 "--cluster-signing-duration", "3m0s", "--metrics-bind-address", "127.0.0.1:0");
+        BootstrapTokenFixture.createTokens(apiserver, admin, dir);
     }
 
     @AfterAll
@@ -103,7 +102,7 @@ class NodeJoinTest {
     @Order(1)
     void joinsReusesItsCredentialsAndRenewsThemWhileStayingReady() throws Exception {
         Path data = dir.resolve("node-data");
-        List<String> args = joinArgs(BootstrapTokenFixture.TOKEN.toString(), caHash, data, NODE, apiserver.url());
+        List<String> args = joinArgs(BootstrapTokenFixture.token.toString(), caHash, data, NODE, apiserver.url());
         long started = System.nanoTime();
         JarProcess node = JarProcess.start(dir, "node", "joined", args.toArray(String[]::new));
         try {
@@ -120,7 +119,7 @@ class NodeJoinTest {
                 assertThat(Files.getPosixFilePermissions(data.resolve(f))).as(f)
                         .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             }
-            List<CertificateSigningRequest> bootstrap = csrsOf("system:bootstrap:" + BootstrapTokenFixture.TOKEN.id());
+            List<CertificateSigningRequest> bootstrap = csrsOf("system:bootstrap:" + BootstrapTokenFixture.token.id());
             assertThat(bootstrap).hasSize(1);
             String csr = bootstrap.get(0).getMetadata().getName();
             assertThat(ok("get", "csr", csr)).contains("Approved,Issued").contains("kubernetes.io/kube-apiserver-client-kubelet");
@@ -137,7 +136,7 @@ class NodeJoinTest {
             long from = node.logSize();
             node.start("joined");
             assertThat(node.output(from)).contains("reusing the client certificate").doesNotContain("tls bootstrap: created");
-            assertThat(csrsOf("system:bootstrap:" + BootstrapTokenFixture.TOKEN.id())).hasSize(1);
+            assertThat(csrsOf("system:bootstrap:" + BootstrapTokenFixture.token.id())).hasSize(1);
             ok("wait", "--for=condition=Ready", "node/" + NODE, "--timeout=120s");
             System.out.println("verified: the second start reused " + data.resolve("pki/node-client.crt") + " without a new CSR");
 
@@ -203,7 +202,7 @@ class NodeJoinTest {
     @Order(3)
     void unreachableServer() throws Exception {
         String url = "https://127.0.0.1:" + LocalCoxswain.freePort();
-        failsWith("unreachable", joinArgs(BootstrapTokenFixture.TOKEN.toString(), caHash, dir.resolve("unreachable"), "jn17-unreach", url),
+        failsWith("unreachable", joinArgs(BootstrapTokenFixture.token.toString(), caHash, dir.resolve("unreachable"), "jn17-unreach", url),
                 "cannot reach the apiserver at " + url + ": connection refused");
     }
 
@@ -217,7 +216,7 @@ class NodeJoinTest {
     @Test
     @Order(5)
     void tokenRefusedAtTheCsr() throws Exception {
-        failsWith("revoked", joinArgs(BootstrapTokenFixture.REVOKED.toString(), caHash, dir.resolve("revoked"), "jn17-revoked", apiserver.url()),
+        failsWith("revoked", joinArgs(BootstrapTokenFixture.signingOnly.toString(), caHash, dir.resolve("revoked"), "jn17-revoked", apiserver.url()),
                 "refused the credential (401 Unauthorized): the token is not valid for this cluster");
     }
 
@@ -225,17 +224,17 @@ class NodeJoinTest {
     @Order(6)
     void wrongCaHash() throws Exception {
         String wrong = "sha256:" + "ab".repeat(32);
-        failsWith("wrong-hash", joinArgs(BootstrapTokenFixture.TOKEN.toString(), wrong, dir.resolve("wrong-hash"), "jn17-hash", apiserver.url()),
+        failsWith("wrong-hash", joinArgs(BootstrapTokenFixture.token.toString(), wrong, dir.resolve("wrong-hash"), "jn17-hash", apiserver.url()),
                 "has the public key pin " + caHash + ", but --discovery-token-ca-cert-hash expects " + wrong);
     }
 
     @Test
     @Order(7)
     void withoutACaHashTheJoinAsksForOneOrTheUnsafeFlag() throws Exception {
-        failsWith("no-hash", joinArgs(BootstrapTokenFixture.TOKEN.toString(), null, dir.resolve("no-hash"), "jn17-nohash", apiserver.url()),
+        failsWith("no-hash", joinArgs(BootstrapTokenFixture.token.toString(), null, dir.resolve("no-hash"), "jn17-nohash", apiserver.url()),
                 "give --discovery-token-ca-cert-hash");
         // with the unsafe flag discovery trusts the server's CA, warns, and goes on (here to the revoked token's 401)
-        List<String> unsafe = joinArgs(BootstrapTokenFixture.REVOKED.toString(), null, dir.resolve("unsafe"), "jn17-unsafe", apiserver.url());
+        List<String> unsafe = joinArgs(BootstrapTokenFixture.signingOnly.toString(), null, dir.resolve("unsafe"), "jn17-unsafe", apiserver.url());
         unsafe.add("--discovery-token-unsafe-skip-ca-verification");
         String out = failsWith("unsafe", unsafe, "refused the credential (401 Unauthorized)");
         assertThat(out).contains("WARN").contains("is trusted without a check (--discovery-token-unsafe-skip-ca-verification)");

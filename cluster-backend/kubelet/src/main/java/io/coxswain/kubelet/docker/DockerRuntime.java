@@ -58,6 +58,8 @@ public final class DockerRuntime implements ContainerRuntime {
 
     private final DockerClient docker;
     private final CniNetwork network;
+    private static final String LEGACY_NETWORK = "coxswain-pods";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DockerRuntime.class);
     private final String sandboxImage;
     /** How long an image's presence is believed without asking the engine again. */
     private static final Duration IMAGE_TTL = Duration.ofSeconds(5);
@@ -93,9 +95,34 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public void prepare() {
         network.verifyPlugins();
+        removeLegacyNetwork();
         if (imageId(sandboxImage).isEmpty()) {
             throw new RuntimeFailure("the sandbox image " + sandboxImage + " is not on this node; build it with "
                     + "cluster-backend/kubelet/images/build-images.sh");
+        }
+    }
+
+    /**
+     * Releases before CNI put pods on a Docker bridge network, coxswain-pods (10.244.0.0/16 by default), whose route
+     * overlaps the pod CIDRs: it goes once no container uses it, and while one does the log says which network to free.
+     */
+    private void removeLegacyNetwork() {
+        try {
+            for (com.github.dockerjava.api.model.Network n : docker.listNetworksCmd().withNameFilter(LEGACY_NETWORK).exec()) {
+                if (!LEGACY_NETWORK.equals(n.getName())) {
+                    continue;
+                }
+                var used = docker.inspectNetworkCmd().withNetworkId(n.getId()).exec().getContainers();
+                if (used == null || used.isEmpty()) {
+                    docker.removeNetworkCmd(n.getId()).exec();
+                    LOG.info("removed the Docker network {} of an earlier release: pods are networked through CNI now", LEGACY_NETWORK);
+                } else {
+                    LOG.warn("the Docker network {} of an earlier release still has {} container(s); its route overlaps the pod "
+                            + "CIDRs: remove those containers and the network (docker network rm {})", LEGACY_NETWORK, used.size(), LEGACY_NETWORK);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not look for the Docker network {} of an earlier release: {}", LEGACY_NETWORK, message(e));
         }
     }
 
