@@ -45,8 +45,9 @@ public final class CoxswainServerLauncher {
     }
 
     static void run(InputStream in, OutputStream out) throws Exception {
+        LeanLauncherBuilder builder = new LeanLauncherBuilder();
         CoxswainLanguageServer server = new CoxswainLanguageServer();
-        Launcher<CoxswainClient> launcher = new LeanLauncherBuilder(server).setInput(in).setOutput(out).create();
+        Launcher<CoxswainClient> launcher = builder.serving(server).setInput(in).setOutput(out).create();
         server.connect(launcher.getRemoteProxy());
         launcher.startListening().get();
     }

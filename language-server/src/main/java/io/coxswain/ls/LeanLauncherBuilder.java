@@ -3,13 +3,17 @@ package io.coxswain.ls;
 import io.coxswain.ls.cluster.CoxswainClient;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
-import org.eclipse.lsp4j.jsonrpc.json.JsonRpcMethod;
+import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializeResult;
 import org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler;
 import org.eclipse.lsp4j.jsonrpc.json.StreamMessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
 import org.eclipse.lsp4j.services.LanguageServer;
 
-import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.LogManager;
+import java.util.concurrent.FutureTask;
 
 /**
  * LSP4J's launcher with the server's methods from {@link ServedMethods} and the client from {@link RemoteClient}
@@ -20,18 +24,50 @@ import java.util.Map;
  */
 final class LeanLauncherBuilder extends Launcher.Builder<CoxswainClient> {
 
-    private final ServedMethods served;
     private final ClientMethods client = new ClientMethods(CoxswainClient.class);
+    private final FutureTask<MessageJsonHandler> jsonHandler = new FutureTask<>(this::jsonHandlerForInitialize);
+    private ServedMethods served;
 
-    LeanLauncherBuilder(LanguageServer server) {
-        this.served = new ServedMethods(server);
-        setLocalService(served);
+    /**
+     * Starts making the JSON handler on a thread of its own, while the caller makes the server: Gson and its adapters
+     * for initialize's request and answer (the client's and the server's capabilities, some hundred classes walked by
+     * reflection) cost as much as the server's constructor, and the first message is initialize for every client.
+     */
+    LeanLauncherBuilder() {
+        Thread thread = new Thread(jsonHandler, "coxswain-ls-json");
+        thread.setDaemon(true);
+        thread.start();
         setRemoteInterface(CoxswainClient.class);
     }
 
+    LeanLauncherBuilder serving(LanguageServer server) {
+        served = new ServedMethods(server);
+        setLocalService(served);
+        return this;
+    }
+
+    private MessageJsonHandler jsonHandlerForInitialize() {
+        MessageJsonHandler handler = new MessageJsonHandler(client.after(ServedMethods.TABLE));
+        handler.getGson().getAdapter(InitializeParams.class);
+        // InitializeParams' own adapter makes the capabilities' on first read: made here, ahead of it
+        handler.getGson().getAdapter(ClientCapabilities.class);
+        handler.getGson().getAdapter(InitializeResult.class);
+        return handler;
+    }
+
     @Override
-    protected Map<String, JsonRpcMethod> getSupportedMethods() {
-        return client.after(served.supportedMethods());
+    protected MessageJsonHandler createJsonHandler() {
+        // LSP4J's endpoint logs through java.util.logging, whose start (its configuration read, a LoggerFinder looked
+        // for through the jar) takes this thread while the handler may still be in the making
+        LogManager.getLogManager();
+        try {
+            return jsonHandler.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making the JSON handler", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot make the JSON handler", e.getCause());
+        }
     }
 
     /** As LSP4J's, with the table as the local endpoint where LSP4J would reflect over the service (GenericEndpoint). */
