@@ -6,14 +6,17 @@ import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.jsonrpc.json.JsonRpcMethod;
 import org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler;
+import org.eclipse.lsp4j.jsonrpc.messages.Message;
 import org.eclipse.lsp4j.jsonrpc.json.StreamMessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
 import org.eclipse.lsp4j.services.LanguageServer;
 
-import java.util.concurrent.ExecutionException;
+import java.io.Reader;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.LogManager;
-import java.util.concurrent.FutureTask;
 
 /**
  * LSP4J's launcher with the server's methods from {@link ServedMethods} and the client from {@link RemoteClient}
@@ -25,16 +28,16 @@ import java.util.concurrent.FutureTask;
 final class LeanLauncherBuilder extends Launcher.Builder<CoxswainClient> {
 
     private final ClientMethods client = new ClientMethods(CoxswainClient.class);
-    private final FutureTask<MessageJsonHandler> jsonHandler = new FutureTask<>(this::jsonHandlerForInitialize);
+    private final CompletableFuture<PreparedJsonHandler> jsonHandler = new CompletableFuture<>();
     private ServedMethods served;
 
     /**
      * Starts making the JSON handler on a thread of its own, while the caller makes the server: Gson and its adapters
      * for initialize's request and answer (the client's and the server's capabilities, some hundred classes walked by
-     * reflection) cost as much as the server's constructor, and the first message is initialize for every client.
+     * reflection) cost more than the server's constructor, and the first message is initialize for every client.
      */
     LeanLauncherBuilder() {
-        Thread thread = new Thread(jsonHandler, "coxswain-ls-json");
+        Thread thread = new Thread(this::prepareJson, "coxswain-ls-json");
         thread.setDaemon(true);
         thread.start();
         setRemoteInterface(CoxswainClient.class);
@@ -46,27 +49,50 @@ final class LeanLauncherBuilder extends Launcher.Builder<CoxswainClient> {
         return this;
     }
 
-    private MessageJsonHandler jsonHandlerForInitialize() {
-        MessageJsonHandler handler = new MessageJsonHandler(client.after(ServedMethods.TABLE));
-        handler.getGson().getAdapter(InitializeParams.class);
-        // InitializeParams' own adapter makes the capabilities' on first read: made here, ahead of it
-        handler.getGson().getAdapter(ClientCapabilities.class);
+    /** Gson, then the request's adapters; InitializeParams' own adapter would make the capabilities' on first read. */
+    private void prepareJson() {
+        PreparedJsonHandler handler;
+        try {
+            handler = new PreparedJsonHandler(client.after(ServedMethods.TABLE));
+        } catch (RuntimeException | Error e) {
+            jsonHandler.completeExceptionally(e);
+            throw e;
+        }
+        jsonHandler.complete(handler);
+        try {
+            handler.getGson().getAdapter(InitializeParams.class);
+            handler.getGson().getAdapter(ClientCapabilities.class);
+            handler.requestAdapters.complete(null);
+        } catch (RuntimeException | Error e) {
+            handler.requestAdapters.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** The handler once Gson is made; this thread makes the answer's adapters meanwhile the other makes the request's. */
+    @Override
+    protected MessageJsonHandler createJsonHandler() {
+        // LSP4J's endpoint logs through java.util.logging, whose start (its configuration read, a LoggerFinder looked
+        // for through the jar) takes this thread while Gson may still be in the making
+        LogManager.getLogManager();
+        MessageJsonHandler handler = jsonHandler.join();
         handler.getGson().getAdapter(InitializeResult.class);
         return handler;
     }
 
-    @Override
-    protected MessageJsonHandler createJsonHandler() {
-        // LSP4J's endpoint logs through java.util.logging, whose start (its configuration read, a LoggerFinder looked
-        // for through the jar) takes this thread while the handler may still be in the making
-        LogManager.getLogManager();
-        try {
-            return jsonHandler.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while making the JSON handler", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot make the JSON handler", e.getCause());
+    /** LSP4J's handler whose first read waits for the request's adapters, instead of making them a second time. */
+    private static final class PreparedJsonHandler extends MessageJsonHandler {
+
+        final CompletableFuture<Void> requestAdapters = new CompletableFuture<>();
+
+        PreparedJsonHandler(Map<String, JsonRpcMethod> methods) {
+            super(methods);
+        }
+
+        @Override
+        public Message parseMessage(Reader input) {
+            requestAdapters.join();
+            return super.parseMessage(input);
         }
     }
 
