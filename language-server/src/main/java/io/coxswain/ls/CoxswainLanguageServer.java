@@ -48,6 +48,8 @@ public final class CoxswainLanguageServer implements LanguageServer, LanguageCli
     private volatile CoxswainClient client;
     private volatile boolean configurationPull;
     private volatile boolean shutdown;
+    /** From initialize's options; the link starts with them once the client has its answer (initialized). */
+    private volatile ClusterSettings initialClusterSettings;
 
     public CoxswainLanguageServer() {
         documents = new CoxswainTextDocumentService(service);
@@ -75,17 +77,22 @@ public final class CoxswainLanguageServer implements LanguageServer, LanguageCli
         boolean progress = caps != null && caps.getWindow() != null && Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress());
         configurationPull = caps != null && caps.getWorkspace() != null && Boolean.TRUE.equals(caps.getWorkspace().getConfiguration());
         cluster.connect(client, lensRefresh, progress);
-        cluster.configure(ClusterSettings.from(params.getInitializationOptions()));
+        initialClusterSettings = ClusterSettings.from(params.getInitializationOptions());
         documents.configure(documents.features().with(params.getInitializationOptions()));
         return CompletableFuture.completedFuture(new InitializeResult(capabilities, new ServerInfo("coxswain-language-server", VERSION)));
     }
 
     /**
-     * The client has its answer: now the first log line, and the schemas loaded ahead of the first keystroke. Neither
-     * runs earlier, where it would compete with the answer for the CPU (the schema load takes a core for a while).
+     * The client has its answer: now the first log line, the cluster link (reading a kubeconfig and making a
+     * Kubernetes client take a core for a while) and the schemas loaded ahead of the first keystroke. None runs
+     * earlier, where it would compete with the answer for the CPU (the schema load takes a core for a while too).
      */
     @Override
     public void initialized(InitializedParams params) {
+        ClusterSettings initial = initialClusterSettings;
+        if (initial != null) {
+            cluster.configure(initial);
+        }
         LOG.info("coxswain-language-server {} on Java {} ({}), pid {}", VERSION, Runtime.version(),
                 System.getProperty("java.vm.name"), ProcessHandle.current().pid());
         CompletableFuture.runAsync(() -> Schemas.STANDARD.catalog().kinds());

@@ -1,8 +1,8 @@
 package io.coxswain.ls;
 
 import org.eclipse.lsp4j.jsonrpc.Launcher;
-import org.eclipse.lsp4j.launch.LSPLauncher;
 import io.coxswain.ls.cluster.CoxswainClient;
+import io.coxswain.ls.log.ClientLogProvider;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +18,10 @@ public final class CoxswainServerLauncher {
     }
 
     public static void main(String[] args) throws Exception {
+        // SLF4J finds its provider by ServiceLoader otherwise, which opens and indexes the whole jar (11,000 entries)
+        // before the first request can be read; named, it is one class. Its note that it did so is left out.
+        System.setProperty("slf4j.provider", ClientLogProvider.class.getName());
+        System.setProperty("slf4j.internal.verbosity", "WARN");
         int port = -1;
         for (int i = 0; i < args.length; i++) {
             if ("--port".equals(args[i]) && i + 1 < args.length) {
@@ -41,9 +45,9 @@ public final class CoxswainServerLauncher {
     }
 
     static void run(InputStream in, OutputStream out) throws Exception {
+        LeanLauncherBuilder builder = new LeanLauncherBuilder();
         CoxswainLanguageServer server = new CoxswainLanguageServer();
-        Launcher<CoxswainClient> launcher = new LSPLauncher.Builder<CoxswainClient>().setLocalService(server)
-                .setRemoteInterface(CoxswainClient.class).setInput(in).setOutput(out).create();
+        Launcher<CoxswainClient> launcher = builder.serving(server).setInput(in).setOutput(out).create();
         server.connect(launcher.getRemoteProxy());
         launcher.startListening().get();
     }

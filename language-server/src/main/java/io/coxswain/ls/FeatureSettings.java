@@ -20,6 +20,20 @@ record FeatureSettings(boolean validate, boolean completion, boolean hover) {
 
     static final FeatureSettings DEFAULT = new FeatureSettings(true, true, true);
 
+    /**
+     * Written out, because a record's generated equals is bootstrapped through method handles on its first call, which
+     * costs ~20 ms on the way to the answer to initialize (configure compares the settings there).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FeatureSettings f && f.validate == validate && f.completion == completion && f.hover == hover;
+    }
+
+    @Override
+    public int hashCode() {
+        return (validate ? 4 : 0) | (completion ? 2 : 0) | (hover ? 1 : 0);
+    }
+
     /** The sections asked with workspace/configuration, in the order {@link #withValues} reads the answers. */
     static final List<String> SECTIONS = List.of("coxswain.validate", "coxswain.completion", "coxswain.hover");
 
