@@ -85,8 +85,19 @@ public final class CniNetwork {
             mappings.add(new JsonObject().put("hostPort", p.hostPort()).put("containerPort", p.containerPort())
                     .put("protocol", p.protocol().toLowerCase()).put("hostIP", p.hostIp()));
         }
-        JsonObject result = plugins.add(list, new CniPlugins.Attachment(containerId, netns, IFNAME, args),
-                new JsonObject().put("portMappings", mappings));
+        JsonObject result;
+        try {
+            result = plugins.add(list, new CniPlugins.Attachment(containerId, netns, IFNAME, args),
+                    new JsonObject().put("portMappings", mappings));
+        } catch (CniFailure e) {
+            // the list's own plugins were deleted again by add(); loopback's ADD goes too, so nothing is left cached
+            try {
+                plugins.delete(PodNetworkConfig.loopback(), new CniPlugins.Attachment(containerId, netns, "lo", args));
+            } catch (CniFailure cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         String ip = ipOf(result).orElseThrow(() -> new CniFailure("the CNI result of " + containerId + " has no IPv4 address: " + result.encode()));
         ips.put(containerId, ip);
         return ip;
@@ -136,7 +147,9 @@ public final class CniNetwork {
         if (cidr == null) {
             return;
         }
-        for (String id : plugins.cachedContainers(PodNetworkConfig.NETWORK, IFNAME)) {
+        Set<String> cached = new java.util.LinkedHashSet<>(plugins.cachedContainers(PodNetworkConfig.NETWORK, IFNAME));
+        cached.addAll(plugins.cachedContainers("cni-loopback", "lo"));
+        for (String id : cached) {
             if (engineContainers.contains(id)) {
                 continue;
             }
