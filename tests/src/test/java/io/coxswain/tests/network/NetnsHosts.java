@@ -218,8 +218,12 @@ final class NetnsHosts implements AutoCloseable {
                 }
             }
         }
-        if (ROOT.run("ip", "link", "show", BRIDGE).ok()) {
-            ROOT.run("ip", "link", "del", BRIDGE);
+        // the bridge, and the hosts' underlay veths whose namespace outlived its name (a copy of its mount elsewhere keeps it)
+        for (String line : ROOT.check("ip", "-o", "link", "show").split("\n")) {
+            String[] fields = line.split(":\\s+|@", 3);
+            if (fields.length > 1 && fields[1].startsWith(PREFIX)) {
+                ROOT.run("ip", "link", "del", fields[1].strip());
+            }
         }
         for (List<String> rule : ROOT_RULES) {
             while (ROOT.run(iptables("-D", rule)).ok()) {

@@ -176,8 +176,9 @@ class PodNetworkBenchmark {
 
     /** {@code dd | nc} from the client into {@code nc -l} on the server; nanos from the client's start to the server's end. */
     private long transfer(Route r, int port) throws Exception {
+        // stdin at EOF: with an open, idle stdin, nc polls it with the socket and moves a fifth as much
         Process server = new ProcessBuilder(r.server().command(BUSYBOX, "nc", "-l", "-p", Integer.toString(port)))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("nc-server.err").toFile()).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("nc-server.err").toFile()).start();
         try {
             awaitListening(r.server(), port, server);
             long start = System.nanoTime();
@@ -195,19 +196,19 @@ class PodNetworkBenchmark {
         }
     }
 
-    /** Until the side's namespace has a TCP socket listening on the port (its /proc/net/tcp, state 0A). */
-    private static void awaitListening(Side side, int port, Process server) throws Exception {
-        String listening = String.format(":%04X 00000000:0000 0A", port);
+    /** Until the side's namespace has a TCP socket listening on the port (its /proc/net/tcp or tcp6, state 0A). */
+    private void awaitListening(Side side, int port, Process server) throws Exception {
+        Pattern listening = Pattern.compile(String.format(":%04X [0-9A-F]+:0000 0A ", port));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
-            Process cat = new ProcessBuilder(side.command("cat", "/proc/net/tcp")).redirectErrorStream(true).start();
+            Process cat = new ProcessBuilder(side.command("cat", "/proc/net/tcp", "/proc/net/tcp6")).redirectErrorStream(true).start();
             String tcp = new String(cat.getInputStream().readAllBytes());
             cat.waitFor();
-            if (tcp.contains(listening)) {
+            if (listening.matcher(tcp).find()) {
                 return;
             }
             if (!server.isAlive()) {
-                throw new AssertionError("nc -l ended before it listened on " + port);
+                throw new AssertionError("nc -l ended before it listened on " + port + ": " + Files.readString(dir.resolve("nc-server.err")));
             }
             Thread.sleep(20);
         }
