@@ -30,11 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The pod network's cost and the pod start with CNI (issue 17), in one run on the three-host topology of
  * {@link NetnsCluster}:
  * <ol>
- * <li>TCP throughput ({@code dd | nc} into {@code nc -l}, timed until the receiver has read everything) and round-trip
+ * <li>TCP throughput (a stream from a perl sender into a perl receiver, timed until the receiver has read everything) and round-trip
  * latency ({@code ping -A}: the next echo as soon as the reply is back, every RTT kept) between two pods on one node,
  * two pods on different nodes (the VXLAN overlay), two host processes over loopback (the physical reference) and two
  * host namespaces over a VXLAN device made by hand with {@code ip link} on their underlay addresses (the kernel's
- * encapsulation alone). Every side runs the host's own busybox, in the pod's network namespace through
+ * encapsulation alone). Every side runs the host's own perl and busybox, in the pod's network namespace through
  * {@code nsenter -n}, so the tools are the same and only the path differs. The paths take turns, round after round,
  * so that the machine's other load falls on all of them alike.</li>
  * <li>Pod start (POST to Running seen by a watch, as {@code PodStartBenchmark}) on a kubelet of this build with CNI,
@@ -50,7 +50,7 @@ class PodNetworkBenchmark {
 
     /** The last release before CNI: pods on the Docker bridge network {@code coxswain-pods}. */
     static final String RELEASE = "4e1d94e";
-    private static final int BLOCKS = BenchSize.of(8192, 32768); // of 64 KiB: 512 MiB, 2 GiB a transfer
+    private static final int MIBS = BenchSize.of(512, 2048); // a transfer
     private static final int ROUNDS = BenchSize.of(3, 5);
     private static final int PINGS = BenchSize.of(300, 2000); // in all, over the rounds
     private static final int POD_WARMUP = 2;
@@ -121,7 +121,7 @@ class PodNetworkBenchmark {
         for (int round = 0; round < ROUNDS; round++) {
             for (Route r : routes) {
                 long nanos = transfer(r, port++);
-                gbits.get(r).add(BLOCKS * 65536L * 8 / (nanos / 1e9) / 1e9);
+                gbits.get(r).add(MIBS * 8.0 * (1 << 20) / nanos);
                 rtts.get(r).addAll(ping(r, PINGS / ROUNDS));
             }
             progress("network round " + (round + 1) + "/" + ROUNDS + ": " + gbits.values().stream().map(l -> String.format("%.2f", l.get(l.size() - 1))).toList() + " Gbit/s");
@@ -147,9 +147,9 @@ class PodNetworkBenchmark {
             table.put(r.name().substring(0, r.name().indexOf(" (")), column);
         }
         FigureTable.print(String.format("Pod network benchmark (%s; %d cores, shared; %d MiB a transfer, %d rounds, the paths in turn)",
-                        BenchSize.label(), Runtime.getRuntime().availableProcessors(), BLOCKS / 16, ROUNDS), table,
-                "Same tools on every path: the host's busybox (dd | nc into nc -l, timed until the receiver is done; ping -A), "
-                        + "in the pods' network namespaces through nsenter -n. Pods: MTU 1450 on Coxswain's VXLAN; the hand-made "
+                        BenchSize.label(), Runtime.getRuntime().availableProcessors(), MIBS, ROUNDS), table,
+                "Same tools on every path: the host's perl (a TCP stream, 1 MiB writes and reads, timed from connect until the "
+                        + "receiver has read all and closed) and busybox ping -A, in the pods' network namespaces through nsenter -n. Pods: MTU 1450 on Coxswain's VXLAN; the hand-made "
                         + "VXLAN (VNI 4242, UDP 4799) joins hosts a and b over the same underlay bridge. Issue 17: the overlay "
                         + "should cost no more than the kernel's VXLAN encapsulation, i.e. the cross-node ÷ kernel-VXLAN ratios near 1×.");
     }
@@ -174,23 +174,33 @@ class PodNetworkBenchmark {
         }
     }
 
-    /** {@code dd | nc} from the client into {@code nc -l} on the server; nanos from the client's start to the server's end. */
+    /**
+     * A TCP stream of {@link #MIBS} MiB from the client into the server, both perl with 1 MiB reads and writes; the
+     * client's nanos from its connect until the server, done reading, closed. (busybox nc is no meter: it reads 8 KiB
+     * a select(), and its sender quits when the listener half-closes, as it does once its own stdin ends.)
+     */
     private long transfer(Route r, int port) throws Exception {
-        // stdin at EOF: with an open, idle stdin, nc polls it with the socket and moves a fifth as much
-        Process server = new ProcessBuilder(r.server().command(BUSYBOX, "nc", "-l", "-p", Integer.toString(port)))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("nc-server.err").toFile()).start();
+        Path serverOut = dir.resolve("receiver.out");
+        Process server = new ProcessBuilder(r.server().command("perl", "-MIO::Socket::INET", "-e", "$s = IO::Socket::INET->new("
+                + "Listen => 1, LocalAddr => '0.0.0.0', LocalPort => " + port + ", ReuseAddr => 1) or die \"listen: $!\"; "
+                + "$c = $s->accept; $n = 0; while (($r = sysread($c, $b, 1 << 20)) > 0) { $n += $r } print \"$n\\n\""))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(serverOut.toFile()).start();
         try {
             awaitListening(r.server(), port, server);
-            long start = System.nanoTime();
-            Process client = new ProcessBuilder(r.client().command("sh", "-c", BUSYBOX + " dd if=/dev/zero bs=64k count=" + BLOCKS
-                    + " 2>/dev/null | " + BUSYBOX + " nc " + r.server().ip() + " " + port)).redirectErrorStream(true).start();
-            String clientOut = new String(client.getInputStream().readAllBytes());
+            Process client = new ProcessBuilder(r.client().command("perl", "-MIO::Socket::INET", "-MTime::HiRes=time", "-e",
+                    "$c = IO::Socket::INET->new(PeerAddr => '" + r.server().ip() + "', PeerPort => " + port + ") or die \"connect: $!\"; "
+                            + "$b = \"\\0\" x (1 << 20); $t = time; for (1 .. " + MIBS + ") { $o = 0; while ($o < length $b) { "
+                            + "$w = syswrite($c, $b, length($b) - $o, $o); die \"write: $!\" unless defined $w; $o += $w } } "
+                            + "shutdown($c, 1); sysread($c, $x, 1); printf \"%.9f\\n\", time - $t"))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).redirectErrorStream(true).start();
+            String clientOut = new String(client.getInputStream().readAllBytes()).strip();
             assertThat(client.waitFor(120, TimeUnit.SECONDS)).as("the sender on " + r.name() + " ended").isTrue();
             assertThat(client.exitValue()).as("the sender on " + r.name() + ": " + clientOut).isZero();
-            assertThat(server.waitFor(120, TimeUnit.SECONDS)).as("the receiver on " + r.name() + " ended").isTrue();
-            long took = System.nanoTime() - start;
-            assertThat(server.exitValue()).as("the receiver on " + r.name() + ": " + Files.readString(dir.resolve("nc-server.err"))).isZero();
-            return took;
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("the receiver on " + r.name() + " ended").isTrue();
+            assertThat(Files.readString(serverOut).strip()).as("bytes the receiver on " + r.name() + " read")
+                    .isEqualTo(Long.toString(MIBS * (1L << 20)));
+            return Math.round(Double.parseDouble(clientOut) * 1e9);
         } finally {
             server.destroyForcibly();
         }
@@ -208,7 +218,7 @@ class PodNetworkBenchmark {
                 return;
             }
             if (!server.isAlive()) {
-                throw new AssertionError("nc -l ended before it listened on " + port + ": " + Files.readString(dir.resolve("nc-server.err")));
+                throw new AssertionError("nc -l ended before it listened on " + port + ": " + Files.readString(dir.resolve("receiver.out")));
             }
             Thread.sleep(20);
         }
