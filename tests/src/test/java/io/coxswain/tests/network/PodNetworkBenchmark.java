@@ -1,12 +1,12 @@
 package io.coxswain.tests.network;
 
 import io.coxswain.network.HostCommands;
+import io.coxswain.tests.SharedFiles;
 import io.coxswain.tests.bench.BenchSize;
 import io.coxswain.tests.bench.FigureTable;
 import io.coxswain.tests.bench.PodStartClock;
 import io.coxswain.tests.cluster.DockerNode;
 import io.coxswain.tests.cluster.JarProcess;
-import io.coxswain.tests.SharedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -269,7 +269,7 @@ class PodNetworkBenchmark {
                             + FigureTable.ms(o));
                 }
             }
-            String reference = releaseKubelet != null ? "release " + RELEASE + " (Docker bridge)" : "raw docker run -d";
+            String reference = releaseKubelet != null ? "release " + RELEASE : "raw docker run -d";
             Map<String, Map<String, String>> table = new LinkedHashMap<>();
             Map<String, String> cniColumn = new LinkedHashMap<>(), refColumn = new LinkedHashMap<>();
             table.put("this build (CNI)", cniColumn);
@@ -283,7 +283,8 @@ class PodNetworkBenchmark {
             refColumn.put("p50 ratio CNI ÷ this", String.format("%.2f×", (double) FigureTable.percentile(withCni, 50) / FigureTable.percentile(before, 50)));
             refColumn.put("p99 ratio CNI ÷ this", String.format("%.2f×", (double) FigureTable.percentile(withCni, 99) / FigureTable.percentile(before, 99)));
             FigureTable.print(String.format("Pod start with CNI against %s (%s; POST → Running seen by a watch; %d warm-up, %d samples each, "
-                            + "alternating; p99 of %d samples is their maximum)", reference, BenchSize.label(), POD_WARMUP, POD_SAMPLES, POD_SAMPLES),
+                            + "alternating; p99 of %d samples is their maximum)", releaseKubelet != null ? "the release " + RELEASE
+                            + ", pods on a Docker bridge network" : "raw docker run -d", BenchSize.label(), POD_WARMUP, POD_SAMPLES, POD_SAMPLES),
                     table, releaseKubelet != null
                             ? "Both kubelets against the same apiserver: this build's on host c (CNI bridge, pod CIDR from node IPAM, next to "
                             + "its overlay agent and kube-proxy), the release's in the root namespace (jar built from " + RELEASE + ", cached in "
