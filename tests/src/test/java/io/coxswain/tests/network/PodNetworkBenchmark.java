@@ -50,6 +50,7 @@ class PodNetworkBenchmark {
 
     /** The last release before CNI: pods on the Docker bridge network {@code coxswain-pods}. */
     static final String RELEASE = "4e1d94e";
+    private static final String RELEASE_NETWORK = "coxswain-pods";
     private static final int MIBS = BenchSize.of(512, 2048); // a transfer
     private static final int ROUNDS = BenchSize.of(3, 5);
     private static final int PINGS = BenchSize.of(300, 2000); // in all, over the rounds
@@ -247,6 +248,8 @@ class PodNetworkBenchmark {
         String release = "xh-release-" + cni.substring(cni.lastIndexOf('-') + 1);
         String rawLabel = "io.coxswain.bench=" + release;
         JarProcess old = null;
+        // the release makes its Docker network when it is missing; it goes again after, if it was not there before
+        boolean hadBridgeNetwork = !DockerNode.docker("network", "ls", "-q", "--filter", "name=^" + RELEASE_NETWORK + "$").isBlank();
         try (PodStartClock clock = new PodStartClock(cluster.client, "default")) {
             if (releaseJar != null) {
                 // in the root namespace, as the release ran: its pods on the engine's bridge network coxswain-pods
@@ -297,6 +300,9 @@ class PodNetworkBenchmark {
                 old.close();
             }
             NetnsCluster.removeContainers(List.of(release));
+            if (old != null && !hadBridgeNetwork) {
+                DockerNode.docker("network", "rm", RELEASE_NETWORK);
+            }
             String ids = DockerNode.docker("ps", "-aq", "--filter", "label=" + rawLabel);
             if (!ids.isBlank()) {
                 List<String> rm = new ArrayList<>(List.of("rm", "-f"));
