@@ -10,6 +10,13 @@ public final class FigureTable {
     private FigureTable() {
     }
 
+    /** The value at {@code percentile} of the sorted values (with few samples, p99 is their maximum). */
+    public static long percentile(long[] values, int percentile) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) (sorted.length * percentile / 100.0))];
+    }
+
     public static String ms(long nanos) {
         return String.format("%.2f ms", nanos / 1e6);
     }

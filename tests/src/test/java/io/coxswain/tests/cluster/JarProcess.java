@@ -35,13 +35,19 @@ public final class JarProcess implements AutoCloseable {
      * {@code ip netns exec} execs the JVM, so the process is the component itself.
      */
     public static JarProcess startIn(String netns, Path dir, String name, String ready, String... args) throws IOException, InterruptedException {
+        return startJarIn(ApiServerProcess.jar(), netns, dir, name, ready, args);
+    }
+
+    /** As {@link #startIn}, from another build's launcher jar (a benchmark's earlier release). */
+    public static JarProcess startJarIn(Path jar, String netns, Path dir, String name, String ready, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         if (netns != null) {
             command.addAll(List.of("ip", "netns", "exec", netns));
         }
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // small, quick-starting JVMs: seven of them share two cores in these tests
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", ApiServerProcess.jar().toString()));
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
         command.addAll(List.of(args));
         JarProcess p = new JarProcess(name, Files.createDirectories(dir).resolve(name + ".log"), command);
         p.start(ready);

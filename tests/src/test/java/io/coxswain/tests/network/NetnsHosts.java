@@ -4,6 +4,13 @@ import io.coxswain.network.HostCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,9 +52,20 @@ final class NetnsHosts implements AutoCloseable {
         }
     }
 
-    final List<Host> hosts = new ArrayList<>();
+    /**
+     * The names and the underlay are the machine's: a second run would remove the first one's namespaces as leftovers.
+     * Runs in other JVMs (other worktrees' tests) wait for this lock instead; {@link #close()} releases it.
+     */
+    private static final Path LOCK = Path.of("/tmp/coxswain-netns-hosts.lock");
+    private static final Duration LOCK_WAIT = Duration.ofMinutes(10);
 
-    private NetnsHosts() {
+    final List<Host> hosts = new ArrayList<>();
+    private final FileChannel lockFile;
+    private final FileLock lock;
+
+    private NetnsHosts(FileChannel lockFile, FileLock lock) {
+        this.lockFile = lockFile;
+        this.lock = lock;
     }
 
     /** Hosts a, b, c... in that order (10.250.17.11.., 10.244.1.0/24..), each with a hand-made pod on a cni0 bridge. */
@@ -61,12 +79,18 @@ final class NetnsHosts implements AutoCloseable {
     }
 
     private static NetnsHosts create(boolean withPods, String... names) {
-        removeLeftovers();
+        NetnsHosts net = locked();
+        try {
+            removeLeftovers();
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
         String taken = ROOT.check("ip", "-4", "-o", "addr", "show", "to", UNDERLAY) + ROOT.check("ip", "-4", "route", "show", "to", "match", "10.250.17.5");
         if (taken.contains("10.250.17.")) {
+            net.close();
             throw new IllegalStateException("the test's underlay " + UNDERLAY + " is in use on this machine:\n" + taken);
         }
-        NetnsHosts net = new NetnsHosts();
         try {
             ROOT.check("ip", "link", "add", BRIDGE, "type", "bridge");
             ROOT.check("ip", "addr", "add", GATEWAY + "/24", "dev", BRIDGE);
@@ -140,9 +164,47 @@ final class NetnsHosts implements AutoCloseable {
         return hosts.stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /** Waits for the machine-wide lock (another JVM's run of these hosts), up to {@link #LOCK_WAIT}. */
+    private static NetnsHosts locked() {
+        try {
+            FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+            boolean said = false;
+            while (true) {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return new NetnsHosts(channel, lock);
+                }
+                if (System.nanoTime() > deadline) {
+                    channel.close();
+                    throw new IllegalStateException("another run held " + LOCK + " (the cxo- hosts) for " + LOCK_WAIT.toMinutes() + " minutes");
+                }
+                if (!said) {
+                    LOG.info("another run uses the cxo- hosts; waiting for {}", LOCK);
+                    said = true;
+                }
+                Thread.sleep(1000);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("locking " + LOCK, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + LOCK, e);
+        }
+    }
+
     @Override
     public void close() {
-        removeLeftovers();
+        try {
+            removeLeftovers();
+        } finally {
+            try {
+                lock.release();
+                lockFile.close();
+            } catch (IOException e) {
+                LOG.warn("could not release {}: {}", LOCK, e.toString());
+            }
+        }
     }
 
     /** Every cxo- namespace (the veths in them go with them), the bridge and the root namespace's rules for it. */
@@ -156,8 +218,12 @@ final class NetnsHosts implements AutoCloseable {
                 }
             }
         }
-        if (ROOT.run("ip", "link", "show", BRIDGE).ok()) {
-            ROOT.run("ip", "link", "del", BRIDGE);
+        // the bridge, and the hosts' underlay veths whose namespace outlived its name (a copy of its mount elsewhere keeps it)
+        for (String line : ROOT.check("ip", "-o", "link", "show").split("\n")) {
+            String[] fields = line.split(":\\s+|@", 3);
+            if (fields.length > 1 && fields[1].startsWith(PREFIX)) {
+                ROOT.run("ip", "link", "del", fields[1].strip());
+            }
         }
         for (List<String> rule : ROOT_RULES) {
             while (ROOT.run(iptables("-D", rule)).ok()) {

@@ -1,10 +1,7 @@
 package io.coxswain.tests.network;
 
 import io.coxswain.network.HostCommands;
-import io.coxswain.tests.cluster.ApiServerProcess;
 import io.coxswain.tests.cluster.DockerNode;
-import io.coxswain.tests.cluster.JarProcess;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -34,10 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The pod network across machines with real containers (issue 17): three hosts as network namespaces on an underlay
  * bridge (10.250.17.0/24), the apiserver and the controller-manager of the built jar on the root namespace's
- * underlay address, and in every host {@code coxswain node}, joined with a token of {@code coxswain token create}
- * (discovery with the CA pin, TLS bootstrap): the kubelet (pods through CNI on the pod CIDR that node IPAM gave its
- * Node), the overlay agent (VXLAN) and kube-proxy, all with the node's own certificate. All hosts share the machine's
- * Docker engine through its socket; each keeps its CNI state in a directory of its own, as separate machines would.
+ * underlay address, and in every host {@code coxswain node} joined with a token of {@code coxswain token create}
+ * (see {@link NetnsCluster}): the kubelet (pods through CNI on the pod CIDR that node IPAM gave its Node), the overlay
+ * agent (VXLAN) and kube-proxy, with the node's own certificate. All hosts share the machine's Docker engine through
+ * its socket; each keeps its CNI state in a directory of its own, as separate machines would.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class PodNetworkAcrossHostsTest {
@@ -48,45 +44,28 @@ class PodNetworkAcrossHostsTest {
     @TempDir
     Path dir;
 
-    private final String suffix = UUID.randomUUID().toString().substring(0, 6);
-    private final Map<String, String> nodes = new LinkedHashMap<>();
 
     @Test
     void nodesJoinAndPodsServicesAndNodePortsWorkAcrossHostsThroughCniAndTheOverlay() throws Exception {
-        List<JarProcess> processes = new ArrayList<>();
-        try (NetnsHosts net = NetnsHosts.createBare("a", "b", "c");
-             ApiServerProcess api = ApiServerProcess.startOn(NetnsHosts.GATEWAY, dir.resolve("api"));
-             KubernetesClient client = api.newClient()) {
+        try (NetnsCluster cluster = NetnsCluster.start(dir, "a", "b", "c")) {
+            KubernetesClient client = cluster.client;
+            NetnsHosts net = cluster.net;
             try {
-                // node IPAM, the endpoints controller, and the signer and approver of the joining nodes' certificates
-                Path pki = dir.resolve("api").resolve("data").resolve("pki");
-                processes.add(JarProcess.start(dir, "controller-manager", "controller-manager running", "controller-manager",
-                        "--kubeconfig", api.kubeconfig().toString(), "--metrics-bind-address", "127.0.0.1:0",
-                        "--cluster-signing-cert-file", pki.resolve("ca.crt").toString(),
-                        "--cluster-signing-key-file", pki.resolve("ca.key").toString()));
-                List<String> join = joinCommand(api);
-                for (NetnsHosts.Host h : net.hosts) {
-                    processes.add(startNode(join, h));
-                }
                 NetnsHosts.Host a = net.get("a"), b = net.get("b"), c = net.get("c");
-                for (NetnsHosts.Host h : net.hosts) {
-                    eventually("node " + node(h) + " Ready with a pod CIDR", () -> ready(client.nodes().withName(node(h)).get()),
-                            () -> String.valueOf(client.nodes().withName(node(h)).get()));
-                }
                 Map<String, String> cidrs = new LinkedHashMap<>();
                 for (NetnsHosts.Host h : net.hosts) {
-                    cidrs.put(h.name(), client.nodes().withName(node(h)).get().getSpec().getPodCIDR());
+                    cidrs.put(h.name(), client.nodes().withName(cluster.node(h)).get().getSpec().getPodCIDR());
                 }
                 System.out.println("pod CIDRs from node IPAM: " + cidrs);
                 assertThat(new TreeSet<>(cidrs.values())).hasSize(3);
 
                 // a web server pod on every host, answering with its own name
                 for (NetnsHosts.Host h : net.hosts) {
-                    client.pods().inNamespace("default").resource(web("web-" + h.name(), node(h), "web")).create();
+                    client.pods().inNamespace("default").resource(web("web-" + h.name(), cluster.node(h), "web")).create();
                 }
                 Map<String, String> podIps = new LinkedHashMap<>();
                 for (NetnsHosts.Host h : net.hosts) {
-                    Pod p = awaitRunning(client, "web-" + h.name());
+                    Pod p = cluster.awaitRunning("web-" + h.name());
                     podIps.put(h.name(), p.getStatus().getPodIP());
                     assertThat(p.getStatus().getPodIP()).as("web-%s's IP is in its node's CIDR %s", h.name(), cidrs.get(h.name()))
                             .startsWith(cidrs.get(h.name()).substring(0, cidrs.get(h.name()).lastIndexOf('.') + 1));
@@ -109,10 +88,10 @@ class PodNetworkAcrossHostsTest {
                 assertThat(get("web-a", "http://" + podIps.get("c") + ":8080/cgi-bin/peer")).isEqualTo("[::ffff:" + podIps.get("a") + "]");
 
                 // a ClusterIP Service whose endpoints are on B and C answers from a pod on A, from both
-                client.pods().inNamespace("default").resource(web("backend-b", node(b), "backend")).create();
-                client.pods().inNamespace("default").resource(web("backend-c", node(c), "backend")).create();
-                awaitRunning(client, "backend-b");
-                awaitRunning(client, "backend-c");
+                client.pods().inNamespace("default").resource(web("backend-b", cluster.node(b), "backend")).create();
+                client.pods().inNamespace("default").resource(web("backend-c", cluster.node(c), "backend")).create();
+                cluster.awaitRunning("backend-b");
+                cluster.awaitRunning("backend-c");
                 Service svc = client.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata().withName("backend")
                         .endMetadata().withNewSpec().addToSelector("app", "backend").addNewPort().withPort(80)
                         .withNewTargetPort(8080).endPort().endSpec().build()).create();
@@ -161,67 +140,10 @@ class PodNetworkAcrossHostsTest {
                 }
                 System.out.println("verified: a pod on B reached 10.250.17.50 outside the cluster CIDR through the masquerade");
             } catch (AssertionError | RuntimeException e) {
-                System.out.println(diagnosis(net, processes));
+                System.out.println(cluster.diagnosis());
                 throw e;
-            } finally {
-                for (JarProcess p : processes) {
-                    p.close();
-                }
-                removeContainers();
             }
         }
-    }
-
-    /** What each host holds, for a failure: addresses, routes, the overlay's entries, the forwarding rules, the logs' ends. */
-    private String diagnosis(NetnsHosts net, List<JarProcess> processes) {
-        StringBuilder out = new StringBuilder("---- state of the hosts at the failure ----\n");
-        for (NetnsHosts.Host h : net.hosts) {
-            HostCommands in = HostCommands.inNetns(h.netns()).withTimeout(Duration.ofSeconds(10));
-            for (String[] command : List.of(new String[]{"ip", "-br", "addr"}, new String[]{"ip", "route"},
-                    new String[]{"ip", "neigh", "show", "dev", "coxswain.1"}, new String[]{"bridge", "fdb", "show", "dev", "coxswain.1"},
-                    new String[]{"iptables", "-S", "FORWARD"}, new String[]{"iptables", "-t", "nat", "-S", "POSTROUTING"},
-                    new String[]{"sysctl", "net.ipv4.ip_forward", "net.bridge.bridge-nf-call-iptables"})) {
-                HostCommands.Result r = in.run(command);
-                out.append("[").append(h.name()).append("] ").append(String.join(" ", command)).append(":\n")
-                        .append(r.stdout()).append(r.stderr()).append("\n");
-            }
-        }
-        for (JarProcess p : processes) {
-            try {
-                String log = p.output(0);
-                out.append("---- ").append(p.name).append(" (last lines) ----\n")
-                        .append(log.substring(Math.max(0, log.length() - 3000))).append("\n");
-            } catch (java.io.IOException e) {
-                out.append(p.name).append(": ").append(e).append("\n");
-            }
-        }
-        return out.toString();
-    }
-
-    private String node(NetnsHosts.Host h) {
-        return nodes.computeIfAbsent(h.name(), n -> "xh-" + n + "-" + suffix);
-    }
-
-    /**
-     * The join command that {@code coxswain token create} prints for the server's underlay URL, as the README's
-     * "Add a machine" gives it, split into its words.
-     */
-    private List<String> joinCommand(ApiServerProcess api) throws Exception {
-        JarProcess.Run created = JarProcess.run(dir, "token", "create", "--kubeconfig", api.kubeconfig().toString(),
-                "--server", api.url(), "--description", "PodNetworkAcrossHostsTest");
-        assertThat(created.exit()).as("token create: %s", created.err()).isZero();
-        String line = created.out().lines().filter(l -> l.startsWith("coxswain node ")).findFirst()
-                .orElseThrow(() -> new AssertionError("token create printed no join command: " + created.out()));
-        return List.of(line.substring("coxswain ".length()).split("\\s+"));
-    }
-
-    /** {@code coxswain node} in the host's namespace: it joins with the token and runs the kubelet, the overlay and kube-proxy. */
-    private JarProcess startNode(List<String> join, NetnsHosts.Host h) throws Exception {
-        List<String> args = new ArrayList<>(join);
-        args.addAll(List.of("--data-dir", dir.resolve("node-" + h.name()).toString(), "--node-name", node(h),
-                "--node-ip", h.underlayIp(), "--kubelet-port", "0", "--cni-state-dir", dir.resolve("cni-" + h.name()).toString(),
-                "--iface", "eth0", "--resync-seconds", "3", "--sync-period-seconds", "5", "--node-status-update-frequency", "2"));
-        return JarProcess.startIn(h.netns(), dir, "node-" + h.name(), "joined", args.toArray(String[]::new));
     }
 
     /** busybox httpd on 8080 serving /name (the pod's name) and /cgi-bin/peer (the client's address as the pod saw it). */
@@ -233,16 +155,6 @@ class PodNetworkAcrossHostsTest {
                                 + "printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho -n $REMOTE_ADDR\\n' > /tmp/www/cgi-bin/peer && "
                                 + "chmod +x /tmp/www/cgi-bin/peer && exec httpd -f -p 8080 -h /tmp/www")
                 .endContainer().endSpec().build();
-    }
-
-    private static Pod awaitRunning(KubernetesClient client, String name) {
-        return client.pods().inNamespace("default").withName(name).waitUntilCondition(p -> p != null && p.getStatus() != null
-                && "Running".equals(p.getStatus().getPhase()) && p.getStatus().getPodIP() != null, 120, TimeUnit.SECONDS);
-    }
-
-    private static boolean ready(Node n) {
-        return n != null && n.getSpec().getPodCIDR() != null && n.getStatus() != null && n.getStatus().getConditions() != null
-                && n.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     /** An HTTP GET from inside a pod's container, retried while the network converges; the body. */
@@ -294,17 +206,6 @@ class PodNetworkAcrossHostsTest {
     private static boolean reachable(String url) {
         HostCommands.Result r = NetnsHosts.ROOT.withTimeout(Duration.ofSeconds(10)).run("busybox", "wget", "-q", "-T", "2", "-O", "-", url);
         return r.ok();
-    }
-
-    private void removeContainers() throws Exception {
-        for (String node : nodes.values()) {
-            String ids = DockerNode.docker("ps", "-aq", "--filter", "label=io.coxswain.node=" + node);
-            if (!ids.isBlank()) {
-                List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-                rm.addAll(List.of(ids.split("\\s+")));
-                DockerNode.docker(rm.toArray(String[]::new));
-            }
-        }
     }
 
     private static void eventually(String what, BooleanSupplier check, Supplier<String> state) throws Exception {
