@@ -27,6 +27,8 @@ final class Masquerade {
                 "-A " + CHAIN + " -s " + podCidr + " -d " + clusterCidr + " " + COMMENT + " -j RETURN",
                 "-A " + CHAIN + " -s " + clusterCidr + " -d " + podCidr + " " + COMMENT + " -j RETURN",
                 "-A " + CHAIN + " -s " + clusterCidr + " ! -d 224.0.0.0/4 " + COMMENT + " -j MASQUERADE --random-fully",
+                // from outside the cluster to this node's own pods: the source stays (externalTrafficPolicy Local keeps it)
+                "-A " + CHAIN + " ! -s " + clusterCidr + " -d " + podCidr + " " + COMMENT + " -j RETURN",
                 "-A " + CHAIN + " ! -s " + clusterCidr + " -d " + clusterCidr + " " + COMMENT + " -j MASQUERADE --random-fully");
     }
 

@@ -13,6 +13,7 @@ class MasqueradeTest {
                 "-A COXSWAIN-POSTRTG -s 10.244.1.0/24 -d 10.244.0.0/16 -m comment --comment \"coxswain overlay masq\" -j RETURN",
                 "-A COXSWAIN-POSTRTG -s 10.244.0.0/16 -d 10.244.1.0/24 -m comment --comment \"coxswain overlay masq\" -j RETURN",
                 "-A COXSWAIN-POSTRTG -s 10.244.0.0/16 ! -d 224.0.0.0/4 -m comment --comment \"coxswain overlay masq\" -j MASQUERADE --random-fully",
+                "-A COXSWAIN-POSTRTG ! -s 10.244.0.0/16 -d 10.244.1.0/24 -m comment --comment \"coxswain overlay masq\" -j RETURN",
                 "-A COXSWAIN-POSTRTG ! -s 10.244.0.0/16 -d 10.244.0.0/16 -m comment --comment \"coxswain overlay masq\" -j MASQUERADE --random-fully");
     }
 }

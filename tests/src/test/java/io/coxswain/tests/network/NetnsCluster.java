@@ -117,6 +117,13 @@ final class NetnsCluster implements AutoCloseable {
         processes.add(JarProcess.startIn(h.netns(), dir, "node-" + h.name(), "joined", args.toArray(String[]::new)));
     }
 
+    /** Stops a host's {@code coxswain node} (SIGTERM) and starts it again with the same command line; it reuses its credentials. */
+    void restartNode(NetnsHosts.Host h) throws Exception {
+        JarProcess node = processes.stream().filter(p -> p.name.equals("node-" + h.name())).findFirst().orElseThrow();
+        node.close();
+        node.start("joined");
+    }
+
     private void awaitReady(NetnsHosts.Host h) throws InterruptedException {
         long deadline = System.nanoTime() + CONVERGE.toNanos();
         while (!ready(client.nodes().withName(node(h)).get())) {
@@ -145,7 +152,7 @@ final class NetnsCluster implements AutoCloseable {
             HostCommands in = HostCommands.inNetns(h.netns()).withTimeout(Duration.ofSeconds(10));
             for (String[] command : List.of(new String[]{"ip", "-br", "addr"}, new String[]{"ip", "route"},
                     new String[]{"ip", "neigh", "show", "dev", "coxswain.1"}, new String[]{"bridge", "fdb", "show", "dev", "coxswain.1"},
-                    new String[]{"iptables", "-S", "FORWARD"}, new String[]{"iptables", "-t", "nat", "-S", "POSTROUTING"},
+                    new String[]{"iptables", "-S", "FORWARD"}, new String[]{"iptables-save", "-t", "nat"},
                     new String[]{"sysctl", "net.ipv4.ip_forward", "net.bridge.bridge-nf-call-iptables"})) {
                 HostCommands.Result r = in.run(command);
                 out.append("[").append(h.name()).append("] ").append(String.join(" ", command)).append(":\n")

@@ -160,6 +160,13 @@ final class NetnsHosts implements AutoCloseable {
         return new long[]{Long.parseLong(v[0]), Long.parseLong(v[1])};
     }
 
+    /** The overlay's entries on a host: its routes, neighbours and FDB entries on the VXLAN device, sorted. */
+    static String overlayEntries(String netns) {
+        HostCommands in = HostCommands.inNetns(netns);
+        return String.join("\n", new java.util.TreeSet<>(List.of(in.check("ip", "route", "show", "dev", "coxswain.1").strip(),
+                in.check("ip", "neigh", "show", "dev", "coxswain.1").strip(), in.check("bridge", "fdb", "show", "dev", "coxswain.1").strip())));
+    }
+
     Host get(String name) {
         return hosts.stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
     }

@@ -124,8 +124,18 @@ class PodNetworkAcrossHostsTest {
                 eventually("C to refuse the Local NodePort", () -> !reachable("http://" + c.underlayIp() + ":" + nodePort + "/name"),
                         () -> "still answers");
                 assertThat(hostGet("http://" + a.underlayIp() + ":" + nodePort + "/name")).isEqualTo("web-a");
+                // Local keeps the client's address: once A's kube-proxy has the Local rules (it syncs on its own, after C's), the
+                // pod sees the root namespace's underlay address, not one of A's own
+                String clientAddress = "[::ffff:" + NetnsHosts.GATEWAY + "]";
+                eventually("A's pod to see the NodePort client's own address", () -> {
+                    try {
+                        return hostGet("http://" + a.underlayIp() + ":" + nodePort + "/cgi-bin/peer").equals(clientAddress);
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, () -> "it sees another");
                 System.out.println("verified: NodePort " + nodePort + " on C reached the endpoint on A; with externalTrafficPolicy "
-                        + "Local, C refuses and A answers");
+                        + "Local, C refuses and A answers with the client's own address");
 
                 // a pod reaches a machine outside the cluster CIDR, which has no route back to pods: masquerade
                 String outside = net.outside("10.250.17.50");
@@ -139,6 +149,22 @@ class PodNetworkAcrossHostsTest {
                     listener.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
                 System.out.println("verified: a pod on B reached 10.250.17.50 outside the cluster CIDR through the masquerade");
+
+                // node A's coxswain node restarts (its credentials reused, its pods adopted after CNI CHECK): its overlay
+                // entries come back the same, and a TCP connection between pods on A and B, open across it, still works
+                try (PodConnection tcp = PodConnection.open(container("web-a"), container("web-b"), podIps.get("b"), 7000)) {
+                    tcp.exchange("before the restart");
+                    String entries = NetnsHosts.overlayEntries(a.netns());
+                    String sandboxes = DockerNode.docker("ps", "-q", "--filter", "label=io.coxswain.node=" + cluster.node(a));
+                    cluster.restartNode(a);
+                    eventually("A's overlay entries after the restart", () -> NetnsHosts.overlayEntries(a.netns()).equals(entries),
+                            () -> NetnsHosts.overlayEntries(a.netns()) + "\nwas\n" + entries);
+                    tcp.exchange("after the restart");
+                    assertThat(DockerNode.docker("ps", "-q", "--filter", "label=io.coxswain.node=" + cluster.node(a)))
+                            .as("A's containers, adopted").isEqualTo(sandboxes);
+                }
+                System.out.println("verified: after node A's restart its overlay entries are the same, its containers were adopted, "
+                        + "and a pod-to-pod TCP connection open across the restart still carries data");
             } catch (AssertionError | RuntimeException e) {
                 System.out.println(cluster.diagnosis());
                 throw e;
@@ -189,13 +215,64 @@ class PodNetworkAcrossHostsTest {
         return raw.startsWith("HTTP/1.") && m.find() ? raw.substring(m.end()).strip() : null;
     }
 
-    private String exec(String pod, String... command) throws Exception {
+    /** The running container "web" of a pod. */
+    private static String container(String pod) throws Exception {
         String container = DockerNode.docker("ps", "-q", "--filter", "label=io.kubernetes.pod.name=" + pod,
                 "--filter", "label=io.kubernetes.container.name=web", "--filter", "label=io.coxswain.node", "--filter", "status=running");
-        String id = container.lines().findFirst().orElseThrow(() -> new AssertionError("no running container of " + pod));
-        List<String> args = new ArrayList<>(List.of("exec", id));
+        return container.lines().findFirst().orElseThrow(() -> new AssertionError("no running container of " + pod));
+    }
+
+    private String exec(String pod, String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of("exec", container(pod)));
         args.addAll(List.of(command));
         return DockerNode.docker(args.toArray(String[]::new));
+    }
+
+    /** One TCP connection between two pods' containers (busybox nc listening in one, nc connecting from the other), kept open. */
+    private static final class PodConnection implements AutoCloseable {
+        private final Process server;
+        private final Process client;
+        private final java.io.BufferedReader received;
+
+        private PodConnection(Process server, Process client) {
+            this.server = server;
+            this.client = client;
+            this.received = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        static PodConnection open(String from, String to, String toIp, int port) throws Exception {
+            Process server = new ProcessBuilder("docker", "exec", "-i", to, "nc", "-l", "-p", String.valueOf(port)).start();
+            long deadline = System.nanoTime() + CONVERGE.toNanos();
+            while (!DockerNode.docker("exec", to, "netstat", "-ltn").contains(":" + port + " ")) {
+                if (System.nanoTime() > deadline) {
+                    server.destroyForcibly();
+                    throw new AssertionError("nc did not listen on " + port);
+                }
+                Thread.sleep(200);
+            }
+            Process client = new ProcessBuilder("docker", "exec", "-i", from, "nc", toIp, String.valueOf(port)).start();
+            return new PodConnection(server, client);
+        }
+
+        /** A line from the client's end, read on the server's end within 20 s. */
+        void exchange(String line) throws Exception {
+            client.getOutputStream().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            client.getOutputStream().flush();
+            java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return received.readLine();
+                } catch (java.io.IOException e) {
+                    return "read failed: " + e;
+                }
+            });
+            assertThat(read.get(20, TimeUnit.SECONDS)).as("what the connection carried").isEqualTo(line);
+        }
+
+        @Override
+        public void close() {
+            client.destroyForcibly();
+            server.destroyForcibly();
+        }
     }
 
     /** GET from the root namespace (a machine on the underlay), retried while rules converge. */
