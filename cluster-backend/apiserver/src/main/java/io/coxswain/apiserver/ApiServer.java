@@ -98,8 +98,8 @@ public final class ApiServer extends VerticleBase {
         // loading and compiling the schemas takes a while: not on the event loop
         return vertx.executeBlocking(() -> {
             port = options.port() == 0 ? freePort(options.host()) : options.port();
-            ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
-            service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
+            ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard(), KindStrategies.standard(allocator));
+            service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()),
                     Clock.systemUTC());
             // the authorizer requests go through: RBAC unless the options name another (a test's, say); team mode's chain first
             Authorizer configured = options.authorizer() == null ? rbac : options.authorizer().apply(service);

@@ -127,6 +127,8 @@ public final class BootstrapPolicy {
         out.add(new RoleBuilder("system:kube-controller-manager")
                 .rule(READ, ALL, "*")
                 .rule(ALL, List.of("", "apps", "batch", "coordination.k8s.io"), "*")
+                // the namespace controller empties a terminating namespace of every kind it holds
+                .rule(List.of("delete", "deletecollection"), ALL, "*")
                 .item());
         out.add(new RoleBuilder("system:node-proxier")
                 .rule(READ, List.of(""), "services", "endpoints", "nodes")
