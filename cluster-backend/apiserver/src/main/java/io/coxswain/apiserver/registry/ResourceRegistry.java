@@ -33,6 +33,7 @@ public final class ResourceRegistry {
             Map.entry("namespaces", new Extra(List.of("ns"), List.of(),
                     List.of("create", "delete", "get", "list", "patch", "update", "watch"), Set.of("status", "finalize"),
                     Set.of("status.phase"))),
+            Map.entry("serviceaccounts", new Extra(List.of("sa"), List.of(), ALL_VERBS, Set.of("token"), Set.of())),
             Map.entry("configmaps", new Extra(List.of("cm"), List.of(), ALL_VERBS, Set.of(), Set.of())),
             Map.entry("secrets", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of("type"))),
             Map.entry("nodes", new Extra(List.of("no"), List.of(), ALL_VERBS, Set.of("status"), Set.of("spec.unschedulable"))),
