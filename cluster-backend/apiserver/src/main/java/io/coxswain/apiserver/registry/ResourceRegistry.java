@@ -50,6 +50,7 @@ public final class ResourceRegistry {
             Map.entry("jobs", new Extra(List.of(), List.of("all"), ALL_VERBS, Set.of("status"), Set.of("status.successful"))),
             Map.entry("cronjobs", new Extra(List.of("cj"), List.of("all"), ALL_VERBS, Set.of("status"), Set.of())),
             Map.entry("leases", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
+            Map.entry("endpointslices", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
             Map.entry("certificatesigningrequests", new Extra(List.of("csr"), List.of(), ALL_VERBS, Set.of("status", "approval"),
                     Set.of("spec.signerName"))),
             // answered, never stored (see rbac.Reviews)
@@ -62,7 +63,8 @@ public final class ResourceRegistry {
     private static final Map<String, ResourceStrategy> STRATEGIES = Map.of(
             "/ConfigMap", new io.coxswain.apiserver.core.ConfigMapStrategy(),
             "/Secret", new io.coxswain.apiserver.core.SecretStrategy(),
-            "certificates.k8s.io/CertificateSigningRequest", new io.coxswain.apiserver.certificates.CsrStrategy());
+            "certificates.k8s.io/CertificateSigningRequest", new io.coxswain.apiserver.certificates.CsrStrategy(),
+            "discovery.k8s.io/EndpointSlice", new io.coxswain.apiserver.discovery.EndpointSliceStrategy());
 
     /** The core resources whose registry sets ReturnDeletedObject (pods, services), and namespaces, whose delete answers with them. */
     private static final Set<String> RETURN_DELETED_OBJECT = Set.of("v1/pods", "v1/services", "v1/namespaces");
