@@ -7,6 +7,7 @@ import io.coxswain.apiserver.core.NamespaceStrategy;
 import io.coxswain.apiserver.core.PodStrategy;
 import io.coxswain.apiserver.core.SecretStrategy;
 import io.coxswain.apiserver.core.ServiceStrategy;
+import io.coxswain.apiserver.discovery.EndpointSliceStrategy;
 import io.coxswain.apiserver.rbac.BindingStrategy;
 import io.coxswain.apiserver.registry.ResourceStrategy;
 
@@ -27,6 +28,7 @@ final class KindStrategies {
                 "/Secret", new SecretStrategy(),
                 "rbac.authorization.k8s.io/RoleBinding", new BindingStrategy("RoleBinding"),
                 "rbac.authorization.k8s.io/ClusterRoleBinding", new BindingStrategy("ClusterRoleBinding"),
-                "certificates.k8s.io/CertificateSigningRequest", new CsrStrategy());
+                "certificates.k8s.io/CertificateSigningRequest", new CsrStrategy(),
+                "discovery.k8s.io/EndpointSlice", new EndpointSliceStrategy());
     }
 }

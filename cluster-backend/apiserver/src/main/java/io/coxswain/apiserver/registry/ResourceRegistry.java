@@ -51,6 +51,7 @@ public final class ResourceRegistry {
             Map.entry("jobs", new Extra(List.of(), List.of("all"), ALL_VERBS, Set.of("status"), Set.of("status.successful"))),
             Map.entry("cronjobs", new Extra(List.of("cj"), List.of("all"), ALL_VERBS, Set.of("status"), Set.of())),
             Map.entry("leases", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
+            Map.entry("endpointslices", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
             Map.entry("certificatesigningrequests", new Extra(List.of("csr"), List.of(), ALL_VERBS, Set.of("status", "approval"),
                     Set.of("spec.signerName"))),
             // answered, never stored (see rbac.Reviews)
