@@ -76,6 +76,9 @@ public final class ApiServer extends VerticleBase {
     /** The bootstrap-token Secrets in memory, when team mode authenticates them; null otherwise. */
     private io.coxswain.apiserver.auth.bootstrap.BootstrapTokenIndex bootstrapTokens;
     private Authorizer requestAuthorizer;
+    /** Team mode's Node authorizer graph: the pods bound to nodes and what they reference, mirrored from the store. */
+    private final io.coxswain.apiserver.auth.NodeGraph nodeGraph = new io.coxswain.apiserver.auth.NodeGraph();
+    private io.coxswain.apiserver.watch.PrefixMirror nodeGraphMirror;
     private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final OpenWatches openWatches = new OpenWatches();
     private final List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -103,7 +106,7 @@ public final class ApiServer extends VerticleBase {
                     Clock.systemUTC());
             // the authorizer requests go through: RBAC unless the options name another (a test's, say); team mode's chain first
             Authorizer configured = options.authorizer() == null ? rbac : options.authorizer().apply(service);
-            requestAuthorizer = options.security() == null ? configured : Authorizers.teamMode(configured);
+            requestAuthorizer = options.security() == null ? configured : Authorizers.teamMode(configured, nodeGraph);
             service.guard(ObjectService.WriteGuard.all(new EscalationCheck(rbac), new SignerAdmission(requestAuthorizer)));
             StorageMetrics storage = new StorageMetrics(store, registry, componentMetrics.registry());
             storage.refresh();
@@ -122,6 +125,14 @@ public final class ApiServer extends VerticleBase {
                             }
                             bootstrapTokens = new io.coxswain.apiserver.auth.bootstrap.BootstrapTokenIndex(store);
                             return bootstrapTokens.start();
+                        })
+                        .thenCompose(v -> {
+                            if (options.security() == null) {
+                                return CompletableFuture.completedFuture(null);
+                            }
+                            nodeGraphMirror = new io.coxswain.apiserver.watch.PrefixMirror(store,
+                                    io.coxswain.apiserver.auth.NodeGraph.PODS_PREFIX, nodeGraph);
+                            return nodeGraphMirror.start();
                         }), context))
                 .compose(v -> {
                     String address = options.host() + ":" + port;
@@ -149,8 +160,9 @@ public final class ApiServer extends VerticleBase {
         HealthCheck etcd = new HealthCheck("etcd", () -> CompletableFuture.supplyAsync(() -> store.get(HEALTH_KEY), workers)
                 .thenCompose(read -> read).orTimeout(2, java.util.concurrent.TimeUnit.SECONDS));
         HealthCheck informers = HealthCheck.of("informer-sync", () -> rbacWatcher != null && rbacWatcher.synced()
-                        && (bootstrapTokens == null || bootstrapTokens.synced()),
-                "the RBAC policy's or the bootstrap tokens' watches are not all listed and open");
+                        && (bootstrapTokens == null || bootstrapTokens.synced())
+                        && (options.security() == null || nodeGraphMirror != null && nodeGraphMirror.synced()),
+                "the RBAC policy's, the bootstrap tokens' or the node graph's watches are not all listed and open");
         HealthCheck shutdown = HealthCheck.of("shutdown", () -> !shuttingDown.get(), "the apiserver is shutting down");
         return new HealthEndpoints().endpoint("healthz", ping, etcd).endpoint("livez", ping, etcd)
                 .endpoint("readyz", ping, etcd, informers, shutdown);
@@ -195,7 +207,7 @@ public final class ApiServer extends VerticleBase {
         }
         return new RequestAuth(tokens, bootstrapTokens == null ? null
                 : io.coxswain.apiserver.auth.bootstrap.BootstrapTokenAuthenticator.over(bootstrapTokens)::user,
-                requestAuthorizer, audit, service);
+                requestAuthorizer, audit, service).nodeGraph(nodeGraph);
     }
 
     /** Whether it runs in team mode (TLS, authentication, authorization, audit). */
@@ -300,6 +312,9 @@ public final class ApiServer extends VerticleBase {
         }
         if (bootstrapTokens != null) {
             bootstrapTokens.close();
+        }
+        if (nodeGraphMirror != null) {
+            nodeGraphMirror.close();
         }
         return Future.succeededFuture();
     }

@@ -182,6 +182,8 @@ public final class DockerNode implements AutoCloseable {
             rm.addAll(left);
             docker(rm.toArray(String[]::new));
         }
+        // a stopped kubelet leaves its pods' tmpfs volumes mounted, as kube's does; the test's directory must go
+        io.coxswain.kubelet.volumes.Tmpfs.unmountUnder(dir);
         client.close();
         cluster.close();
         vertx.close().await();
