@@ -1,10 +1,15 @@
 package io.coxswain.tests.kubelet;
 
 import io.coxswain.tests.cluster.DockerNode;
+import io.coxswain.tests.cluster.Kubectl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.Pod;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -17,7 +22,71 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tmpfs with items and modes, updated in place when the Secret changes, CreateContainerConfigError until the Secret
  * and its key exist, and a projected volume of downwardAPI, configMap and secret sources.
  */
-class KubeletSecretsTest extends DockerNodeSuite {
+class KubeletSecretsTest {
+
+    @TempDir
+    static Path dir;
+    static DockerNode node;
+
+    /** The kubelet reads as system:node:NAME: every Secret and ConfigMap it watches passes the Node authorizer. */
+    @BeforeAll
+    static void startNode() throws Exception {
+        node = DockerNode.startAsNode(dir);
+    }
+
+    @AfterAll
+    static void stopNode() throws Exception {
+        if (node != null) {
+            node.close();
+            node = null;
+        }
+    }
+
+    @Test
+    void aNodeReadsTheSecretsOfItsOwnPodsOnly() throws Exception {
+        node.apply("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: mine}
+                stringData: {k: v}
+                """);
+        node.apply("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: not-mine}
+                stringData: {k: v}
+                """);
+        node.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: reader}
+                spec:
+                  nodeName: NODE
+                  containers:
+                  - name: main
+                    image: coxswain/busybox:1
+                    command: [sh, -c, 'echo "K=$K"; exec sleep 3600']
+                    env:
+                    - name: K
+                      valueFrom: {secretKeyRef: {name: mine, key: k}}
+                """);
+        assertThat(node.waitForLog("reader", "main", "K=")).isEqualTo("K=v");
+        Kubectl asNode = new Kubectl(node.cluster.nodeKubeconfig(node.nodeName), java.nio.file.Files.createDirectories(dir.resolve("as-node")));
+        Kubectl.Result own = asNode.run(new String[] {"get", "secret", "mine", "-o", "jsonpath={.data.k}"});
+        assertThat(own.exitCode()).as(own.stderr()).isZero();
+        assertThat(own.stdout()).isEqualTo("dg==");
+        Kubectl.Result other = asNode.run(new String[] {"get", "secret", "not-mine"});
+        assertThat(other.exitCode()).isNotZero();
+        assertThat(other.stderr()).contains("secrets \"not-mine\" is forbidden: User \"system:node:" + node.nodeName
+                + "\" cannot get resource \"secrets\" in API group \"\" in the namespace \"default\": no relationship found between node '"
+                + node.nodeName + "' and this object");
+        Kubectl.Result all = asNode.run(new String[] {"get", "secrets"});
+        assertThat(all.stderr()).contains("cannot list resource \"secrets\"");
+        // another node gets nothing of this node's pods
+        Kubectl stranger = new Kubectl(node.cluster.nodeKubeconfig("kvol-stranger"), java.nio.file.Files.createDirectories(dir.resolve("stranger")));
+        assertThat(stranger.run(new String[] {"get", "secret", "mine"}).stderr())
+                .contains("no relationship found between node 'kvol-stranger' and this object");
+    }
 
     @Test
     void secretKeyRefAndEnvFromReachTheProcess() throws Exception {
