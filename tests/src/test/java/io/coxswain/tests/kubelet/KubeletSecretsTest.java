@@ -2,14 +2,10 @@ package io.coxswain.tests.kubelet;
 
 import io.coxswain.tests.cluster.DockerNode;
 import io.coxswain.tests.cluster.Kubectl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.Pod;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -20,27 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Secrets in real Docker pods, as the kubelet gives them: env (secretKeyRef, envFrom with a prefix), secret volumes on
  * tmpfs with items and modes, updated in place when the Secret changes, CreateContainerConfigError until the Secret
- * and its key exist, and a projected volume of downwardAPI, configMap and secret sources.
+ * and its key exist, and a projected volume of downwardAPI, configMap and secret sources. The kubelet reads as
+ * system:node:NAME: every Secret and ConfigMap it watches passes the Node authorizer.
  */
-class KubeletSecretsTest {
-
-    @TempDir
-    static Path dir;
-    static DockerNode node;
-
-    /** The kubelet reads as system:node:NAME: every Secret and ConfigMap it watches passes the Node authorizer. */
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = DockerNode.startAsNode(dir);
-    }
-
-    @AfterAll
-    static void stopNode() throws Exception {
-        if (node != null) {
-            node.close();
-            node = null;
-        }
-    }
+@DockerNodeSuite.KubeletAsNode
+class KubeletSecretsTest extends DockerNodeSuite {
 
     @Test
     void aNodeReadsTheSecretsOfItsOwnPodsOnly() throws Exception {
@@ -174,10 +154,10 @@ class KubeletSecretsTest {
         node.client.pods().inNamespace("default").withName("vol-secret").waitUntilCondition(java.util.Objects::isNull, 30, TimeUnit.SECONDS);
         String uid = pod.getMetadata().getUid();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/mounts")).contains(uid)) {
+        while (System.nanoTime() < deadline && mounts().contains(uid)) {
             Thread.sleep(100);
         }
-        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/mounts"))).doesNotContain(uid);
+        assertThat(mounts()).doesNotContain(uid);
     }
 
     @Test
@@ -196,7 +176,20 @@ class KubeletSecretsTest {
                     - name: TOKEN
                       valueFrom: {secretKeyRef: {name: late, key: token}}
                 """);
+        // the same Secret as a volume: kube's kubelet keeps such a pod ContainerCreating and says why in FailedMount events
+        node.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: waits-vol}
+                spec:
+                  nodeName: NODE
+                  volumes: [{name: v, secret: {secretName: late, items: [{key: token, path: t}]}}]
+                  containers:
+                  - {name: main, image: coxswain/busybox:1, command: [sleep, '3600'], volumeMounts: [{name: v, mountPath: /v}]}
+                """);
         node.waitFor("waits", Duration.ofSeconds(60), waiting("CreateContainerConfigError", "secret \"late\" not found"));
+        node.waitFor("waits-vol", Duration.ofSeconds(30), waiting("ContainerCreating", null));
+        awaitEvent("waits-vol", "FailedMount", "MountVolume.SetUp failed for volume \"v\" : secret \"late\" not found");
         node.apply("""
                 apiVersion: v1
                 kind: Secret
@@ -205,6 +198,7 @@ class KubeletSecretsTest {
                 """);
         node.waitFor("waits", Duration.ofSeconds(30),
                 waiting("CreateContainerConfigError", "couldn't find key token in Secret default/late"));
+        awaitEvent("waits-vol", "FailedMount", "MountVolume.SetUp failed for volume \"v\" : references non-existent secret key: token");
         node.apply("""
                 apiVersion: v1
                 kind: Secret
@@ -213,6 +207,8 @@ class KubeletSecretsTest {
                 """);
         node.waitFor("waits", Duration.ofSeconds(30), DockerNode::running);
         assertThat(node.waitForLog("waits", "main", "TOKEN=")).isEqualTo("TOKEN=here-at-last");
+        String id = containerId(node.waitFor("waits-vol", Duration.ofSeconds(30), DockerNode::running));
+        assertThat(docker("exec", id, "cat", "/v/t")).isEqualTo("here-at-last");
     }
 
     @Test
@@ -276,6 +272,10 @@ class KubeletSecretsTest {
         assertThat(labels).isEqualTo("app=\"shop\"\ntier=\"api\"");
     }
 
+    private static String mounts() throws java.io.IOException {
+        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/mounts"));
+    }
+
     private static String containerId(Pod pod) {
         return pod.getStatus().getContainerStatuses().get(0).getContainerID().substring("docker://".length());
     }
@@ -284,7 +284,22 @@ class KubeletSecretsTest {
         return p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null && p.getStatus().getContainerStatuses().stream()
                 .anyMatch(s -> {
                     ContainerStateWaiting w = s.getState() == null ? null : s.getState().getWaiting();
-                    return w != null && reason.equals(w.getReason()) && message.equals(w.getMessage());
+                    return w != null && reason.equals(w.getReason()) && java.util.Objects.equals(message, w.getMessage());
                 });
+    }
+
+    private static void awaitEvent(String pod, String reason, String message) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        java.util.List<String> seen = java.util.List.of();
+        while (System.nanoTime() < deadline) {
+            seen = node.client.v1().events().inNamespace("default").list().getItems().stream()
+                    .filter(e -> pod.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+                    .map(io.fabric8.kubernetes.api.model.Event::getMessage).toList();
+            if (seen.contains(message)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no " + reason + " event \"" + message + "\" for " + pod + "; seen: " + seen);
     }
 }

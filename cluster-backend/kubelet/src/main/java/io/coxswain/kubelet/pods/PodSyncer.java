@@ -400,7 +400,19 @@ public final class PodSyncer implements AutoCloseable {
         if (state.volumesPrepared) {
             return;
         }
-        PodVolumes.Prepared prepared = volumes.prepare(pod);
+        PodVolumes.Prepared prepared;
+        try {
+            prepared = volumes.prepare(pod);
+        } catch (PodVolumes.MountError e) {
+            if (state.volumes == null) {
+                throw e;
+            }
+            // mounted before: the containers keep what they have (a deleted Secret leaves its last files), as in kube
+            events.warning(pod, null, "FailedMount", e.getMessage());
+            workers.enqueueAfter(pod.getMetadata().getUid(), options.backoffBase());
+            state.volumesPrepared = true;
+            return;
+        }
         state.volumes = prepared.paths();
         state.volumesPrepared = true;
         Instant renewal = prepared.tokenRenewal();
