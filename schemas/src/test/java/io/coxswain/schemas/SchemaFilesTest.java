@@ -45,7 +45,7 @@ class SchemaFilesTest {
     @Test
     void everyKindTheIssueNamesHasASchema() {
         assertThat(catalog.kinds()).extracting(GroupVersionKind::toString).containsExactlyInAnyOrder(
-                "v1/Pod", "v1/Service", "v1/Namespace", "v1/ConfigMap", "v1/Secret", "v1/Node", "v1/Endpoints", "v1/Event", "v1/Binding",
+                "v1/Pod", "v1/Service", "v1/Namespace", "v1/ConfigMap", "v1/Secret", "v1/ServiceAccount", "v1/Node", "v1/Endpoints", "v1/Event", "v1/Binding",
                 "v1/ReplicationController",
                 "apps/v1/ReplicaSet", "apps/v1/Deployment", "batch/v1/Job", "batch/v1/CronJob", "coordination.k8s.io/v1/Lease",
                 "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/ClusterRole",

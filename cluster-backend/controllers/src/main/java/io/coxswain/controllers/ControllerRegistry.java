@@ -25,6 +25,7 @@ final class ControllerRegistry {
         controllers.add(io.coxswain.controllers.job.JobController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.cronjob.CronJobController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.gc.GarbageCollector.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.namespace.NamespaceController.create(client, informers, options));
         controllers.addAll(io.coxswain.controllers.nodeipam.NodeIpamController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.certificates.CsrApprovingController.create(client, informers, options));
         // bootstrap tokens: their signatures in kube-public/cluster-info, and their removal once expired

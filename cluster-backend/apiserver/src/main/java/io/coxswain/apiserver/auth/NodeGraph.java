@@ -2,8 +2,8 @@ package io.coxswain.apiserver.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.coxswain.apiserver.watch.PrefixMirror;
 import io.coxswain.store.KeyValue;
+import io.coxswain.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,15 +12,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What kube's Node authorizer decides with, reduced to what this apiserver serves: for every pod bound to a node, the
  * Secrets, ConfigMaps and service account it references (volumes, projected sources, env, envFrom, imagePullSecrets),
- * kept in memory from the store's pods (a {@link PrefixMirror}), so that a node's request is checked without a read.
+ * kept in memory from the store's pods (a {@link StoreIndex}), so that a node's request is checked without a read.
  * An edge (node, kind, namespace, name) counts the pods of the node that reference the object.
  */
-public final class NodeGraph implements PrefixMirror.Sink {
+public final class NodeGraph implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeGraph.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,8 +35,26 @@ public final class NodeGraph implements PrefixMirror.Sink {
     record Edge(String node, String resource, String namespace, String name) {
     }
 
-    private final Map<String, BoundPod> pods = new ConcurrentHashMap<>();
+    private final StoreIndex<BoundPod> pods;
     private final Map<Edge, Integer> edges = new ConcurrentHashMap<>();
+
+    public NodeGraph(Store store) {
+        this.pods = new StoreIndex<>(store, PODS_PREFIX, NodeGraph::decode).onChange(this::changed);
+    }
+
+    /** Completes once the pods are listed and watched. */
+    public CompletableFuture<Void> start() {
+        return pods.start();
+    }
+
+    public boolean synced() {
+        return pods.synced();
+    }
+
+    @Override
+    public void close() {
+        pods.close();
+    }
 
     /** Whether a pod bound to {@code node} references the object (secrets, configmaps or serviceaccounts). */
     public boolean references(String node, String resource, String namespace, String name) {
@@ -44,45 +63,25 @@ public final class NodeGraph implements PrefixMirror.Sink {
 
     /** The bound pod namespace/name, or null when no bound pod has that name. */
     public BoundPod pod(String namespace, String name) {
-        return pods.get(PODS_PREFIX + namespace + "/" + name);
+        return pods.get(namespace + "/" + name);
     }
 
-    @Override
-    public void replace(List<KeyValue> items) {
-        for (String key : List.copyOf(pods.keySet())) {
-            delete(key);
+    private void changed(BoundPod before, BoundPod after) {
+        if (after != null) {
+            after.edges().forEach(e -> edges.merge(e, 1, Integer::sum));
         }
-        items.forEach(this::put);
+        if (before != null) {
+            before.edges().forEach(e -> edges.computeIfPresent(e, (k, n) -> n <= 1 ? null : n - 1));
+        }
     }
 
-    @Override
-    public void put(KeyValue kv) {
-        BoundPod now;
+    private static BoundPod decode(KeyValue kv) {
         try {
-            now = bound(JSON.readTree(kv.value()));
+            return bound(JSON.readTree(kv.value()));
         } catch (IOException e) {
             LOG.warn("pod {} is not JSON: {}", kv.key(), e.getMessage());
-            now = null;
+            return null;
         }
-        BoundPod before = now == null ? pods.remove(kv.key()) : pods.put(kv.key(), now);
-        if (now != null) {
-            now.edges().forEach(e -> edges.merge(e, 1, Integer::sum));
-        }
-        if (before != null) {
-            before.edges().forEach(this::drop);
-        }
-    }
-
-    @Override
-    public void delete(String key) {
-        BoundPod before = pods.remove(key);
-        if (before != null) {
-            before.edges().forEach(this::drop);
-        }
-    }
-
-    private void drop(Edge e) {
-        edges.computeIfPresent(e, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     /** The pod's references, or null for a pod that is not bound to a node. */

@@ -71,59 +71,6 @@ class TeamModeUnitsTest {
                 .allowed()).isFalse();
     }
 
-    @Test
-    void aNodeReadsOnlyTheSecretsAndConfigMapsOfItsPodsAndTokensBoundToThem() throws Exception {
-        NodeGraph graph = new NodeGraph();
-        UserInfo node = new UserInfo("system:node:n1", "", List.of("system:nodes", "system:authenticated"));
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        graph.put(new io.coxswain.store.KeyValue("/registry/pods/shop/web", json.writeValueAsBytes(json.readTree("""
-                {"metadata": {"name": "web", "namespace": "shop", "uid": "u-web"},
-                 "spec": {"nodeName": "n1", "serviceAccountName": "reader", "imagePullSecrets": [{"name": "pull"}],
-                  "volumes": [{"name": "v", "secret": {"secretName": "tls"}},
-                              {"name": "p", "projected": {"sources": [{"configMap": {"name": "ca"}}, {"secret": {"name": "extra"}}]}}],
-                  "containers": [{"name": "c", "envFrom": [{"configMapRef": {"name": "settings"}}],
-                                  "env": [{"name": "PW", "valueFrom": {"secretKeyRef": {"name": "db", "key": "pw"}}}]}]}}
-                """)), 5, 5, 1));
-        UserInfo n2 = new UserInfo("system:node:n2", "", List.of("system:nodes", "system:authenticated"));
-        for (String secret : List.of("tls", "extra", "db", "pull")) {
-            assertThat(NodeRestriction.decide(attrs(node, "get", "", "secrets", null, "shop", secret), graph)).as(secret)
-                    .isEqualTo(NodeRestriction.Outcome.ALLOW);
-            assertThat(NodeRestriction.decide(attrs(node, "watch", "", "secrets", null, "shop", secret), graph)).isEqualTo(NodeRestriction.Outcome.ALLOW);
-            assertThat(NodeRestriction.decide(attrs(n2, "get", "", "secrets", null, "shop", secret), graph)).isEqualTo(NodeRestriction.Outcome.DENY);
-        }
-        assertThat(NodeRestriction.decide(attrs(node, "get", "", "configmaps", null, "shop", "ca"), graph)).isEqualTo(NodeRestriction.Outcome.ALLOW);
-        assertThat(NodeRestriction.decide(attrs(node, "list", "", "configmaps", null, "shop", "settings"), graph)).isEqualTo(NodeRestriction.Outcome.ALLOW);
-        assertThat(NodeRestriction.decide(attrs(node, "get", "", "secrets", null, "shop", "other"), graph)).isEqualTo(NodeRestriction.Outcome.DENY);
-        assertThat(NodeRestriction.decide(attrs(node, "get", "", "secrets", null, "default", "tls"), graph)).isEqualTo(NodeRestriction.Outcome.DENY);
-        assertThat(NodeRestriction.decide(attrs(node, "list", "", "secrets", null, "shop", null), graph)).isEqualTo(NodeRestriction.Outcome.DENY);
-        assertThat(NodeRestriction.decide(attrs(node, "update", "", "secrets", null, "shop", "tls"), graph)).isEqualTo(NodeRestriction.Outcome.DENY);
-        assertThat(NodeRestriction.reason(attrs(node, "get", "", "secrets", null, "shop", "other")))
-                .isEqualTo("no relationship found between node 'n1' and this object");
-
-        assertThat(NodeRestriction.decide(attrs(node, "create", "", "serviceaccounts", "token", "shop", "reader"), graph))
-                .isEqualTo(NodeRestriction.Outcome.CHECK_TOKEN_BINDING);
-        assertThat(NodeRestriction.decide(attrs(node, "create", "", "serviceaccounts", "token", "shop", "default"), graph))
-                .isEqualTo(NodeRestriction.Outcome.DENY);
-        assertThat(NodeRestriction.decide(attrs(n2, "create", "", "serviceaccounts", "token", "shop", "reader"), graph))
-                .isEqualTo(NodeRestriction.Outcome.DENY);
-        assertThat(NodeRestriction.decide(attrs(node, "get", "", "serviceaccounts", null, "shop", "reader"), graph))
-                .isEqualTo(NodeRestriction.Outcome.DENY);
-        var bound = json.readTree("""
-                {"spec": {"boundObjectRef": {"kind": "Pod", "apiVersion": "v1", "name": "web", "uid": "u-web"}}}""");
-        assertThat(NodeRestriction.tokenBindingRefusal("n1", "shop", bound, graph)).isNull();
-        assertThat(NodeRestriction.tokenBindingRefusal("n2", "shop", bound, graph))
-                .isEqualTo("node requested token bound to a pod scheduled on a different node");
-        assertThat(NodeRestriction.tokenBindingRefusal("n1", "shop", json.readTree("{\"spec\": {}}"), graph))
-                .isEqualTo("node requested token not bound to a pod");
-        assertThat(NodeRestriction.tokenBindingRefusal("n1", "shop", json.readTree("""
-                {"spec": {"boundObjectRef": {"kind": "Pod", "apiVersion": "v1", "name": "web", "uid": "u-old"}}}"""), graph))
-                .startsWith("the UID in the bound object reference (u-old) does not match");
-
-        // the pod goes: so do its edges
-        graph.delete("/registry/pods/shop/web");
-        assertThat(NodeRestriction.decide(attrs(node, "get", "", "secrets", null, "shop", "tls"), graph)).isEqualTo(NodeRestriction.Outcome.DENY);
-    }
-
     private static RequestAttributes attrs(UserInfo user, String verb, String group, String resource, String sub, String ns, String name) {
         return new RequestAttributes(user, verb, true, group, resource, sub, ns, name, "/x");
     }
