@@ -212,7 +212,12 @@ class KubeletSecretsTest extends DockerNodeSuite {
     }
 
     @Test
-    void aProjectedVolumeJoinsDownwardApiConfigMapAndSecret() throws Exception {
+    void aProjectedVolumeJoinsDownwardApiConfigMapSecretAndServiceAccountTokens() throws Exception {
+        node.apply("""
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: reader}
+                """);
         node.apply("""
                 apiVersion: v1
                 kind: ConfigMap
@@ -231,6 +236,7 @@ class KubeletSecretsTest extends DockerNodeSuite {
                 metadata: {name: projected, labels: {app: shop, tier: web}}
                 spec:
                   nodeName: NODE
+                  serviceAccountName: reader
                   volumes:
                   - name: all
                     projected:
@@ -243,6 +249,8 @@ class KubeletSecretsTest extends DockerNodeSuite {
                           - {path: mem, resourceFieldRef: {containerName: main, resource: limits.memory, divisor: 1Mi}}
                       - configMap: {name: app-conf, items: [{key: mode, path: conf/mode}]}
                       - secret: {name: app-key, items: [{key: key, path: secret/key, mode: 0400}]}
+                      - serviceAccountToken: {path: token, expirationSeconds: 600}
+                      - serviceAccountToken: {path: vault/token, audience: vault}
                   containers:
                   - name: main
                     image: coxswain/busybox:1
@@ -258,6 +266,15 @@ class KubeletSecretsTest extends DockerNodeSuite {
         assertThat(docker("exec", id, "cat", "/etc/all/secret/key")).isEqualTo("K");
         assertThat(docker("exec", id, "stat", "-L", "-c", "%a", "/etc/all/name", "/etc/all/secret/key")).isEqualTo("444\n400");
         assertThat(docker("exec", id, "grep", " /etc/all ", "/proc/mounts")).startsWith("tmpfs /etc/all tmpfs ro");
+        // the tokens come from the TokenRequest API, asked by the node for its own pod: the API knows who they are
+        String token = docker("exec", id, "cat", "/etc/all/token");
+        com.fasterxml.jackson.databind.JsonNode review = selfReview(token);
+        assertThat(review.path("status").path("userInfo").path("username").asText()).isEqualTo("system:serviceaccount:default:reader");
+        assertThat(review.path("status").path("userInfo").path("extra").path("authentication.kubernetes.io/pod-name").get(0).asText())
+                .isEqualTo("projected");
+        com.fasterxml.jackson.databind.JsonNode claims = claims(token);
+        assertThat(claims.path("exp").asLong() - claims.path("iat").asLong()).isEqualTo(600);
+        assertThat(claims(docker("exec", id, "cat", "/etc/all/vault/token")).path("aud").toString()).isEqualTo("[\"vault\"]");
         // a label change reaches the file, as the kubelet's resync of downward API volumes does
         node.client.pods().inNamespace("default").withName("projected").edit(p -> {
             p.getMetadata().getLabels().put("tier", "api");
@@ -270,6 +287,25 @@ class KubeletSecretsTest extends DockerNodeSuite {
             Thread.sleep(100);
         }
         assertThat(labels).isEqualTo("app=\"shop\"\ntier=\"api\"");
+    }
+
+    /** A SelfSubjectReview made with the bearer token alone (TLS trusting the cluster CA, no client certificate). */
+    private static com.fasterxml.jackson.databind.JsonNode selfReview(String token) throws Exception {
+        java.nio.file.Path ca = dir.resolve("ca.crt");
+        java.nio.file.Files.writeString(ca, node.cluster.pki().caPem());
+        var http = java.net.http.HttpClient.newBuilder().sslContext(io.coxswain.tests.cluster.AdminHttp.trusting(ca)).build();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.cluster.url()
+                        + "/apis/authentication.k8s.io/v1/selfsubjectreviews"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode claims(String jwt) throws java.io.IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
     }
 
     private static String mounts() throws java.io.IOException {
