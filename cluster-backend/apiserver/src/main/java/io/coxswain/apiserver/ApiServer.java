@@ -81,6 +81,8 @@ public final class ApiServer extends VerticleBase {
     /** The ServiceAccounts, Pods, Nodes and token Secrets that tokens are checked against, in team mode; null otherwise. */
     private io.coxswain.apiserver.serviceaccount.BoundObjects boundObjects;
     private Authorizer requestAuthorizer;
+    /** Team mode's Node authorizer graph: the pods bound to nodes and what they reference, kept from the store. */
+    private final io.coxswain.apiserver.auth.NodeGraph nodeGraph;
     private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final OpenWatches openWatches = new OpenWatches();
     private final List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -95,6 +97,7 @@ public final class ApiServer extends VerticleBase {
         this.componentMetrics = metrics;
         this.metrics = new Metrics(metrics);
         this.store = new InstrumentedStore(store, metrics.registry());
+        this.nodeGraph = new io.coxswain.apiserver.auth.NodeGraph(this.store);
     }
 
     @Override
@@ -108,7 +111,7 @@ public final class ApiServer extends VerticleBase {
                     Clock.systemUTC());
             // the authorizer requests go through: RBAC unless the options name another (a test's, say); team mode's chain first
             Authorizer configured = options.authorizer() == null ? rbac : options.authorizer().apply(service);
-            requestAuthorizer = options.security() == null ? configured : Authorizers.teamMode(configured);
+            requestAuthorizer = options.security() == null ? configured : Authorizers.teamMode(configured, nodeGraph);
             service.guard(ObjectService.WriteGuard.all(new EscalationCheck(rbac), new SignerAdmission(requestAuthorizer)));
             StorageMetrics storage = new StorageMetrics(store, registry, componentMetrics.registry());
             storage.refresh();
@@ -133,7 +136,7 @@ public final class ApiServer extends VerticleBase {
                                 return CompletableFuture.completedFuture(null);
                             }
                             boundObjects = new io.coxswain.apiserver.serviceaccount.BoundObjects(store);
-                            return boundObjects.start();
+                            return boundObjects.start().thenCompose(x -> nodeGraph.start());
                         }), context))
                 .compose(v -> {
                     String address = options.host() + ":" + port;
@@ -161,8 +164,9 @@ public final class ApiServer extends VerticleBase {
         HealthCheck etcd = new HealthCheck("etcd", () -> CompletableFuture.supplyAsync(() -> store.get(HEALTH_KEY), workers)
                 .thenCompose(read -> read).orTimeout(2, java.util.concurrent.TimeUnit.SECONDS));
         HealthCheck informers = HealthCheck.of("informer-sync", () -> rbacWatcher != null && rbacWatcher.synced()
-                        && (bootstrapTokens == null || bootstrapTokens.synced()) && (boundObjects == null || boundObjects.synced()),
-                "the RBAC policy's, the bootstrap tokens' or the service accounts' watches are not all listed and open");
+                        && (bootstrapTokens == null || bootstrapTokens.synced()) && (boundObjects == null || boundObjects.synced())
+                        && (options.security() == null || nodeGraph.synced()),
+                "the RBAC policy's, the bootstrap tokens' the service accounts' or the node graph's watches are not all listed and open");
         HealthCheck shutdown = HealthCheck.of("shutdown", () -> !shuttingDown.get(), "the apiserver is shutting down");
         return new HealthEndpoints().endpoint("healthz", ping, etcd).endpoint("livez", ping, etcd)
                 .endpoint("readyz", ping, etcd, informers, shutdown);
@@ -213,7 +217,7 @@ public final class ApiServer extends VerticleBase {
             var bootstrap = io.coxswain.apiserver.auth.bootstrap.BootstrapTokenAuthenticator.over(bootstrapTokens);
             bearer = token -> bootstrap.user(token).or(() -> accounts.user(token));
         }
-        return new RequestAuth(tokens, bearer, requestAuthorizer, audit, service);
+        return new RequestAuth(tokens, bearer, requestAuthorizer, audit, service).nodeGraph(nodeGraph);
     }
 
     private io.coxswain.apiserver.serviceaccount.ServiceAccountKeys serviceAccountKeys() {
@@ -338,6 +342,9 @@ public final class ApiServer extends VerticleBase {
         }
         if (boundObjects != null) {
             boundObjects.close();
+        }
+        if (options.security() != null) {
+            nodeGraph.close();
         }
         return Future.succeededFuture();
     }

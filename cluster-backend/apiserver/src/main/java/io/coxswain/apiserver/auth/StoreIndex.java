@@ -23,7 +23,8 @@ import java.util.function.Function;
  * What an authenticator needs of one kind of stored object, in memory: client-go's informer cache for the apiserver's
  * own use, so that authenticating a request never reads the store. Lists everything under {@code prefix}, keeps what
  * {@code decode} makes of each value (null: not kept) by the key below the prefix ({@code ns/name}, or {@code name}),
- * then watches from the revision after the list; a failed watch lists again after a pause.
+ * then watches from the revision after the list; a failed watch lists again after a pause. An index that derives more
+ * from its objects (the node graph's edges) follows each change with {@link #onChange}.
  */
 public final class StoreIndex<T> implements AutoCloseable {
 
@@ -33,6 +34,9 @@ public final class StoreIndex<T> implements AutoCloseable {
     private final String prefix;
     private final Function<KeyValue, T> decode;
     private final Map<String, T> byKey = new ConcurrentHashMap<>();
+    /** Told (before, after) of each kept object that changes, null for none; under the index's lock. */
+    private volatile java.util.function.BiConsumer<T, T> changes = (before, after) -> {
+    };
     private volatile Watch watch;
     private volatile boolean synced;
     private volatile boolean closed;
@@ -41,6 +45,12 @@ public final class StoreIndex<T> implements AutoCloseable {
         this.store = store;
         this.prefix = prefix;
         this.decode = decode;
+    }
+
+    /** Follows every change of a kept object, the relists' included: (before, after), either null. Set before start. */
+    public StoreIndex<T> onChange(java.util.function.BiConsumer<T, T> listener) {
+        this.changes = listener;
+        return this;
     }
 
     /** The object at {@code prefix + key}, from memory; null when there is none (or it is not kept). */
@@ -63,8 +73,12 @@ public final class StoreIndex<T> implements AutoCloseable {
                 }
             }
             synchronized (byKey) {
-                byKey.keySet().retainAll(fresh.keySet());
-                byKey.putAll(fresh);
+                for (var gone : new ArrayList<>(byKey.keySet())) {
+                    if (!fresh.containsKey(gone)) {
+                        changes.accept(byKey.remove(gone), null);
+                    }
+                }
+                fresh.forEach((k, v) -> changes.accept(byKey.put(k, v), v));
             }
             watch(result.revision() + 1);
             synced = true;
@@ -91,10 +105,9 @@ public final class StoreIndex<T> implements AutoCloseable {
                 String key = suffix(event.kv().key());
                 T value = event.type() == WatchEvent.Type.DELETE ? null : decode.apply(event.kv());
                 synchronized (byKey) {
-                    if (value == null) {
-                        byKey.remove(key);
-                    } else {
-                        byKey.put(key, value);
+                    T before = value == null ? byKey.remove(key) : byKey.put(key, value);
+                    if (before != null || value != null) {
+                        changes.accept(before, value);
                     }
                 }
             }
