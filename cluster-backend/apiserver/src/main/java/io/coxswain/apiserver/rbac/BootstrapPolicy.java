@@ -92,6 +92,8 @@ public final class BootstrapPolicy {
                 .rule(List.of("create"), List.of(""), "pods/eviction")
                 .rule(List.of("create", "patch", "update"), List.of(""), "events")
                 .rule(READ, List.of(""), "services", "endpoints", "configmaps", "namespaces")
+                // a joined node runs kube-proxy with its own credentials
+                .rule(READ, List.of("discovery.k8s.io"), "endpointslices")
                 .rule(List.of("get", "create", "update", "patch", "delete", "list", "watch"), List.of("coordination.k8s.io"), "leases")
                 // checking the callers of its own API (kubelet --authentication-token-webhook --authorization-mode=Webhook)
                 .rule(List.of("create"), List.of("authentication.k8s.io"), "tokenreviews")
