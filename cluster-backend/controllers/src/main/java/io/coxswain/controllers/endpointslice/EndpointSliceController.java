@@ -40,7 +40,8 @@ public final class EndpointSliceController {
         this.slices = Informers.shared(informers, EndpointSlice.class);
         this.writer = new SliceWriter(client, tracker, "endpointslice");
         this.maxEndpointsPerSlice = options.maxEndpointsPerSlice();
-        this.controller = new Controller("endpointslice", options.workers(), this::sync)
+        // kube-controller-manager's queue name, as workqueue_depth{name=...} shows it
+        this.controller = new Controller("endpoint_slice", options.workers(), this::sync)
                 .watch(services, s -> List.of(Controller.key(s)))
                 .watch(pods, pod -> ServiceSelectors.servicesOf(services, pod))
                 .watch(nodes, n -> List.of()) // zones are read at sync time

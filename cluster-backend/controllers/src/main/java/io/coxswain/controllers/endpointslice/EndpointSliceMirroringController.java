@@ -41,7 +41,8 @@ public final class EndpointSliceMirroringController {
         this.services = Informers.shared(informers, Service.class);
         this.slices = Informers.shared(informers, EndpointSlice.class);
         this.writer = new SliceWriter(client, tracker, "endpointslicemirroring");
-        this.controller = new Controller("endpointslicemirroring", options.workers(), this::sync)
+        // kube-controller-manager's queue name, as workqueue_depth{name=...} shows it
+        this.controller = new Controller("endpoint_slice_mirroring", options.workers(), this::sync)
                 .watch(endpoints, e -> List.of(Controller.key(e)))
                 .watch(services, s -> List.of(Controller.key(s)))
                 .watch(slices, new SliceEvents(tracker, EndpointsMirror.CONTROLLER, key -> controller().enqueue(key)));
