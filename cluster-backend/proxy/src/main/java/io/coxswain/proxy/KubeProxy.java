@@ -1,7 +1,7 @@
 package io.coxswain.proxy;
 
-import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -20,7 +20,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * kube-proxy in iptables mode for one node. It watches Services and Endpoints with informers and, on each change
+ * kube-proxy in iptables mode for one node. It watches Services and EndpointSlices with informers and, on each change
  * (gathered for {@link ProxyOptions#minSyncInterval()}) and every {@link ProxyOptions#syncPeriod()}, rewrites all of its
  * chains in one {@code iptables-restore --noflush} transaction. Syncs run on one thread of their own, never on an
  * informer's or an event loop's thread.
@@ -37,7 +37,7 @@ public final class KubeProxy implements AutoCloseable {
     private final ScheduledExecutorService syncer;
     private final CountDownLatch firstSync = new CountDownLatch(1);
     private SharedIndexInformer<Service> services;
-    private SharedIndexInformer<Endpoints> endpoints;
+    private SharedIndexInformer<EndpointSlice> endpoints;
     private ScheduledFuture<?> pending;
     private long lastSyncNanos = System.nanoTime() - Duration.ofHours(1).toNanos();
     private volatile boolean closed;
@@ -84,7 +84,9 @@ public final class KubeProxy implements AutoCloseable {
             }
         };
         proxy.services = client.services().inAnyNamespace().runnableInformer(0);
-        proxy.endpoints = client.endpoints().inAnyNamespace().runnableInformer(0);
+        // as kube-proxy: headless services get no rules, so their slices are not even watched
+        proxy.endpoints = client.discovery().v1().endpointSlices().inAnyNamespace().withoutLabel("service.kubernetes.io/headless")
+                .runnableInformer(0);
         for (SharedIndexInformer<?> informer : List.of(proxy.services, proxy.endpoints)) {
             informer.addEventHandler(onChange);
             informer.exceptionHandler((started, error) -> {
@@ -105,7 +107,7 @@ public final class KubeProxy implements AutoCloseable {
         return proxy;
     }
 
-    /** Waits until the rules have been written once from a full view of Services and Endpoints. */
+    /** Waits until the rules have been written once from a full view of Services and EndpointSlices. */
     public boolean awaitSynced(Duration timeout) throws InterruptedException {
         return firstSync.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -1,12 +1,10 @@
 package io.coxswain.proxy;
 
-import io.fabric8.kubernetes.api.model.EndpointAddress;
-import io.fabric8.kubernetes.api.model.EndpointPort;
-import io.fabric8.kubernetes.api.model.EndpointSubset;
-import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.coxswain.proxy.ServiceEndpoints.Target;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,15 +16,11 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
- * The whole desired rule set of one proxy, computed from Services and Endpoints alone, in the style of kube-proxy's
+ * The whole desired rule set of one proxy, computed from Services and EndpointSlices alone, in the style of kube-proxy's
  * iptables mode. Every chain it owns is rewritten in full on each sync, so a service that is gone leaves nothing.
  *
  * <p>nat: {@code P-SERVICES} (hooked from PREROUTING and OUTPUT) jumps per service port to {@code P-SVC-<hash>}, which
@@ -68,10 +62,10 @@ public final class RuleSet {
         this.prefix = prefix;
     }
 
-    /** The rules for these Services and Endpoints; the order is deterministic (services by namespace and name). */
-    public static RuleSet compute(Collection<Service> services, Collection<Endpoints> endpoints, ProxyOptions options) {
+    /** The rules for these Services and EndpointSlices; the order is deterministic (services by namespace and name). */
+    public static RuleSet compute(Collection<Service> services, Collection<EndpointSlice> slices, ProxyOptions options) {
         RuleSet rules = new RuleSet(options.chainPrefix());
-        rules.build(services, endpoints, options);
+        rules.build(services, ServiceEndpoints.of(slices), options);
         return rules;
     }
 
@@ -79,7 +73,7 @@ public final class RuleSet {
         return prefix + "-" + name;
     }
 
-    private void build(Collection<Service> services, Collection<Endpoints> endpoints, ProxyOptions options) {
+    private void build(Collection<Service> services, ServiceEndpoints endpoints, ProxyOptions options) {
         String portals = chain("SERVICES");
         String nodePorts = chain("NODEPORTS");
         String postrouting = chain("POSTROUTING");
@@ -92,13 +86,11 @@ public final class RuleSet {
         nat(postrouting, "-m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE");
         nat(markMasq, "-j MARK --or-mark " + MASQ_MARK);
 
-        Map<String, Endpoints> endpointsByKey = endpoints.stream()
-                .collect(Collectors.toMap(RuleSet::key, Function.identity(), (a, b) -> b));
         List<Service> sorted = services.stream().filter(RuleSet::hasClusterIp)
                 .sorted(Comparator.comparing(RuleSet::key)).toList();
         for (Service service : sorted) {
             for (ServicePort port : service.getSpec().getPorts()) {
-                servicePort(service, port, endpointsByKey.get(key(service)), options);
+                servicePort(service, port, endpoints, options);
             }
         }
 
@@ -130,21 +122,14 @@ public final class RuleSet {
         }
     }
 
-    /** A ready endpoint, {@code ip:port}, and the node its pod runs on (may be null). */
-    private record Target(String address, String node) {
-        String ip() {
-            return address.substring(0, address.lastIndexOf(':'));
-        }
-    }
-
     /**
-     * One service port, with kube-proxy's chains: {@code SVC} spreads over every ready endpoint, {@code SVL} over
-     * those on this node. The cluster IP goes to SVL when {@code internalTrafficPolicy} is Local, else to SVC. A NodePort
+     * One service port, with kube-proxy's chains: {@code SVC} spreads over every ready endpoint (or, when none is ready,
+     * over those still serving while they terminate), {@code SVL} over those on this node, chosen the same way. The cluster IP goes to SVL when {@code internalTrafficPolicy} is Local, else to SVC. A NodePort
      * goes to SVC, marked for masquerade; with {@code externalTrafficPolicy: Local} it goes through {@code EXT}, which
      * sends pods' and the host's own traffic to SVC and the rest to SVL unmasqueraded, so the pod sees the client's
      * address; with no endpoint on this node that rest is dropped, as kube-proxy drops it.
      */
-    private void servicePort(Service service, ServicePort port, Endpoints endpoints, ProxyOptions options) {
+    private void servicePort(Service service, ServicePort port, ServiceEndpoints endpoints, ProxyOptions options) {
         String protocol = Objects.requireNonNullElse(port.getProtocol(), "TCP");
         String proto = protocol.toLowerCase(Locale.ROOT);
         String portName = key(service) + ":" + Objects.requireNonNullElse(port.getName(), "");
@@ -156,8 +141,10 @@ public final class RuleSet {
                 && nodePort >= options.nodePortMin() && nodePort <= options.nodePortMax();
         boolean internalLocal = "Local".equals(service.getSpec().getInternalTrafficPolicy());
         boolean externalLocal = hasNodePort && "Local".equals(service.getSpec().getExternalTrafficPolicy());
-        List<Target> targets = readyEndpoints(endpoints, port, protocol);
-        List<Target> local = targets.stream().filter(t -> options.nodeName().equals(t.node())).toList();
+        ServiceEndpoints.Chosen chosen = ServiceEndpoints.choose(
+                endpoints.endpoints(key(service), Objects.requireNonNullElse(port.getName(), ""), protocol), options.nodeName());
+        List<Target> targets = chosen.cluster();
+        List<Target> local = chosen.local();
 
         if (targets.isEmpty()) {
             filter(chain("SERVICES"), comment(portName + " has no endpoints") + "-d " + clusterIp + "/32 " + match
@@ -231,39 +218,6 @@ public final class RuleSet {
                 nat(sep, comment(portName) + match + " -j DNAT --to-destination " + target.address());
             }
         }
-    }
-
-    /** Each ready address whose Endpoints port has this service port's name and protocol, with its node. */
-    private static List<Target> readyEndpoints(Endpoints endpoints, ServicePort port, String protocol) {
-        Map<String, Target> targets = new java.util.TreeMap<>(Comparator.comparing(RuleSet::sortableEndpoint));
-        if (endpoints == null || endpoints.getSubsets() == null) {
-            return List.of();
-        }
-        String name = Objects.requireNonNullElse(port.getName(), "");
-        for (EndpointSubset subset : endpoints.getSubsets()) {
-            for (EndpointPort ep : Objects.requireNonNullElse(subset.getPorts(), List.<EndpointPort>of())) {
-                if (!Objects.requireNonNullElse(ep.getName(), "").equals(name)
-                        || !Objects.requireNonNullElse(ep.getProtocol(), "TCP").equals(protocol) || ep.getPort() == null) {
-                    continue;
-                }
-                for (EndpointAddress address : Objects.requireNonNullElse(subset.getAddresses(), List.<EndpointAddress>of())) {
-                    if (address.getIp() != null && !address.getIp().contains(":")) {
-                        String target = address.getIp() + ":" + ep.getPort();
-                        targets.put(target, new Target(target, address.getNodeName()));
-                    }
-                }
-            }
-        }
-        return List.copyOf(targets.values());
-    }
-
-    private static String sortableEndpoint(String target) {
-        int colon = target.lastIndexOf(':');
-        StringBuilder s = new StringBuilder();
-        for (String octet : target.substring(0, colon).split("\\.")) {
-            s.append(String.format("%03d.", Integer.parseInt(octet)));
-        }
-        return s.append(String.format("%05d", Integer.parseInt(target.substring(colon + 1)))).toString();
     }
 
     private static boolean hasClusterIp(Service service) {

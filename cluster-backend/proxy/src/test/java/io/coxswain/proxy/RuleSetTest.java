@@ -1,10 +1,12 @@
 package io.coxswain.proxy;
 
-import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The rule text generator: Services and Endpoints in, iptables-restore text out, the same text for the same input. */
+/** The rule text generator: Services and EndpointSlices in, iptables-restore text out, the same text for the same input. */
 class RuleSetTest {
 
     static final ProxyOptions OPTIONS = ProxyOptions.defaults("node-1").withChainPrefix("T")
@@ -28,13 +30,27 @@ class RuleSetTest {
                 .endSpec().build();
     }
 
-    static Endpoints endpoints(String name, String portName, int port, List<String> ready, List<String> notReady) {
-        return new EndpointsBuilder().withNewMetadata().withNamespace("default").withName(name).endMetadata()
-                .addNewSubset()
-                .addAllToAddresses(ready.stream().map(ip -> new io.fabric8.kubernetes.api.model.EndpointAddressBuilder().withIp(ip).build()).toList())
-                .addAllToNotReadyAddresses(notReady.stream().map(ip -> new io.fabric8.kubernetes.api.model.EndpointAddressBuilder().withIp(ip).build()).toList())
-                .addNewPort().withName(portName).withPort(port).withProtocol("TCP").endPort()
-                .endSubset().build();
+    static EndpointSlice endpoints(String name, String portName, int port, List<String> ready, List<String> notReady) {
+        List<Endpoint> all = new ArrayList<>();
+        ready.forEach(ip -> all.add(endpoint(ip, null, true, true, false)));
+        notReady.forEach(ip -> all.add(endpoint(ip, null, false, false, false)));
+        return slice(name, portName, port, all);
+    }
+
+    /** A slice of the service {@code name}, as the EndpointSlice controller labels it. */
+    static EndpointSlice slice(String name, String portName, int port, List<Endpoint> endpoints) {
+        return new EndpointSliceBuilder().withNewMetadata().withNamespace("default").withName(name + "-" + endpoints.size())
+                .addToLabels("kubernetes.io/service-name", name).endMetadata()
+                .withAddressType("IPv4").addNewPort().withName(portName).withPort(port).withProtocol("TCP").endPort()
+                .withEndpoints(endpoints).build();
+    }
+
+    static Endpoint endpoint(String ip, String node, boolean ready, boolean serving, boolean terminating) {
+        Endpoint e = new Endpoint();
+        e.setAddresses(List.of(ip));
+        e.setNodeName(node);
+        e.setConditions(new EndpointConditions(ready, serving, terminating));
+        return e;
     }
 
     static List<Service> services() {
@@ -48,9 +64,9 @@ class RuleSetTest {
                 headless, external);
     }
 
-    static List<Endpoints> endpointsList() {
+    static List<EndpointSlice> endpointsList() {
         return List.of(
-                // The named target port "web-port" is resolved through the Endpoints port named like the service port.
+                // The named target port "web-port" is resolved through the slice port named like the service port.
                 endpoints("web", "http", 8080, List.of("10.250.0.3", "10.250.0.20", "10.250.0.2"), List.of("10.250.0.9")),
                 endpoints("api", "", 8443, List.of("10.250.0.4"), List.of()),
                 endpoints("empty", "http", 8080, List.of(), List.of("10.250.0.5")),
@@ -137,8 +153,8 @@ class RuleSetTest {
     void udpPortsAndNodePortsOutsideTheRangeAreHandled() {
         Service dns = new ServiceBuilder(service("dns", "NodePort", "10.96.0.53", "dns", 53, 53, 40000)).editSpec()
                 .editFirstPort().withProtocol("UDP").endPort().endSpec().build();
-        Endpoints endpoints = new EndpointsBuilder(endpoints("dns", "dns", 53, List.of("10.250.0.7"), List.of()))
-                .editFirstSubset().editFirstPort().withProtocol("UDP").endPort().endSubset().build();
+        EndpointSlice endpoints = new EndpointSliceBuilder(endpoints("dns", "dns", 53, List.of("10.250.0.7"), List.of()))
+                .editFirstPort().withProtocol("UDP").endPort().build();
         String text = RuleSet.compute(List.of(dns), List.of(endpoints), OPTIONS).text();
 
         String svc = "T-SVC-" + RuleSet.hash("default/dns:dnsudp");
@@ -146,7 +162,7 @@ class RuleSetTest {
                         "-p udp -m udp -j DNAT --to-destination 10.250.0.7:53\n")
                 // 40000 is outside 30000-32767: no NodePort rule.
                 .doesNotContain("40000");
-        // A TCP Endpoints port does not serve a UDP service port.
+        // A TCP slice port does not serve a UDP service port.
         assertThat(RuleSet.compute(List.of(dns), List.of(endpoints("dns", "dns", 53, List.of("10.250.0.7"), List.of())), OPTIONS).text())
                 .contains("default/dns:dns has no endpoints").doesNotContain("--to-destination");
     }
@@ -154,7 +170,7 @@ class RuleSetTest {
     @Test
     void sameInputInAnyOrderGivesTheSameText() {
         List<Service> services = new ArrayList<>(services());
-        List<Endpoints> endpoints = new ArrayList<>(endpointsList());
+        List<EndpointSlice> endpoints = new ArrayList<>(endpointsList());
         String first = RuleSet.compute(services, endpoints, OPTIONS).text();
         Collections.reverse(services);
         Collections.reverse(endpoints);
@@ -227,14 +243,9 @@ class RuleSetTest {
                 """);
     }
 
-    /** Endpoints whose addresses name their nodes: {@code ip@node}. */
-    static Endpoints endpointsOnNodes(String name, String portName, int port, List<String> ready) {
-        return new EndpointsBuilder().withNewMetadata().withNamespace("default").withName(name).endMetadata()
-                .addNewSubset()
-                .addAllToAddresses(ready.stream().map(a -> new io.fabric8.kubernetes.api.model.EndpointAddressBuilder()
-                        .withIp(a.split("@")[0]).withNodeName(a.split("@")[1]).build()).toList())
-                .addNewPort().withName(portName).withPort(port).withProtocol("TCP").endPort()
-                .endSubset().build();
+    /** A slice whose ready endpoints name their nodes: {@code ip@node}. */
+    static EndpointSlice endpointsOnNodes(String name, String portName, int port, List<String> ready) {
+        return slice(name, portName, port, ready.stream().map(a -> endpoint(a.split("@")[0], a.split("@")[1], true, true, false)).toList());
     }
 
     @Test
@@ -289,5 +300,45 @@ class RuleSetTest {
                 List.of("10.244.2.7@node-2"))), OPTIONS).text();
         assertThat(none).contains("-A T-SERVICES -m comment --comment \"default/itp:http has no local endpoints\" -d 10.96.0.21/32 -p tcp -m tcp --dport 80 -j DROP\n")
                 .doesNotContain("-j " + svl);
+    }
+
+    @Test
+    void theSlicesOfOneServiceAreMergedAndOtherFamiliesAndUnlabelledSlicesIgnored() {
+        Service web = service("web", "ClusterIP", "10.96.0.10", "http", 80, 8080, null);
+        EndpointSlice v6 = new EndpointSliceBuilder(endpoints("web", "http", 8080, List.of("10.250.0.9"), List.of()))
+                .withAddressType("IPv6").build();
+        EndpointSlice unlabelled = new EndpointSliceBuilder(endpoints("web", "http", 8080, List.of("10.250.0.8"), List.of()))
+                .editMetadata().withLabels(java.util.Map.of()).endMetadata().build();
+        String text = RuleSet.compute(List.of(web), List.of(endpoints("web", "http", 8080, List.of("10.250.0.2"), List.of()),
+                endpoints("web", "http", 8080, List.of("10.250.0.3", "10.250.0.4"), List.of()), v6, unlabelled), OPTIONS).text();
+        assertThat(text).contains("--to-destination 10.250.0.2:8080", "--to-destination 10.250.0.3:8080", "--to-destination 10.250.0.4:8080")
+                .contains("--probability 0.3333333333").doesNotContain("10.250.0.9").doesNotContain("10.250.0.8");
+    }
+
+    @Test
+    void terminatingEndpointsThatStillServeAreUsedOnlyWhenNothingIsReady() {
+        Service web = service("web", "ClusterIP", "10.96.0.10", "http", 80, 8080, null);
+        Endpoint terminating = endpoint("10.250.0.5", "node-1", false, true, true);
+        Endpoint gone = endpoint("10.250.0.6", "node-1", false, false, true);
+        String withReady = RuleSet.compute(List.of(web), List.of(slice("web", "http", 8080,
+                List.of(terminating, gone, endpoint("10.250.0.7", "node-2", true, true, false)))), OPTIONS).text();
+        assertThat(withReady).contains("--to-destination 10.250.0.7:8080").doesNotContain("10.250.0.5:8080").doesNotContain("10.250.0.6:8080");
+        String onlyTerminating = RuleSet.compute(List.of(web), List.of(slice("web", "http", 8080, List.of(terminating, gone))), OPTIONS).text();
+        assertThat(onlyTerminating).contains("--to-destination 10.250.0.5:8080").doesNotContain("10.250.0.6:8080")
+                .doesNotContain("has no endpoints");
+        String none = RuleSet.compute(List.of(web), List.of(slice("web", "http", 8080, List.of(gone))), OPTIONS).text();
+        assertThat(none).contains("default/web:http has no endpoints");
+    }
+
+    @Test
+    void localPoliciesFallBackToThisNodesTerminatingEndpointsOnTheirOwn() {
+        Service local = new ServiceBuilder(service("itp", "ClusterIP", "10.96.0.21", "http", 80, 8080, null)).editSpec()
+                .withInternalTrafficPolicy("Local").endSpec().build();
+        String svl = "T-SVL-" + RuleSet.hash("default/itp:httptcp");
+        // ready elsewhere, only terminating here: the cluster IP (Local) uses this node's terminating endpoint
+        String text = RuleSet.compute(List.of(local), List.of(slice("itp", "http", 8080, List.of(
+                endpoint("10.244.1.5", "node-1", false, true, true), endpoint("10.244.2.7", "node-2", true, true, false)))), OPTIONS).text();
+        assertThat(text).contains("-A " + svl + " -m comment --comment \"default/itp:http -> 10.244.1.5:8080\" -j ")
+                .doesNotContain(svl + " -m comment --comment \"default/itp:http -> 10.244.2.7");
     }
 }

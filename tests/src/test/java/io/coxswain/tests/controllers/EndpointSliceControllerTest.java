@@ -266,6 +266,9 @@ class EndpointSliceControllerTest {
     void theApiServerServesEndpointSlicesWithKubesValidation() throws Exception {
         Kubectl.Result resources = kubectl("api-resources", "--api-group=discovery.k8s.io");
         assertThat(resources.out()).containsPattern("endpointslices\\s+discovery\\.k8s\\.io/v1\\s+true\\s+EndpointSlice");
+        Kubectl.Result explain = kubectl("explain", "endpointslices.endpoints.conditions");
+        assertThat(explain.exitCode()).as(explain.stderr()).isZero();
+        assertThat(explain.out()).contains("discovery.k8s.io").contains("serving").contains("terminating");
         String loopback = """
                 apiVersion: discovery.k8s.io/v1
                 kind: EndpointSlice

@@ -4,7 +4,7 @@ import io.coxswain.controllers.ControllerManager;
 import io.coxswain.controllers.ControllerOptions;
 import io.coxswain.proxy.KubeProxy;
 import io.coxswain.tests.cluster.DockerNode;
-import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Pods on the Docker kubelet reached through Services that kube-proxy programs: a ClusterIP found through the
  * injected environment, a NodePort from the host, and a service with no endpoints refused at once. The first test
- * writes Endpoints by hand; the second leaves them to the Endpoints controller.
+ * writes EndpointSlices by hand; the second leaves them to the controllers.
  */
 class KubeletServicesTest extends DockerNodeSuite {
 
@@ -80,9 +80,10 @@ class KubeletServicesTest extends DockerNodeSuite {
         Pod web = node.waitFor("web", Duration.ofSeconds(60), DockerNode::running);
         String podIp = web.getStatus().getPodIP();
         for (String name : List.of("web", "web-np")) {
-            node.client.endpoints().inNamespace("default").resource(new EndpointsBuilder().withNewMetadata().withName(name).endMetadata()
-                    .addNewSubset().addNewAddress().withIp(podIp).endAddress().addNewPort()
-                    .withPort(8080).withProtocol("TCP").endPort().endSubset().build()).create();
+            node.client.discovery().v1().endpointSlices().inNamespace("default").resource(new EndpointSliceBuilder().withNewMetadata()
+                    .withName(name).addToLabels("kubernetes.io/service-name", name).endMetadata().withAddressType("IPv4")
+                    .addNewEndpoint().withAddresses(podIp).endEndpoint().addNewPort().withName("").withPort(8080).withProtocol("TCP").endPort()
+                    .build()).create();
         }
 
         node.apply("""

@@ -4,13 +4,15 @@ import io.coxswain.apiserver.ApiServerOptions;
 import io.coxswain.proxy.KubeProxy;
 import io.coxswain.proxy.ProxyOptions;
 import io.coxswain.tests.cluster.TestCluster;
-import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
-import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * kube-proxy against the real thing: a Coxswain apiserver, this host's iptables (nf_tables) next to Docker's own
- * chains, and busybox httpd containers on a Docker bridge network of the test's own. Services and Endpoints are
+ * chains, and busybox httpd containers on a Docker bridge network of the test's own. Services and EndpointSlices are
  * written by hand. The proxy's chains carry the prefix CXT and its service range is 10.96.250.0/24, so the suite
  * stays apart from any other proxy on the host; everything it made is removed by name at the end.
  */
@@ -206,7 +208,7 @@ class ProxyIptablesTest {
         assertThat(iptablesSave()).contains("default/gone:http");
 
         client.services().inNamespace("default").withName("gone").delete();
-        client.endpoints().inNamespace("default").withName("gone").delete();
+        slices().withName("gone").delete();
         eventually(() -> !iptablesSave().contains("default/gone"));
         assertThat(iptablesSave()).doesNotContain("10.96.250.13", "--dport 30482");
         assertThat(refusalMillis("10.96.250.13", 80)).isBetween(0L, 500L);
@@ -222,7 +224,7 @@ class ProxyIptablesTest {
         // The rules stay while no proxy runs; what changes meanwhile is picked up by the next one.
         assertThat(get("10.96.250.14", 80)).isEqualTo("hello-b2");
         client.services().inNamespace("default").withName("before").delete();
-        client.endpoints().inNamespace("default").withName("before").delete();
+        slices().withName("before").delete();
         apply(service("after", "ClusterIP", "10.96.250.15", 8080, null), endpoints("after", B1));
 
         proxy = KubeProxy.start(client, options);
@@ -244,12 +246,19 @@ class ProxyIptablesTest {
                 .endSpec().build();
     }
 
-    static Endpoints endpoints(String name, String... ips) {
-        return new EndpointsBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
-                .addNewSubset()
-                .addAllToAddresses(List.of(ips).stream().map(ip -> new EndpointAddressBuilder().withIp(ip).build()).toList())
-                .addNewPort().withName("http").withProtocol("TCP").withPort(8080).endPort()
-                .endSubset().build();
+    /** The one slice of service {@code name}, named like it, as a controller would label it. */
+    static EndpointSlice endpoints(String name, String... ips) {
+        EndpointSliceBuilder slice = new EndpointSliceBuilder().withNewMetadata().withName(name).withNamespace("default")
+                .addToLabels("kubernetes.io/service-name", name).endMetadata().withAddressType("IPv4")
+                .addNewPort().withName("http").withProtocol("TCP").withPort(8080).endPort();
+        for (String ip : ips) {
+            slice.addNewEndpoint().withAddresses(ip).withNewConditions().withReady(true).endConditions().endEndpoint();
+        }
+        return slice.build();
+    }
+
+    static NonNamespaceOperation<EndpointSlice, EndpointSliceList, Resource<EndpointSlice>> slices() {
+        return client.discovery().v1().endpointSlices().inNamespace("default");
     }
 
     /** What a few fresh connections answered: stops as soon as both backends have. */
@@ -268,13 +277,13 @@ class ProxyIptablesTest {
         return r.out().strip();
     }
 
-    /** Creates the Service (and Endpoints, when given) unless they already exist. */
-    static void apply(Service service, Endpoints endpoints) {
+    /** Creates the Service (and its EndpointSlice, when given) unless they already exist. */
+    static void apply(Service service, EndpointSlice endpoints) {
         if (client.services().inNamespace("default").withName(service.getMetadata().getName()).get() == null) {
             client.services().inNamespace("default").resource(service).create();
         }
-        if (endpoints != null && client.endpoints().inNamespace("default").withName(endpoints.getMetadata().getName()).get() == null) {
-            client.endpoints().inNamespace("default").resource(endpoints).create();
+        if (endpoints != null && slices().withName(endpoints.getMetadata().getName()).get() == null) {
+            slices().resource(endpoints).create();
         }
     }
 

@@ -97,6 +97,8 @@ public final class BootstrapPolicy {
                 .rule(READ, List.of(""), "services", "endpoints", "configmaps", "namespaces")
                 // the tokens of projected serviceAccountToken volumes, bound to the node's pods
                 .rule(List.of("create"), List.of(""), "serviceaccounts/token")
+                // a joined node runs kube-proxy with its own credentials
+                .rule(READ, List.of("discovery.k8s.io"), "endpointslices")
                 .rule(List.of("get", "create", "update", "patch", "delete", "list", "watch"), List.of("coordination.k8s.io"), "leases")
                 // checking the callers of its own API (kubelet --authentication-token-webhook --authorization-mode=Webhook)
                 .rule(List.of("create"), List.of("authentication.k8s.io"), "tokenreviews")

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.time.Duration;
@@ -53,7 +52,7 @@ public final class EndpointsController {
         this.endpoints = Informers.shared(informers, Endpoints.class);
         this.controller = new Controller("endpoints", options.workers(), this::sync)
                 .watch(services, s -> List.of(Controller.key(s)))
-                .watch(pods, this::servicesOf);
+                .watch(pods, pod -> ServiceSelectors.servicesOf(services, pod));
         endpoints.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Endpoints e) {
@@ -88,24 +87,6 @@ public final class EndpointsController {
         }
     }
 
-    /** The services in the pod's namespace whose selector matches it. */
-    private List<String> servicesOf(Pod pod) {
-        return services.getIndexer().byIndex(Cache.NAMESPACE_INDEX, pod.getMetadata().getNamespace()).stream()
-                .filter(s -> selects(s, pod)).map(Controller::key).toList();
-    }
-
-    private static boolean hasSelector(Service service) {
-        return service.getSpec().getSelector() != null && !service.getSpec().getSelector().isEmpty();
-    }
-
-    private static boolean selects(Service service, Pod pod) {
-        if (!hasSelector(service)) {
-            return false;
-        }
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-        return service.getSpec().getSelector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
-    }
-
     private Duration sync(String key) {
         int slash = key.indexOf('/');
         String namespace = key.substring(0, slash);
@@ -118,10 +99,10 @@ public final class EndpointsController {
             }
             return null;
         }
-        if (!hasSelector(service)) {
+        if (!ServiceSelectors.hasSelector(service)) {
             return null; // the user's own Endpoints
         }
-        List<Pod> selected = pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace).stream().filter(p -> selects(service, p)).toList();
+        List<Pod> selected = Informers.inNamespace(pods, namespace).stream().filter(p -> ServiceSelectors.selects(service, p)).toList();
         Instant trigger = triggers.compute(key, service, selected);
         List<EndpointSubset> subsets = Subsets.of(service, selected);
 

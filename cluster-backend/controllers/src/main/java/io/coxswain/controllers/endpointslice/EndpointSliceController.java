@@ -3,6 +3,7 @@ package io.coxswain.controllers.endpointslice;
 import io.coxswain.client.Controller;
 import io.coxswain.client.Informers;
 import io.coxswain.controllers.ControllerOptions;
+import io.coxswain.controllers.endpoints.ServiceSelectors;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * kube-controller-manager's EndpointSlice controller: for every Service with a selector, EndpointSlices of at most
@@ -40,9 +40,10 @@ public final class EndpointSliceController {
         this.slices = Informers.shared(informers, EndpointSlice.class);
         this.writer = new SliceWriter(client, tracker, "endpointslice");
         this.maxEndpointsPerSlice = options.maxEndpointsPerSlice();
-        this.controller = new Controller("endpointslice", options.workers(), this::sync)
+        // kube-controller-manager's queue name, as workqueue_depth{name=...} shows it
+        this.controller = new Controller("endpoint_slice", options.workers(), this::sync)
                 .watch(services, s -> List.of(Controller.key(s)))
-                .watch(pods, this::servicesOf)
+                .watch(pods, pod -> ServiceSelectors.servicesOf(services, pod))
                 .watch(nodes, n -> List.of()) // zones are read at sync time
                 .watch(slices, new SliceEvents(tracker, PodEndpoints.CONTROLLER, key -> controller().enqueue(key)));
     }
@@ -56,24 +57,6 @@ public final class EndpointSliceController {
         return controller;
     }
 
-    /** The services in the pod's namespace whose selector matches it. */
-    private List<String> servicesOf(Pod pod) {
-        return Informers.inNamespace(services, pod.getMetadata().getNamespace()).stream()
-                .filter(s -> selects(s, pod)).map(Controller::key).toList();
-    }
-
-    static boolean hasSelector(Service service) {
-        return service.getSpec().getSelector() != null && !service.getSpec().getSelector().isEmpty();
-    }
-
-    private static boolean selects(Service service, Pod pod) {
-        if (!hasSelector(service)) {
-            return false;
-        }
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-        return service.getSpec().getSelector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
-    }
-
     private Duration sync(String key) {
         int slash = key.indexOf('/');
         String namespace = key.substring(0, slash);
@@ -83,7 +66,7 @@ public final class EndpointSliceController {
         if (tracker.stale(key, existing)) {
             throw new IllegalStateException("the EndpointSlice informer's cache is older than this controller's last writes");
         }
-        if (service == null || !hasSelector(service) || "ExternalName".equals(service.getSpec().getType())) {
+        if (service == null || !ServiceSelectors.hasSelector(service) || "ExternalName".equals(service.getSpec().getType())) {
             // no slices of ours: the service is gone (the garbage collector would get there too), or its
             // endpoints come from elsewhere (the mirroring controller, the user)
             writer.apply(key, namespace, new SliceReconciler.Plan(List.of(), List.of(), existing));
@@ -95,7 +78,7 @@ public final class EndpointSliceController {
         if (service.getMetadata().getDeletionTimestamp() != null) {
             return null;
         }
-        List<Pod> selected = Informers.inNamespace(pods, namespace).stream().filter(p -> selects(service, p)).toList();
+        List<Pod> selected = Informers.inNamespace(pods, namespace).stream().filter(p -> ServiceSelectors.selects(service, p)).toList();
         DesiredEndpoints desired = PodEndpoints.desired(service, selected, nodeName -> Informers.get(nodes, nodeName));
         SliceTemplate template = new SliceTemplate(namespace, name, PodEndpoints.labels(service), null, PodEndpoints.owner(service),
                 maxEndpointsPerSlice, true);

@@ -3,6 +3,7 @@ package io.coxswain.controllers.endpointslice;
 import io.coxswain.client.Controller;
 import io.coxswain.client.Informers;
 import io.coxswain.controllers.ControllerOptions;
+import io.coxswain.controllers.endpoints.ServiceSelectors;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -40,7 +41,8 @@ public final class EndpointSliceMirroringController {
         this.services = Informers.shared(informers, Service.class);
         this.slices = Informers.shared(informers, EndpointSlice.class);
         this.writer = new SliceWriter(client, tracker, "endpointslicemirroring");
-        this.controller = new Controller("endpointslicemirroring", options.workers(), this::sync)
+        // kube-controller-manager's queue name, as workqueue_depth{name=...} shows it
+        this.controller = new Controller("endpoint_slice_mirroring", options.workers(), this::sync)
                 .watch(endpoints, e -> List.of(Controller.key(e)))
                 .watch(services, s -> List.of(Controller.key(s)))
                 .watch(slices, new SliceEvents(tracker, EndpointsMirror.CONTROLLER, key -> controller().enqueue(key)));
@@ -65,7 +67,7 @@ public final class EndpointSliceMirroringController {
         if (tracker.stale(key, existing)) {
             throw new IllegalStateException("the EndpointSlice informer's cache is older than this controller's last writes");
         }
-        if (ep == null || service == null || EndpointSliceController.hasSelector(service) || !shouldMirror(ep)) {
+        if (ep == null || service == null || ServiceSelectors.hasSelector(service) || !shouldMirror(ep)) {
             writer.apply(key, namespace, new SliceReconciler.Plan(List.of(), List.of(), existing));
             if (ep == null || service == null) {
                 tracker.forget(key);
@@ -75,8 +77,8 @@ public final class EndpointSliceMirroringController {
         int[] skipped = {0};
         DesiredEndpoints desired = EndpointsMirror.desired(ep, skipped);
         if (skipped[0] > 0) {
-            LOG.warn("endpointslicemirroring: {}: {} addresses not mirrored (not an IP, or over {} in one subset)", key, skipped[0],
-                    EndpointsMirror.MAX_ENDPOINTS_PER_SUBSET);
+            LOG.warn("endpointslicemirroring: {}: {} addresses not mirrored (not an IP, a loopback, link-local or unspecified "
+                    + "one, or over {} in one subset)", key, skipped[0], EndpointsMirror.MAX_ENDPOINTS_PER_SUBSET);
         }
         SliceTemplate template = new SliceTemplate(namespace, name, EndpointsMirror.labels(ep), EndpointsMirror.annotations(ep),
                 EndpointsMirror.owner(ep), EndpointsMirror.MAX_ENDPOINTS_PER_SUBSET, false);

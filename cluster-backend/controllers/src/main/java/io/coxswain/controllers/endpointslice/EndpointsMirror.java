@@ -34,7 +34,7 @@ final class EndpointsMirror {
     private EndpointsMirror() {
     }
 
-    /** The desired endpoints; an address that is no IP is skipped (counted in {@code skipped}). */
+    /** The desired endpoints; an address a slice cannot hold is skipped (counted in {@code skipped}). */
     static DesiredEndpoints desired(Endpoints endpoints, int[] skipped) {
         DesiredEndpoints desired = new DesiredEndpoints();
         for (EndpointSubset subset : endpoints.getSubsets() == null ? List.<EndpointSubset>of() : endpoints.getSubsets()) {
@@ -74,7 +74,11 @@ final class EndpointsMirror {
         return endpoint;
     }
 
-    /** IPv4 or IPv6 for an IP literal, null for anything else. */
+    /**
+     * IPv4 or IPv6 for an IP literal a slice accepts; null for anything else, and for the special addresses
+     * (unspecified, loopback, link-local) that kube's Endpoints validation would have refused in the first place and
+     * that the apiserver refuses in a slice.
+     */
     static String addressType(String ip) {
         if (ip == null) {
             return null;
@@ -85,7 +89,11 @@ final class EndpointsMirror {
         }
         try {
             // a literal: parsed without a lookup
-            byte[] bytes = InetAddress.getByName(ip).getAddress();
+            InetAddress address = InetAddress.getByName(ip);
+            if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isMCLinkLocal()) {
+                return null;
+            }
+            byte[] bytes = address.getAddress();
             return bytes.length == 4 && v4 ? "IPv4" : bytes.length == 16 ? "IPv6" : null;
         } catch (java.net.UnknownHostException e) {
             return null;

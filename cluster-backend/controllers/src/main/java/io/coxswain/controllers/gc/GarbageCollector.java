@@ -11,11 +11,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -74,6 +76,9 @@ public final class GarbageCollector {
         track(informers, Job.class, "Job", "batch/v1");
         track(informers, CronJob.class, "CronJob", "batch/v1");
         track(informers, Lease.class, "Lease", "coordination.k8s.io/v1");
+        // slices belong to their Service (or, mirrored, to their Endpoints); Services are tracked so owners resolve from the cache
+        track(informers, Service.class, "Service", "v1");
+        track(informers, EndpointSlice.class, "EndpointSlice", "discovery.k8s.io/v1");
     }
 
     public static Controller create(KubernetesClient client, SharedInformerFactory informers, ControllerOptions options) {
