@@ -21,8 +21,9 @@ import java.util.Map;
  * Secret, as kube-apiserver's secret strategy with core/v1's conversion and defaulting: {@code data} must be base64
  * (kube decodes it into bytes), {@code stringData} is folded into {@code data} and never stored, {@code type} defaults
  * to Opaque and cannot change, {@code immutable} freezes the data, and the well-known types carry the keys that
- * {@code ValidateSecret} asks for. {@code bootstrap.kubernetes.io/token} has no checks of its own here, as in kube:
- * its readers (the bootstrap token authenticator, bootstrapsigner) skip a malformed one and say why.
+ * {@code ValidateSecret} asks for, in keys that are valid config keys. {@code bootstrap.kubernetes.io/token} has no
+ * checks of its own here, as in kube: its readers (the bootstrap token authenticator, bootstrapsigner) skip a
+ * malformed one and say why.
  */
 public final class SecretStrategy implements ResourceStrategy {
 
@@ -126,6 +127,9 @@ public final class SecretStrategy implements ResourceStrategy {
         long size = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            for (String problem : ConfigKeys.problems(e.getKey())) {
+                causes.add(new Cause("FieldValueInvalid", "Invalid value: " + quoted(e.getKey()) + ": " + problem, "data[" + e.getKey() + "]"));
+            }
             size += decode(e.getKey(), e.getValue().asText("")).length;
         }
         if (size > MAX_SIZE) {
@@ -187,6 +191,11 @@ public final class SecretStrategy implements ResourceStrategy {
         String m = message == null ? "invalid JSON" : message;
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Go's %q of a string, as field.Invalid prints a value: in double quotes, with quotes and backslashes escaped. */
+    private static String quoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static Cause required(String field) {
