@@ -90,6 +90,11 @@ public final class InstrumentedStore implements Store {
     }
 
     @Override
+    public CompletableFuture<Long> refreshStale(String key, long modRevision) {
+        return store.refreshStale(key, modRevision);
+    }
+
+    @Override
     public CompletableFuture<Void> compact(long revision) {
         return timed("compact", "", () -> store.compact(revision));
     }

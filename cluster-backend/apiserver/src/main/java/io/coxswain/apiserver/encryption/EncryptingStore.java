@@ -156,6 +156,27 @@ public final class EncryptingStore implements Store {
         return w;
     }
 
+    /**
+     * Re-encrypts a value that a provider other than the first one reads (an old key during a rotation, or plain text
+     * once a provider is added), so that {@code kubectl replace} of an unchanged object moves it to the new key, as
+     * kube's stale reads make its storage write even an unchanged object.
+     */
+    @Override
+    public CompletableFuture<Long> refreshStale(String key, long modRevision) {
+        PrefixTransformers chain = config.forKey(key);
+        if (chain == null) {
+            return store.refreshStale(key, modRevision);
+        }
+        return store.get(key).thenCompose(raw -> {
+            if (raw.isEmpty() || raw.get().modRevision() != modRevision || !chain.stale(raw.get().value())) {
+                return CompletableFuture.completedFuture(modRevision);
+            }
+            byte[] plain = open(raw.get()).value();
+            LOG.debug("{} is kept with another provider than {}: written again", key, chain.writer());
+            return store.update(key, seal(key, plain), modRevision).thenApply(KeyValue::modRevision);
+        });
+    }
+
     @Override
     public CompletableFuture<Void> compact(long revision) {
         return store.compact(revision);

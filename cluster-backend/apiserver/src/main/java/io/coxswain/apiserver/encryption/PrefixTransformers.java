@@ -51,6 +51,12 @@ public final class PrefixTransformers {
         return transformers.get(0).name();
     }
 
+    /** Whether a stored value is in another form than the first provider writes: kube's stale read, to be written again. */
+    boolean stale(byte[] stored) {
+        byte[] writer = transformers.get(0).prefix();
+        return writer.length == 0 ? startsWith(stored, ENCRYPTED) : !startsWith(stored, writer);
+    }
+
     public byte[] toStorage(byte[] plain, byte[] authenticatedData) {
         Prefixed first = transformers.get(0);
         byte[] body = first.transformer().toStorage(plain, authenticatedData);

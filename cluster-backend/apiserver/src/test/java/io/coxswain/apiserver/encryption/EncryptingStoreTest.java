@@ -76,6 +76,31 @@ class EncryptingStoreTest {
         }
     }
 
+    @Test
+    void aValueUnderAKeyThatNoLongerWritesIsWrittenAgainOnRefresh(@TempDir Path dir) throws Exception {
+        String newKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        try (EmbeddedStore raw = EmbeddedStore.open(dir)) {
+            long plainRevision = raw.create("/registry/secrets/default/plain", JSON).join().modRevision();
+            Store before = EncryptingStore.wrap(raw, config("- aesgcm: {keys: [{name: key1, secret: %s}]}\n- identity: {}"
+                    .formatted(EncryptionConfigurationTest.KEY)));
+            long revision = before.create(KEY, JSON).join().modRevision();
+            Store rotated = EncryptingStore.wrap(raw, config("- aesgcm: {keys: [{name: key2, secret: %s}, {name: key1, secret: %s}]}"
+                    .formatted(newKey, EncryptionConfigurationTest.KEY) + "\n- identity: {}"));
+            long now = rotated.refreshStale(KEY, revision).join();
+            assertThat(now).isGreaterThan(revision);
+            assertThat(raw.get(KEY).join().orElseThrow().valueAsString()).startsWith("k8s:enc:aesgcm:v1:key2:");
+            assertThat(rotated.get(KEY).join().orElseThrow().value()).isEqualTo(JSON);
+            // already in the writer's form, or no longer at that revision: nothing is written
+            assertThat(rotated.refreshStale(KEY, now).join()).isEqualTo(now);
+            assertThat(rotated.refreshStale(KEY, revision).join()).isEqualTo(revision);
+            // plain text from before encryption is stale too
+            assertThat(rotated.refreshStale("/registry/secrets/default/plain", plainRevision).join()).isGreaterThan(plainRevision);
+            assertThat(raw.get("/registry/secrets/default/plain").join().orElseThrow().valueAsString()).startsWith("k8s:enc:aesgcm:v1:key2:");
+            long pod = raw.create("/registry/pods/default/web", JSON).join().modRevision();
+            assertThat(rotated.refreshStale("/registry/pods/default/web", pod).join()).isEqualTo(pod);
+        }
+    }
+
     private static WatchListener listener(LinkedBlockingQueue<Object> into) {
         return new WatchListener() {
             @Override
