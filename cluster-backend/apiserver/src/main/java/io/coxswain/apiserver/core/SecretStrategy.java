@@ -94,6 +94,21 @@ public final class SecretStrategy implements ResourceStrategy {
         if (secret.path("type").asText("").isEmpty()) {
             secret.put("type", OPAQUE);
         }
+        checkKeys(secret);
+    }
+
+    /**
+     * ValidateSecret's key check, done here, before the schemas' admission, so that a bad key gets kube's words and
+     * path ({@code data[a/b]: Invalid value: "a/b": ...}) and the error shows the key, never the secret value.
+     */
+    private static void checkKeys(ObjectNode secret) {
+        List<Cause> causes = new ArrayList<>();
+        secret.path("data").fieldNames().forEachRemaining(key -> {
+            for (String problem : ConfigKeys.problems(key)) {
+                causes.add(new Cause("FieldValueInvalid", "Invalid value: " + quoted(key) + ": " + problem, "data[" + key + "]"));
+            }
+        });
+        failIfAny(secret, causes);
     }
 
     /** Go's base64.StdEncoding as encoding/json uses it for []byte: padding required, line breaks skipped. */
@@ -127,9 +142,6 @@ public final class SecretStrategy implements ResourceStrategy {
         long size = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            for (String problem : ConfigKeys.problems(e.getKey())) {
-                causes.add(new Cause("FieldValueInvalid", "Invalid value: " + quoted(e.getKey()) + ": " + problem, "data[" + e.getKey() + "]"));
-            }
             size += decode(e.getKey(), e.getValue().asText("")).length;
         }
         if (size > MAX_SIZE) {

@@ -74,8 +74,10 @@ class SecretStrategyTest {
 
     @Test
     void keysMustBeConfigKeysAndTheTotalAtMostOneMebibyte() throws Exception {
-        assertThat(invalid("{\"metadata\":{\"name\":\"k\"},\"stringData\":{\"a/b\":\"x\",\"..hidden\":\"y\"}}"))
-                .isEqualTo("Secret \"k\" is invalid: [data[a/b]: Invalid value: \"a/b\": a valid config key must consist of alphanumeric "
+        ApiException badKeys = catchThrowableOfType(() -> strategy.prepareForCreate(
+                secret("{\"metadata\":{\"name\":\"k\"},\"stringData\":{\"a/b\":\"x\",\"..hidden\":\"y\"}}"), null), ApiException.class);
+        assertThat(badKeys.code()).isEqualTo(422);
+        assertThat(badKeys.getMessage()).isEqualTo("Secret \"k\" is invalid: [data[a/b]: Invalid value: \"a/b\": a valid config key must consist of alphanumeric "
                         + "characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
                         + "'[-._a-zA-Z0-9]+'), data[..hidden]: Invalid value: \"..hidden\": must not start with '..']");
         String big = java.util.Base64.getEncoder().encodeToString(new byte[SecretStrategy.MAX_SIZE / 2 + 1]);
