@@ -1,5 +1,6 @@
 package io.coxswain.apiserver.encryption;
 
+import io.coxswain.store.ForwardingStore;
 import io.coxswain.store.KeyValue;
 import io.coxswain.store.ListResult;
 import io.coxswain.store.Store;
@@ -25,14 +26,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code k8s:enc:<provider>:v1:<key>:...}. The storage key is the authenticated data, so a value moved to another key
  * does not decrypt. A value that cannot be read fails that read (a 500 for the request), never the server.
  */
-public final class EncryptingStore implements Store {
+public final class EncryptingStore extends ForwardingStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(EncryptingStore.class);
-    private final Store store;
     private final EncryptionConfiguration config;
 
     private EncryptingStore(Store store, EncryptionConfiguration config) {
-        this.store = store;
+        super(store);
         this.config = config;
     }
 
@@ -84,11 +84,6 @@ public final class EncryptingStore implements Store {
             page.items().forEach(kv -> items.add(open(kv)));
             return new ListResult(items, page.revision(), page.continueToken(), page.remaining());
         });
-    }
-
-    @Override
-    public CompletableFuture<Long> count(String prefix) {
-        return store.count(prefix);
     }
 
     @Override
@@ -175,25 +170,5 @@ public final class EncryptingStore implements Store {
             LOG.debug("{} is kept with another provider than {}: written again", key, chain.writer());
             return store.update(key, seal(key, plain), modRevision).thenApply(KeyValue::modRevision);
         });
-    }
-
-    @Override
-    public CompletableFuture<Void> compact(long revision) {
-        return store.compact(revision);
-    }
-
-    @Override
-    public CompletableFuture<Long> currentRevision() {
-        return store.currentRevision();
-    }
-
-    @Override
-    public CompletableFuture<Long> sizeBytes() {
-        return store.sizeBytes();
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 }
