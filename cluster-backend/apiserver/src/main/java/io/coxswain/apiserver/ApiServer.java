@@ -121,7 +121,7 @@ public final class ApiServer extends VerticleBase {
                                 return CompletableFuture.completedFuture(null);
                             }
                             bootstrapTokens = new io.coxswain.apiserver.auth.bootstrap.BootstrapTokenIndex(store);
-                            return bootstrapTokens.start();
+                            return bootstrapTokens.startRetrying();
                         }), context))
                 .compose(v -> {
                     String address = options.host() + ":" + port;
