@@ -173,7 +173,8 @@ class KubectlSecretsTest extends KubectlSuite {
         assertThat(k.exits(1, "auth", "can-i", "get", "secrets", "--as", "viewer").stdout().trim()).isEqualTo("no");
         var refused = k.kubectl.run(new String[] {"get", "secret", "guarded", "--as", "viewer"});
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.stderr()).contains("secrets \"guarded\" is forbidden: User \"viewer\" cannot get resource \"secrets\"");
+        assertThat(refused.stderr().trim()).isEqualTo("Error from server (Forbidden): secrets \"guarded\" is forbidden: User \"viewer\" "
+                + "cannot get resource \"secrets\" in API group \"\" in the namespace \"default\"");
         k.ok("create", "role", "secret-reader", "--verb=get", "--resource=secrets", "--resource-name=guarded");
         k.ok("create", "rolebinding", "viewer-reads", "--role=secret-reader", "--user=viewer");
         assertThat(k.jsonpath("secret/guarded", "{.data.token}", "--as", "viewer")).isEqualTo(b64("abc"));
