@@ -129,7 +129,7 @@ public final class ApiServer extends VerticleBase {
                                 return CompletableFuture.completedFuture(null);
                             }
                             bootstrapTokens = new io.coxswain.apiserver.auth.bootstrap.BootstrapTokenIndex(store);
-                            return bootstrapTokens.start();
+                            return bootstrapTokens.startRetrying();
                         })
                         .thenCompose(v -> {
                             if (options.security() == null) {

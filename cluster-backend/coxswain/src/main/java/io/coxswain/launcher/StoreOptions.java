@@ -1,5 +1,7 @@
 package io.coxswain.launcher;
 
+import io.coxswain.apiserver.encryption.EncryptingStore;
+import io.coxswain.apiserver.encryption.EncryptionConfiguration;
 import io.coxswain.store.Store;
 import io.coxswain.store.embedded.EmbeddedStore;
 import io.coxswain.store.etcd.EtcdStore;
@@ -20,7 +22,17 @@ final class StoreOptions {
     @Option(names = "--etcd-servers", split = ",", description = "etcd endpoints, e.g. http://127.0.0.1:2379")
     List<String> etcdServers = List.of();
 
+    @Option(names = "--encryption-provider-config", description = "an apiserver.config.k8s.io/v1 EncryptionConfiguration: the "
+            + "providers (aesgcm, aescbc, secretbox, identity) that keep the named resources' values at rest; the first one writes")
+    Path encryptionProviderConfig;
+
+    /** The store, behind the encryption of --encryption-provider-config when given; a bad configuration fails here, first. */
     Store open() {
+        EncryptionConfiguration encryption = encryptionProviderConfig == null ? null : EncryptionConfiguration.load(encryptionProviderConfig);
+        return EncryptingStore.wrap(openPlain(), encryption);
+    }
+
+    private Store openPlain() {
         return switch (kind) {
             case "embedded" -> EmbeddedStore.open(dataDir.resolve("store"));
             case "etcd" -> {

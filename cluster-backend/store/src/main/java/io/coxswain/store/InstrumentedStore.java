@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * listWithCount, create, update, delete, compact) and type (the resource of the key, {@code /registry/<type>/...}),
  * with kube's buckets, for the embedded store and for etcd alike.
  */
-public final class InstrumentedStore implements Store {
+public final class InstrumentedStore extends ForwardingStore {
 
     /** kube's buckets of etcd_request_duration_seconds. */
     static final Duration[] BUCKETS = Buckets.seconds(0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8,
@@ -25,18 +25,12 @@ public final class InstrumentedStore implements Store {
     private record Series(String operation, String type) {
     }
 
-    private final Store store;
     private final MeterRegistry registry;
     private final Map<Series, Timer> timers = new ConcurrentHashMap<>();
 
     public InstrumentedStore(Store store, MeterRegistry registry) {
-        this.store = store;
+        super(store);
         this.registry = registry;
-    }
-
-    /** The store underneath. */
-    public Store delegate() {
-        return store;
     }
 
     /** The resource a key belongs to: {@code pods} for {@code /registry/pods/default/web}; the key's first segment otherwise. */
@@ -85,27 +79,7 @@ public final class InstrumentedStore implements Store {
     }
 
     @Override
-    public Watch watch(String prefix, long fromRevision, WatchListener listener) {
-        return store.watch(prefix, fromRevision, listener);
-    }
-
-    @Override
     public CompletableFuture<Void> compact(long revision) {
         return timed("compact", "", () -> store.compact(revision));
-    }
-
-    @Override
-    public CompletableFuture<Long> currentRevision() {
-        return store.currentRevision();
-    }
-
-    @Override
-    public CompletableFuture<Long> sizeBytes() {
-        return store.sizeBytes();
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 }

@@ -56,6 +56,16 @@ public interface Store extends AutoCloseable {
     /** The revision of the last committed write. */
     CompletableFuture<Long> currentRevision();
 
+    /**
+     * Writes a key's value again, unchanged, when this store keeps it in a form it no longer writes: kube's "stale" read,
+     * a value encrypted at rest with a key that is no longer the first. Only while the key is still at
+     * {@code modRevision}. Returns the key's mod revision afterwards, {@code modRevision} itself when nothing was written;
+     * a plain store keeps every value as it would write it, and writes nothing.
+     */
+    default CompletableFuture<Long> refreshStale(String key, long modRevision) {
+        return CompletableFuture.completedFuture(modRevision);
+    }
+
     /** How many bytes the store takes where it keeps its data (etcd's database size; the embedded store's files). */
     default CompletableFuture<Long> sizeBytes() {
         return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getSimpleName() + " does not tell its size"));

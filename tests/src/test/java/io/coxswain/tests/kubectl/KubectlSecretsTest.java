@@ -28,6 +28,10 @@ class KubectlSecretsTest extends KubectlSuite {
         assertThat(lines(table).get(1)).matches("db\\s+Opaque\\s+2\\s+\\d+s");
         assertThat(table).doesNotContain("admin").doesNotContain("s3cr3t");
         verified("create secret generic --from-literal; get secret (TYPE DATA AGE)");
+        String yaml = k.ok("get", "secret", "db", "-o", "yaml").stdout();
+        assertThat(yaml).containsPattern("(?m)^kind: Secret$").containsPattern("(?m)^type: Opaque$")
+                .containsPattern("(?m)^  password: czNjcjN0IQ==$").containsPattern("(?m)^  user: YWRtaW4=$").doesNotContain("stringData");
+        verified("get secret -o yaml (data as base64, no stringData)");
         String described = k.ok("describe", "secret", "db").stdout();
         assertThat(described).containsPattern("(?m)^Name:\\s+db$").containsPattern("(?m)^Type:\\s+Opaque$")
                 .containsPattern("(?m)^password:\\s+7 bytes$").containsPattern("(?m)^user:\\s+5 bytes$")
@@ -71,6 +75,22 @@ class KubectlSecretsTest extends KubectlSuite {
                 .contains("data[password]");
         k.exits(1, "get", "secret", "broken");
         verified("create -f with bad base64: " + r.stderr().strip());
+    }
+
+    @Test
+    void keysThatAreNotConfigKeysAreRefusedNamingTheKeyNotTheValue() throws Exception {
+        var r = tried("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: bad-keys}
+                data: {a/b: c2VjcmV0LXZhbHVl}
+                """, "create", "-f", "-");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr().trim()).isEqualTo("The Secret \"bad-keys\" is invalid: data[a/b]: Invalid value: \"a/b\": a valid config key "
+                + "must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used "
+                + "for validation is '[-._a-zA-Z0-9]+')");
+        k.exits(1, "get", "secret", "bad-keys");
+        verified("create -f with a data key that is not a config key: kube's IsConfigMapKey message, no value shown");
     }
 
     @Test
@@ -153,7 +173,8 @@ class KubectlSecretsTest extends KubectlSuite {
         assertThat(k.exits(1, "auth", "can-i", "get", "secrets", "--as", "viewer").stdout().trim()).isEqualTo("no");
         var refused = k.kubectl.run(new String[] {"get", "secret", "guarded", "--as", "viewer"});
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.stderr()).contains("secrets \"guarded\" is forbidden: User \"viewer\" cannot get resource \"secrets\"");
+        assertThat(refused.stderr().trim()).isEqualTo("Error from server (Forbidden): secrets \"guarded\" is forbidden: User \"viewer\" "
+                + "cannot get resource \"secrets\" in API group \"\" in the namespace \"default\"");
         k.ok("create", "role", "secret-reader", "--verb=get", "--resource=secrets", "--resource-name=guarded");
         k.ok("create", "rolebinding", "viewer-reads", "--role=secret-reader", "--user=viewer");
         assertThat(k.jsonpath("secret/guarded", "{.data.token}", "--as", "viewer")).isEqualTo(b64("abc"));

@@ -21,8 +21,9 @@ import java.util.Map;
  * Secret, as kube-apiserver's secret strategy with core/v1's conversion and defaulting: {@code data} must be base64
  * (kube decodes it into bytes), {@code stringData} is folded into {@code data} and never stored, {@code type} defaults
  * to Opaque and cannot change, {@code immutable} freezes the data, and the well-known types carry the keys that
- * {@code ValidateSecret} asks for. {@code bootstrap.kubernetes.io/token} has no checks of its own here, as in kube:
- * its readers (the bootstrap token authenticator, bootstrapsigner) skip a malformed one and say why.
+ * {@code ValidateSecret} asks for, in keys that are valid config keys. {@code bootstrap.kubernetes.io/token} has no
+ * checks of its own here, as in kube: its readers (the bootstrap token authenticator, bootstrapsigner) skip a
+ * malformed one and say why.
  */
 public final class SecretStrategy implements ResourceStrategy {
 
@@ -93,6 +94,21 @@ public final class SecretStrategy implements ResourceStrategy {
         if (secret.path("type").asText("").isEmpty()) {
             secret.put("type", OPAQUE);
         }
+        checkKeys(secret);
+    }
+
+    /**
+     * ValidateSecret's key check, done here, before the schemas' admission, so that a bad key gets kube's words and
+     * path ({@code data[a/b]: Invalid value: "a/b": ...}) and the error shows the key, never the secret value.
+     */
+    private static void checkKeys(ObjectNode secret) {
+        List<Cause> causes = new ArrayList<>();
+        secret.path("data").fieldNames().forEachRemaining(key -> {
+            for (String problem : ConfigKeys.problems(key)) {
+                causes.add(new Cause("FieldValueInvalid", "Invalid value: " + quoted(key) + ": " + problem, "data[" + key + "]"));
+            }
+        });
+        failIfAny(secret, causes);
     }
 
     /** Go's base64.StdEncoding as encoding/json uses it for []byte: padding required, line breaks skipped. */
@@ -187,6 +203,11 @@ public final class SecretStrategy implements ResourceStrategy {
         String m = message == null ? "invalid JSON" : message;
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Go's %q of a string, as field.Invalid prints a value: in double quotes, with quotes and backslashes escaped. */
+    private static String quoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static Cause required(String field) {

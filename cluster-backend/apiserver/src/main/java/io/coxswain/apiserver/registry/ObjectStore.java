@@ -188,9 +188,14 @@ public final class ObjectStore {
     /** Runs a read-modify-write until it does not race another writer, as GuaranteedUpdate does. */
     public CompletableFuture<StoredObject> guaranteedUpdate(ResourceInfo resource, String namespace, String name,
                                                             Function<StoredObject, CompletableFuture<ObjectNode>> change) {
-        return require(resource, namespace, name).thenCompose(current -> change.apply(current)
-                .thenCompose(updated -> store.update(resource.key(namespace, name), encode(updated), current.resourceVersion())
-                        .thenApply(kv -> stored(updated, kv))))
+        // A value the store keeps in a form it no longer writes (an old encryption key) is written again first, so that
+        // even an unchanged object moves to the new form; the change still sees the resourceVersion its caller read.
+        return require(resource, namespace, name)
+                .thenCompose(read -> store.refreshStale(resource.key(namespace, name), read.resourceVersion())
+                        .thenApply(now -> now == read.resourceVersion() ? read : new StoredObject(read.object(), now)))
+                .thenCompose(current -> change.apply(current)
+                        .thenCompose(updated -> store.update(resource.key(namespace, name), encode(updated), current.resourceVersion())
+                                .thenApply(kv -> stored(updated, kv))))
                 .handle((ok, error) -> {
                     if (error == null) {
                         return CompletableFuture.completedFuture(ok);

@@ -72,6 +72,21 @@ class SecretStrategyTest {
                 + "\"type\":\"Opaque\",\"immutable\":true,\"data\":{\"k\":\"dg==\"}}"))).doesNotThrowAnyException();
     }
 
+    @Test
+    void keysMustBeConfigKeysAndTheTotalAtMostOneMebibyte() throws Exception {
+        ApiException badKeys = catchThrowableOfType(() -> strategy.prepareForCreate(
+                secret("{\"metadata\":{\"name\":\"k\"},\"stringData\":{\"a/b\":\"x\",\"..hidden\":\"y\"}}"), null), ApiException.class);
+        assertThat(badKeys.code()).isEqualTo(422);
+        assertThat(badKeys.getMessage()).isEqualTo("Secret \"k\" is invalid: [data[a/b]: Invalid value: \"a/b\": a valid config key must consist of alphanumeric "
+                        + "characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
+                        + "'[-._a-zA-Z0-9]+'), data[..hidden]: Invalid value: \"..hidden\": must not start with '..']");
+        String big = java.util.Base64.getEncoder().encodeToString(new byte[SecretStrategy.MAX_SIZE / 2 + 1]);
+        assertThat(invalid("{\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"" + big + "\",\"b\":\"" + big + "\"}}"))
+                .isEqualTo("Secret \"big\" is invalid: data: Too long: must have at most 1048576 bytes");
+        assertThatCode(() -> strategy.validate(secret("{\"metadata\":{\"name\":\"ok\"},\"data\":{\"A_b-c.d\":\"\"}}")))
+                .doesNotThrowAnyException();
+    }
+
     private String invalid(String json) throws Exception {
         ObjectNode s = secret(json);
         strategy.prepareForCreate(s, null);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -47,6 +48,38 @@ class BootstrapTokenIndexTest {
                 Thread.sleep(300);
                 assertThat(index.get("bootstrap-token-cccccc")).isNull();
             }
+        }
+    }
+
+    @Test
+    void aSecretThatCannotBeDecryptedKeepsTheIndexUnsyncedWithoutFailingItsStart() throws Exception {
+        String config = """
+                apiVersion: apiserver.config.k8s.io/v1
+                kind: EncryptionConfiguration
+                resources:
+                - resources: [secrets]
+                  providers: [{aesgcm: {keys: [{name: k, secret: %s}]}}]
+                """;
+        try (EmbeddedStore raw = EmbeddedStore.open(dir)) {
+            io.coxswain.store.Store before = encrypted(raw, config.formatted("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="));
+            before.create("/registry/secrets/kube-system/bootstrap-token-aaaaaa", secret("bootstrap-token-aaaaaa", "YQ==")).get();
+            io.coxswain.store.Store wrongKey = encrypted(raw, config.formatted(java.util.Base64.getEncoder().encodeToString(new byte[32])));
+            try (BootstrapTokenIndex index = new BootstrapTokenIndex(wrongKey)) {
+                index.startRetrying().get(10, TimeUnit.SECONDS);
+                assertThat(index.synced()).isFalse();
+                assertThat(index.get("bootstrap-token-aaaaaa")).isNull();
+            }
+        }
+    }
+
+    private static io.coxswain.store.Store encrypted(EmbeddedStore raw, String config) throws Exception {
+        Path file = Files.createTempFile("encryption", ".yaml");
+        try {
+            Files.writeString(file, config);
+            return io.coxswain.apiserver.encryption.EncryptingStore.wrap(raw,
+                    io.coxswain.apiserver.encryption.EncryptionConfiguration.load(file));
+        } finally {
+            Files.delete(file);
         }
     }
 
