@@ -62,6 +62,29 @@ public final class StoreIndex<T> implements AutoCloseable {
         return synced && !closed;
     }
 
+    /**
+     * As {@link #start()}, except that a first list that fails (an object that cannot be decrypted with the configured
+     * keys, say) does not stop the apiserver from starting: the index lists again, from 1 s to every 30 s, and is not
+     * {@link #synced()} meanwhile, which readyz reports; kube-apiserver's informers retry the same way.
+     */
+    public CompletableFuture<Void> startRetrying() {
+        return retrying(1);
+    }
+
+    private CompletableFuture<Void> retrying(long delaySeconds) {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return start().exceptionally(e -> {
+            if (!closed) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                LOG.error("{} not listed ({}); trying again in {} s", prefix, cause.getMessage(), delaySeconds);
+                CompletableFuture.delayedExecutor(delaySeconds, TimeUnit.SECONDS).execute(() -> retrying(Math.min(30, delaySeconds * 2)));
+            }
+            return null;
+        });
+    }
+
     /** Completes once the objects are listed and watched. */
     public CompletableFuture<Void> start() {
         return listAll(null, new ArrayList<>()).thenAccept(result -> {

@@ -38,27 +38,9 @@ public final class BootstrapTokenIndex implements AutoCloseable {
         return secrets.synced();
     }
 
-    /**
-     * As {@link #start()}, except that a first list that fails (a kube-system Secret that cannot be decrypted with the
-     * configured keys, say) does not stop the apiserver from starting: the index lists again, from 1 s to every 30 s, and
-     * is not {@link #synced()} meanwhile, which readyz reports; kube-apiserver's informers retry the same way.
-     */
+    /** As {@link #start()}, but a failed first list is tried again rather than stopping the apiserver's start. */
     public CompletableFuture<Void> startRetrying() {
-        return retrying(1);
-    }
-
-    private CompletableFuture<Void> retrying(long delaySeconds) {
-        if (closed) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return start().exceptionally(e -> {
-            if (!closed) {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                LOG.error("bootstrap-token Secrets not listed ({}); trying again in {} s", cause.getMessage(), delaySeconds);
-                CompletableFuture.delayedExecutor(delaySeconds, TimeUnit.SECONDS).execute(() -> retrying(Math.min(30, delaySeconds * 2)));
-            }
-            return null;
-        });
+        return secrets.startRetrying();
     }
 
     /** Completes once the Secrets are listed and watched. */
