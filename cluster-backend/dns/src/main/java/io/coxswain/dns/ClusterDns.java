@@ -38,14 +38,15 @@ public final class ClusterDns implements AutoCloseable {
         ClusterDns dns = new ClusterDns(vertx, options, new InformerClusterState(client));
         try {
             dns.state.start().get(60, TimeUnit.SECONDS);
+            DnsHandler handler = new DnsHandler(new ClusterZone(options.clusterDomain(), dns.state, options.ttl().toSeconds()),
+                    new Upstream(options.upstreams(), options.upstreamTimeout()));
+            // bound first: a server that cannot have the address (another one holds it) leaves that one's rules alone
+            dns.deployment = vertx.deployVerticle(new DnsServer(handler, options.listen(), options.port()))
+                    .await(30, TimeUnit.SECONDS);
             if (options.notrackChain() != null) {
                 NotrackRules.install(options.notrackChain(), options.listen(), options.port());
                 dns.rulesInstalled = true;
             }
-            DnsHandler handler = new DnsHandler(new ClusterZone(options.clusterDomain(), dns.state, options.ttl().toSeconds()),
-                    new Upstream(options.upstreams(), options.upstreamTimeout()));
-            dns.deployment = vertx.deployVerticle(new DnsServer(handler, options.listen(), options.port()))
-                    .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             dns.close();
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;

@@ -21,7 +21,6 @@ public record DnsOptions(String clusterDomain, List<String> listen, int port, Du
 
     public static final String DEFAULT_DOMAIN = "cluster.local";
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
-    public static final String DEFAULT_NOTRACK_CHAIN = "COXSWAIN-DNS";
 
     public DnsOptions {
         if (clusterDomain == null || clusterDomain.isBlank()) {
@@ -41,7 +40,12 @@ public record DnsOptions(String clusterDomain, List<String> listen, int port, Du
     /** Port 53 on these addresses, cluster.local, TTL 30 s, the host's resolvers upstream, the NOTRACK rules on. */
     public static DnsOptions defaults(List<String> listen) {
         return new DnsOptions(DEFAULT_DOMAIN, listen, 53, DEFAULT_TTL, ResolvConf.nameservers(ResolvConf.HOST), Duration.ofSeconds(2),
-                DEFAULT_NOTRACK_CHAIN);
+                notrackChainFor(listen));
+    }
+
+    /** The raw-table chain of a server on these addresses: one per address, so servers on other addresses keep theirs. */
+    public static String notrackChainFor(List<String> listen) {
+        return listen.isEmpty() ? null : "CXDNS-" + listen.get(0);
     }
 
     public DnsOptions withClusterDomain(String domain) {
