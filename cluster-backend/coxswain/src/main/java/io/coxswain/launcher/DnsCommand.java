@@ -46,11 +46,18 @@ final class DnsCommand implements Callable<Integer> {
     @Mixin
     DnsFlags flags = new DnsFlags();
 
+    @Option(names = "--cleanup", description = "remove the DNS address's raw-table rules, then exit")
+    boolean cleanup;
+
     @Override
     public Integer call() throws Exception {
         String address = DnsOptions.clusterDnsAddress(serviceRange);
         List<String> addresses = listen == null || listen.isEmpty() ? List.of(address) : listen;
         DnsOptions options = flags.options(addresses, clusterDomain);
+        if (cleanup) {
+            ClusterDns.cleanup(options);
+            return 0;
+        }
         KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeconfig == null
                 ? io.fabric8.kubernetes.client.Config.autoConfigure(null)
                 : io.fabric8.kubernetes.client.Config.fromKubeconfig(java.nio.file.Files.readString(kubeconfig))).build();

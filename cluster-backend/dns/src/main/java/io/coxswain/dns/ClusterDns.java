@@ -87,6 +87,13 @@ public final class ClusterDns implements AutoCloseable {
         }
     }
 
+    /** Removes the NOTRACK rules of a server with these options that is not running (it was killed, say). */
+    public static void cleanup(DnsOptions options) {
+        if (options.notrackChain() != null) {
+            NotrackRules.remove(options.notrackChain());
+        }
+    }
+
     public DnsOptions options() {
         return options;
     }

@@ -37,6 +37,10 @@ final class DnsHandler {
         this.upstream = upstream;
     }
 
+    Upstream upstream() {
+        return upstream;
+    }
+
     /** The response's wire form, or a completed null when the datagram is not a DNS query at all (dropped). */
     CompletionStage<byte[]> handle(byte[] wire, boolean tcp) {
         Message query;

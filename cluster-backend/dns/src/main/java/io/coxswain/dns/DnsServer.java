@@ -40,6 +40,7 @@ final class DnsServer extends VerticleBase {
     @Override
     public Future<?> start() {
         List<Future<?>> bound = new ArrayList<>();
+        bound.add(handler.upstream().start(vertx));
         for (String address : addresses) {
             DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(address.contains(":")));
             socket.handler(packet -> {
@@ -105,6 +106,7 @@ final class DnsServer extends VerticleBase {
     @Override
     public Future<?> stop() {
         List<Future<?>> closed = new ArrayList<>();
+        closed.add(handler.upstream().close());
         udp.forEach(s -> closed.add(s.close()));
         tcp.forEach(s -> closed.add(s.close()));
         return Future.join(closed);

@@ -50,7 +50,10 @@ class DnsServerTest {
         for (int i = 0; i < 100; i++) {
             state.endpoint("other", "big", "10.244.1." + (i + 1), null, true);
         }
-        FixedClusterState upstreamState = new FixedClusterState().service("default", "far", "192.0.2.7");
+        FixedClusterState upstreamState = new FixedClusterState().service("default", "far", "192.0.2.7").service("default", "many", "None");
+        for (int i = 0; i < 100; i++) {
+            upstreamState.endpoint("default", "many", "10.250.0." + (i + 1), null, true);
+        }
         upstreamPort = freePort();
         upstreamDns = deploy(new DnsHandler(new ClusterZone("upstream.test", upstreamState, 300), new Upstream(List.of(), Duration.ofSeconds(1))),
                 upstreamPort);
@@ -168,6 +171,10 @@ class DnsServerTest {
         assertThat(answers(m)).containsExactly("192.0.2.7");
         assertThat(m.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(300);
         assertThat(ask("gone.default.svc.upstream.test.", Type.A, true).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+        // the upstream's answer is truncated on UDP: asked again over TCP, then whole to a TCP client
+        Message udp = ask("!many.default.svc.upstream.test.", Type.A, false);
+        assertThat(udp.getHeader().getFlag(Flags.TC)).isTrue();
+        assertThat(ask("many.default.svc.upstream.test.", Type.A, true).getSection(Section.ANSWER)).hasSize(100);
     }
 
     @Test

@@ -43,9 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DnsBenchmark {
 
-    static final int SERVICES = 100;
+    static final int SERVICES = BenchSize.of(30, 100);
     static final int CLIENTS = BenchSize.of(8, 16);
-    static final Duration WARM_UP = Duration.ofSeconds(BenchSize.of(1, 5));
+    static final Duration WARM_UP = Duration.ofSeconds(BenchSize.of(3, 5));
     static final Duration RUN = Duration.ofSeconds(BenchSize.of(3, 60));
 
     @TempDir
@@ -62,13 +62,17 @@ class DnsBenchmark {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build()).create();
             List<String> names = new ArrayList<>();
             List<String> records = new ArrayList<>(List.of("--local-ttl=30"));
-            for (int i = 0; i < SERVICES; i++) {
-                var s = client.services().inNamespace("bench").resource(new ServiceBuilder().withNewMetadata().withName("svc-" + i)
-                        .endMetadata().withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create();
-                String name = "svc-" + i + ".bench.svc.cluster.local";
+            long setUp = System.nanoTime();
+            List<io.fabric8.kubernetes.api.model.Service> created = java.util.stream.IntStream.range(0, SERVICES).parallel()
+                    .mapToObj(i -> client.services().inNamespace("bench").resource(new ServiceBuilder().withNewMetadata().withName("svc-" + i)
+                            .endMetadata().withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create())
+                    .toList();
+            for (var s : created) {
+                String name = s.getMetadata().getName() + ".bench.svc.cluster.local";
                 names.add(name);
                 records.add("--host-record=" + name + "," + s.getSpec().getClusterIP());
             }
+            System.out.printf("DnsBenchmark: %d Services created in %d ms%n", SERVICES, (System.nanoTime() - setUp) / 1_000_000);
             List<String> outside = new ArrayList<>();
             for (int i = 0; i < SERVICES; i++) {
                 outside.add("host-" + i + ".outside.test");
