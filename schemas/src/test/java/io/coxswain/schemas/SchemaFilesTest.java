@@ -45,14 +45,14 @@ class SchemaFilesTest {
     @Test
     void everyKindTheIssueNamesHasASchema() {
         assertThat(catalog.kinds()).extracting(GroupVersionKind::toString).containsExactlyInAnyOrder(
-                "v1/Pod", "v1/Service", "v1/Namespace", "v1/ConfigMap", "v1/Secret", "v1/Node", "v1/Endpoints", "v1/Event", "v1/Binding",
+                "v1/Pod", "v1/Service", "v1/Namespace", "v1/ConfigMap", "v1/Secret", "v1/ServiceAccount", "v1/Node", "v1/Endpoints", "v1/Event", "v1/Binding",
                 "v1/ReplicationController",
                 "apps/v1/ReplicaSet", "apps/v1/Deployment", "batch/v1/Job", "batch/v1/CronJob", "coordination.k8s.io/v1/Lease",
                 "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/ClusterRole",
                 "rbac.authorization.k8s.io/v1/RoleBinding", "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
                 "authorization.k8s.io/v1/SelfSubjectAccessReview", "authorization.k8s.io/v1/SelfSubjectRulesReview",
                 "authorization.k8s.io/v1/SubjectAccessReview", "authentication.k8s.io/v1/TokenReview",
-                "certificates.k8s.io/v1/CertificateSigningRequest");
+                "certificates.k8s.io/v1/CertificateSigningRequest", "discovery.k8s.io/v1/EndpointSlice");
     }
 
     @Test

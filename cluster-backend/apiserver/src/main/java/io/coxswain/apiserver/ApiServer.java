@@ -11,6 +11,7 @@ import io.coxswain.apiserver.auth.Authorizer;
 import io.coxswain.apiserver.auth.Authorizers;
 import io.coxswain.apiserver.auth.Security;
 import io.coxswain.apiserver.auth.TokenFile;
+import io.coxswain.apiserver.auth.UserInfo;
 import io.coxswain.apiserver.http.Json;
 import io.coxswain.apiserver.http.RequestAuth;
 import io.coxswain.apiserver.http.Metrics;
@@ -75,6 +76,10 @@ public final class ApiServer extends VerticleBase {
     private PolicyWatcher rbacWatcher;
     /** The bootstrap-token Secrets in memory, when team mode authenticates them; null otherwise. */
     private io.coxswain.apiserver.auth.bootstrap.BootstrapTokenIndex bootstrapTokens;
+    /** What service account tokens are signed and verified with: team mode's, or a pair for this run without it. */
+    private io.coxswain.apiserver.serviceaccount.ServiceAccountKeys serviceAccountKeys;
+    /** The ServiceAccounts, Pods, Nodes and token Secrets that tokens are checked against, in team mode; null otherwise. */
+    private io.coxswain.apiserver.serviceaccount.BoundObjects boundObjects;
     private Authorizer requestAuthorizer;
     private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final OpenWatches openWatches = new OpenWatches();
@@ -98,8 +103,8 @@ public final class ApiServer extends VerticleBase {
         // loading and compiling the schemas takes a while: not on the event loop
         return vertx.executeBlocking(() -> {
             port = options.port() == 0 ? freePort(options.host()) : options.port();
-            ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
-            service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
+            ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard(), KindStrategies.standard(allocator));
+            service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()),
                     Clock.systemUTC());
             // the authorizer requests go through: RBAC unless the options name another (a test's, say); team mode's chain first
             Authorizer configured = options.authorizer() == null ? rbac : options.authorizer().apply(service);
@@ -122,13 +127,20 @@ public final class ApiServer extends VerticleBase {
                             }
                             bootstrapTokens = new io.coxswain.apiserver.auth.bootstrap.BootstrapTokenIndex(store);
                             return bootstrapTokens.start();
+                        })
+                        .thenCompose(v -> {
+                            if (options.security() == null) {
+                                return CompletableFuture.completedFuture(null);
+                            }
+                            boundObjects = new io.coxswain.apiserver.serviceaccount.BoundObjects(store);
+                            return boundObjects.start();
                         }), context))
                 .compose(v -> {
                     String address = options.host() + ":" + port;
                     io.vertx.ext.web.Router router = Router.create(vertx, service, metrics, options.maxBodyBytes(),
                             options.maxReadInflight(), options.maxMutatingInflight(), options.bookmarkMillis(), address, workers,
                             requestAuth(), rbac, options.maxWatchesPerClient(), PodLogs.kubeletClientOptions(options.security()),
-                            health(), openWatches);
+                            health(), openWatches, serviceAccountTokens());
                     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
                     return vertx.deployVerticle(() -> {
                                 HttpVerticle server = new HttpVerticle(router, options.host(), port, options.security(), options.slowClientMillis());
@@ -149,8 +161,8 @@ public final class ApiServer extends VerticleBase {
         HealthCheck etcd = new HealthCheck("etcd", () -> CompletableFuture.supplyAsync(() -> store.get(HEALTH_KEY), workers)
                 .thenCompose(read -> read).orTimeout(2, java.util.concurrent.TimeUnit.SECONDS));
         HealthCheck informers = HealthCheck.of("informer-sync", () -> rbacWatcher != null && rbacWatcher.synced()
-                        && (bootstrapTokens == null || bootstrapTokens.synced()),
-                "the RBAC policy's or the bootstrap tokens' watches are not all listed and open");
+                        && (bootstrapTokens == null || bootstrapTokens.synced()) && (boundObjects == null || boundObjects.synced()),
+                "the RBAC policy's, the bootstrap tokens' or the service accounts' watches are not all listed and open");
         HealthCheck shutdown = HealthCheck.of("shutdown", () -> !shuttingDown.get(), "the apiserver is shutting down");
         return new HealthEndpoints().endpoint("healthz", ping, etcd).endpoint("livez", ping, etcd)
                 .endpoint("readyz", ping, etcd, informers, shutdown);
@@ -193,9 +205,32 @@ public final class ApiServer extends VerticleBase {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("could not open the audit log " + security.auditLog(), e);
         }
-        return new RequestAuth(tokens, bootstrapTokens == null ? null
-                : io.coxswain.apiserver.auth.bootstrap.BootstrapTokenAuthenticator.over(bootstrapTokens)::user,
-                requestAuthorizer, audit, service);
+        var accounts = new io.coxswain.apiserver.serviceaccount.ServiceAccountTokenAuthenticator(serviceAccountKeys(), boundObjects,
+                Clock.systemUTC());
+        java.util.function.Function<String, java.util.Optional<UserInfo>> bearer = accounts::user;
+        if (bootstrapTokens != null) {
+            // a bootstrap token (id.secret) is never a JWT, nor the other way round: the order only saves work
+            var bootstrap = io.coxswain.apiserver.auth.bootstrap.BootstrapTokenAuthenticator.over(bootstrapTokens);
+            bearer = token -> bootstrap.user(token).or(() -> accounts.user(token));
+        }
+        return new RequestAuth(tokens, bearer, requestAuthorizer, audit, service);
+    }
+
+    private io.coxswain.apiserver.serviceaccount.ServiceAccountKeys serviceAccountKeys() {
+        if (serviceAccountKeys == null) {
+            var configured = options.security() == null ? null : options.security().serviceAccountKeys();
+            serviceAccountKeys = configured != null ? configured : io.coxswain.apiserver.serviceaccount.ServiceAccountKeys.ephemeral();
+        }
+        return serviceAccountKeys;
+    }
+
+    /** The TokenRequest subresource and the issuer's discovery documents. */
+    private io.coxswain.apiserver.serviceaccount.ServiceAccountTokens serviceAccountTokens() {
+        var keys = serviceAccountKeys();
+        return new io.coxswain.apiserver.serviceaccount.ServiceAccountTokens(
+                new io.coxswain.apiserver.serviceaccount.TokenRequests(keys, service, Clock.systemUTC()),
+                io.coxswain.apiserver.serviceaccount.IssuerDiscovery.servable(keys)
+                        ? new io.coxswain.apiserver.serviceaccount.IssuerDiscovery(keys, null) : null);
     }
 
     /** Whether it runs in team mode (TLS, authentication, authorization, audit). */
@@ -300,6 +335,9 @@ public final class ApiServer extends VerticleBase {
         }
         if (bootstrapTokens != null) {
             bootstrapTokens.close();
+        }
+        if (boundObjects != null) {
+            boundObjects.close();
         }
         return Future.succeededFuture();
     }

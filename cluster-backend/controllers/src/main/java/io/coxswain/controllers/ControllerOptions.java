@@ -16,11 +16,15 @@ import java.time.Duration;
  * @param clusterCidr        the range that node IPAM cuts every node's podCIDR from; null allocates none
  *                           ({@code --allocate-node-cidrs=false})
  * @param nodeCidrMaskSize   the prefix length of each node's podCIDR (24)
+ * @param maxEndpointsPerSlice the most endpoints the EndpointSlice controller puts in one slice
+ *                           ({@code --max-endpoints-per-slice}, 100)
  */
 public record ControllerOptions(int workers, Duration nodeMonitorGrace, Duration podEvictionTimeout, SigningFiles clusterSigning,
-                                Duration signingDuration, String clusterCidr, int nodeCidrMaskSize) {
+                                Duration signingDuration, String clusterCidr, int nodeCidrMaskSize,
+                                int maxEndpointsPerSlice) {
 
     public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
+    public static final int DEFAULT_MAX_ENDPOINTS_PER_SLICE = 100;
 
     /** The CA's certificate and key, PEM files. */
     public record SigningFiles(Path certFile, Path keyFile) {
@@ -28,24 +32,37 @@ public record ControllerOptions(int workers, Duration nodeMonitorGrace, Duration
 
     public static ControllerOptions defaults() {
         return new ControllerOptions(5, Duration.ofSeconds(50), Duration.ofSeconds(300), null, Duration.ofDays(365),
-                DEFAULT_CLUSTER_CIDR, 24);
+                DEFAULT_CLUSTER_CIDR, 24, DEFAULT_MAX_ENDPOINTS_PER_SLICE);
     }
 
     public ControllerOptions withNodeMonitorGrace(Duration grace) {
-        return new ControllerOptions(workers, grace, podEvictionTimeout, clusterSigning, signingDuration, clusterCidr, nodeCidrMaskSize);
+        return new ControllerOptions(workers, grace, podEvictionTimeout, clusterSigning, signingDuration, clusterCidr, nodeCidrMaskSize,
+                maxEndpointsPerSlice);
     }
 
     public ControllerOptions withPodEvictionTimeout(Duration timeout) {
-        return new ControllerOptions(workers, nodeMonitorGrace, timeout, clusterSigning, signingDuration, clusterCidr, nodeCidrMaskSize);
+        return new ControllerOptions(workers, nodeMonitorGrace, timeout, clusterSigning, signingDuration, clusterCidr, nodeCidrMaskSize,
+                maxEndpointsPerSlice);
     }
 
     public ControllerOptions withClusterSigning(Path certFile, Path keyFile, Duration duration) {
         return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout,
-                certFile == null || keyFile == null ? null : new SigningFiles(certFile, keyFile), duration, clusterCidr, nodeCidrMaskSize);
+                certFile == null || keyFile == null ? null : new SigningFiles(certFile, keyFile), duration, clusterCidr, nodeCidrMaskSize,
+                maxEndpointsPerSlice);
     }
 
     /** Node IPAM over {@code cidr} in blocks of {@code maskSize}; a null {@code cidr} turns it off. */
     public ControllerOptions withNodeCidrs(String cidr, int maskSize) {
-        return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout, clusterSigning, signingDuration, cidr, maskSize);
+        return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout, clusterSigning, signingDuration, cidr, maskSize,
+                maxEndpointsPerSlice);
+    }
+
+    /** Slices of at most {@code max} endpoints (kube accepts 1 to 1000). */
+    public ControllerOptions withMaxEndpointsPerSlice(int max) {
+        if (max < 1 || max > 1000) {
+            throw new IllegalArgumentException("--max-endpoints-per-slice must be between 1 and 1000, not " + max);
+        }
+        return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout, clusterSigning, signingDuration, clusterCidr,
+                nodeCidrMaskSize, max);
     }
 }

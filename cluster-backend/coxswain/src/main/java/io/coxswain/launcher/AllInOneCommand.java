@@ -57,6 +57,9 @@ final class AllInOneCommand implements Callable<Integer> {
     @Mixin
     DnsFlags dns = new DnsFlags();
 
+    @Mixin
+    EndpointSliceOptions endpointSlices = new EndpointSliceOptions();
+
     private ControllerOptions controllerOptions;
 
     /** In team mode: the admin kubeconfig (certificate of system:admin in system:masters); null on plain HTTP. */
@@ -81,7 +84,7 @@ final class AllInOneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        controllerOptions = nodeCidrs.apply(ControllerOptions.defaults());
+        controllerOptions = endpointSlices.apply(nodeCidrs.apply(ControllerOptions.defaults()));
         if (store.dataDir == null) {
             store.dataDir = Path.of(System.getProperty("user.home"), ".coxswain");
             store.kind = "embedded";

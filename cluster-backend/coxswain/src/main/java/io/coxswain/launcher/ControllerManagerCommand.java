@@ -46,6 +46,9 @@ final class ControllerManagerCommand implements Callable<Integer> {
     NodeCidrOptions nodeCidrs = new NodeCidrOptions();
 
     @Mixin
+    EndpointSliceOptions endpointSlices = new EndpointSliceOptions();
+
+    @Mixin
     ClusterSigningOptions signing = new ClusterSigningOptions();
 
     @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "seconds without a node's Lease before it is NotReady (default ${DEFAULT-VALUE})")
@@ -61,7 +64,7 @@ final class ControllerManagerCommand implements Callable<Integer> {
         var client = server.client("kube-controller-manager");
         ControllerOptions options = signing.applyTo(ControllerOptions.defaults()
                 .withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds)).withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds)));
-        options = nodeCidrs.apply(options);
+        options = endpointSlices.apply(nodeCidrs.apply(options));
         ComponentMetrics metrics = new ComponentMetrics();
         MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "controller-manager",
                 serving.secure(client));

@@ -38,6 +38,23 @@ final class SecurityOptions {
                     + "kube-apiserver's flag that kubeadm sets (default ${DEFAULT-VALUE}; =false turns it off)")
     boolean bootstrapTokenAuth = true;
 
+    @Option(names = "--service-account-signing-key-file", paramLabel = "FILE",
+            description = "PEM RSA private key that service account tokens are signed with (default <data-dir>/pki/sa.key, made on first start)")
+    Path serviceAccountSigningKey;
+
+    @Option(names = "--service-account-key-file", paramLabel = "FILE",
+            description = "PEM RSA public (or private) keys that service account tokens are also verified with, as during a key rotation; repeatable")
+    List<Path> serviceAccountKeyFiles = new ArrayList<>();
+
+    @Option(names = "--service-account-issuer", paramLabel = "URL",
+            defaultValue = io.coxswain.apiserver.serviceaccount.ServiceAccountKeys.DEFAULT_ISSUER,
+            description = "the iss of the service account tokens this server issues and accepts (default ${DEFAULT-VALUE})")
+    String serviceAccountIssuer = io.coxswain.apiserver.serviceaccount.ServiceAccountKeys.DEFAULT_ISSUER;
+
+    @Option(names = "--api-audiences", split = ",", paramLabel = "AUD",
+            description = "the audiences a token must be meant for to reach the API (default: the service account issuer)")
+    List<String> apiAudiences = new ArrayList<>();
+
     @Option(names = "--audit-log-path", description = "one JSON line per mutating request (default <data-dir>/audit.log)")
     Path auditLog;
 
@@ -89,7 +106,9 @@ final class SecurityOptions {
         return Security.fromPki(pkiDir(dataDir), sans, tokenFile != null ? tokenFile : defaultTokenFile(dataDir),
                 auditLog != null ? auditLog : dataDir.resolve("audit.log"))
                 .withAuditRotation(io.coxswain.apiserver.auth.AuditRotation.ofFlags(auditLogMaxSize, auditLogMaxBackup))
-                .withBootstrapTokenAuth(bootstrapTokenAuth);
+                .withBootstrapTokenAuth(bootstrapTokenAuth)
+                .withServiceAccountKeys(io.coxswain.apiserver.serviceaccount.ServiceAccountKeys.load(pkiDir(dataDir),
+                        serviceAccountSigningKey, serviceAccountKeyFiles, serviceAccountIssuer, apiAudiences));
     }
 
     /** The URL clients on this machine use: loopback when the server listens on every address. */

@@ -11,19 +11,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Services and endpoints from informers, indexed by namespace and by cluster IP, so every question is a map read. */
+/** Services and their EndpointSlices from informers, indexed by namespace and by cluster IP, so every question is a map read. */
 final class InformerClusterState implements ClusterState, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InformerClusterState.class);
     private static final String BY_CLUSTER_IP = "clusterIP";
 
     private final SharedIndexInformer<Service> services;
-    private final EndpointsObjects endpoints;
+    private final EndpointSlices endpoints;
 
     InformerClusterState(KubernetesClient client) {
         services = client.services().inAnyNamespace().runnableInformer(0);
         services.addIndexers(Map.of(BY_CLUSTER_IP, InformerClusterState::clusterIps));
-        endpoints = new EndpointsObjects(client);
+        endpoints = new EndpointSlices(client);
         for (SharedIndexInformer<?> informer : List.of(services, endpoints.informer())) {
             informer.exceptionHandler((started, error) -> {
                 LOG.warn("dns watch failed, retrying: {}", error.toString());

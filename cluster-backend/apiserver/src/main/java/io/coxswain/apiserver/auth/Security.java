@@ -1,5 +1,7 @@
 package io.coxswain.apiserver.auth;
 
+import io.coxswain.apiserver.serviceaccount.ServiceAccountKeys;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,9 +17,16 @@ import java.util.List;
  * @param auditRotation when the audit log file is rotated
  * @param bootstrapTokenAuth whether bearer tokens id.secret are looked up as bootstrap-token Secrets in kube-system
  *                           (kube-apiserver's {@code --enable-bootstrap-token-auth}, which kubeadm turns on)
+ * @param serviceAccountKeys what service account tokens are signed and verified with; null: a key pair made for this
+ *                           run only (tokens then die with the process)
  */
 public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog, Pki.Issued kubeletClient,
-                       AuditRotation auditRotation, boolean bootstrapTokenAuth) {
+                       AuditRotation auditRotation, boolean bootstrapTokenAuth, ServiceAccountKeys serviceAccountKeys) {
+
+    public Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog, Pki.Issued kubeletClient,
+                    AuditRotation auditRotation, boolean bootstrapTokenAuth) {
+        this(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, auditRotation, bootstrapTokenAuth, null);
+    }
 
     public Security(Path caFile, Path certFile, Path keyFile, Path tokenFile, Path auditLog, Pki.Issued kubeletClient,
                     AuditRotation auditRotation) {
@@ -33,11 +42,17 @@ public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile,
     }
 
     public Security withAuditRotation(AuditRotation rotation) {
-        return new Security(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, rotation, bootstrapTokenAuth);
+        return new Security(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, rotation, bootstrapTokenAuth,
+                serviceAccountKeys);
     }
 
     public Security withBootstrapTokenAuth(boolean enabled) {
-        return new Security(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, auditRotation, enabled);
+        return new Security(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, auditRotation, enabled,
+                serviceAccountKeys);
+    }
+
+    public Security withServiceAccountKeys(ServiceAccountKeys keys) {
+        return new Security(caFile, certFile, keyFile, tokenFile, auditLog, kubeletClient, auditRotation, bootstrapTokenAuth, keys);
     }
 
     /**
@@ -49,6 +64,7 @@ public record Security(Path caFile, Path certFile, Path keyFile, Path tokenFile,
         Pki pki = Pki.open(pkiDir);
         pki.ensureServing(sans);
         Pki.Issued kubeletClient = pki.issueClient(io.coxswain.apiserver.rbac.BootstrapPolicy.KUBELET_CLIENT, List.of());
-        return new Security(pki.caFile(), pki.serverCertFile(), pki.serverKeyFile(), tokenFile, auditLog, kubeletClient);
+        return new Security(pki.caFile(), pki.serverCertFile(), pki.serverKeyFile(), tokenFile, auditLog, kubeletClient)
+                .withServiceAccountKeys(ServiceAccountKeys.load(pkiDir, null, List.of(), null, List.of()));
     }
 }

@@ -53,6 +53,7 @@ public final class TokenReviews {
                 userInfo.put("uid", user.get().uid());
             }
             user.get().groups().forEach(userInfo.withArray("groups")::add);
+            user.get().extra().forEach((key, values) -> values.forEach(userInfo.withObjectProperty("extra").withArrayProperty(key)::add));
             status.putArray("audiences").add(API_AUDIENCE);
         } else if (!forTheApi) {
             status.put("error", "token audiences " + quoted(List.of(API_AUDIENCE)) + " is invalid for the target audiences "

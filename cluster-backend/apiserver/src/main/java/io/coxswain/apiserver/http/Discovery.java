@@ -77,6 +77,10 @@ final class Discovery {
                         s.put("group", "policy").put("version", "v1").put("kind", "Eviction");
                         subVerbs.add("create");
                     }
+                    case "token" -> {
+                        s.put("group", "authentication.k8s.io").put("version", "v1").put("kind", "TokenRequest");
+                        subVerbs.add("create");
+                    }
                     case "log" -> {
                         s.put("kind", "Pod");
                         subVerbs.add("get");

@@ -40,10 +40,11 @@ final class ResourceHandler {
     }
 
     ResourceHandler(ObjectService service, WatchHandler watches, Tables tables, Metrics metrics, int maxReadInflight,
-                    int maxMutatingInflight, java.util.concurrent.Executor workers, io.vertx.core.http.HttpClientOptions kubeletClient) {
+                    int maxMutatingInflight, java.util.concurrent.Executor workers, io.vertx.core.http.HttpClientOptions kubeletClient,
+                    io.coxswain.apiserver.serviceaccount.TokenRequests tokenRequests) {
         this.service = service;
         this.patches = new Patches(service);
-        this.subresources = new Subresources(service, patches);
+        this.subresources = new Subresources(service, patches, tokenRequests);
         this.podLogs = new PodLogs(service, kubeletClient);
         this.watches = watches;
         this.tables = tables;

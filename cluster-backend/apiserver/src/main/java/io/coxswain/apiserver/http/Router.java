@@ -35,14 +35,15 @@ public final class Router {
                                                  String serverAddress, java.util.concurrent.Executor workers,
                                                  RequestAuth auth, RbacAuthorizer rbac, int maxWatchesPerClient,
                                                  io.vertx.core.http.HttpClientOptions kubeletClient,
-                                                 io.coxswain.api.health.HealthEndpoints health, OpenWatches openWatches) {
+                                                 io.coxswain.api.health.HealthEndpoints health, OpenWatches openWatches,
+                                                 io.coxswain.apiserver.serviceaccount.ServiceAccountTokens serviceAccountTokens) {
         io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
         Tables tables = new Tables(Clock.systemUTC());
         Discovery discovery = new Discovery(service.registry());
         OpenApiDocuments openapi = new OpenApiGenerator(SchemaCatalog.standard()).generate();
         String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(openapi.index())) + "\"";
         ResourceHandler resources = new ResourceHandler(service, new WatchHandler(service, tables, metrics, bookmarkMillis, maxWatchesPerClient, openWatches), tables,
-                metrics, maxReadInflight, maxMutatingInflight, workers, kubeletClient);
+                metrics, maxReadInflight, maxMutatingInflight, workers, kubeletClient, serviceAccountTokens.requests());
 
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
         // Team mode authenticates before a body is read, and authorizes after (a node's create is judged by its name).
@@ -78,6 +79,18 @@ public final class Router {
         router.get("/version").handler(ctx -> Responses.json(ctx, 200, version(), List.of()));
         for (String probe : health.paths()) {
             router.get(probe).handler(ctx -> HealthReplies.reply(ctx, health));
+        }
+        if (serviceAccountTokens.discovery() != null) {
+            // kube's OIDC discovery for the service account issuer; RBAC's system:service-account-issuer-discovery
+            var issuer = serviceAccountTokens.discovery();
+            for (String suffix : List.of("", "/")) {
+                router.get(io.coxswain.apiserver.serviceaccount.IssuerDiscovery.CONFIGURATION_PATH + suffix).handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "public, max-age=3600")
+                        .end(Buffer.buffer(issuer.configuration())));
+                router.get(io.coxswain.apiserver.serviceaccount.IssuerDiscovery.JWKS_PATH + suffix).handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", "application/jwk-set+json").putHeader("Cache-Control", "public, max-age=3600")
+                        .end(Buffer.buffer(issuer.jwks())));
+            }
         }
         router.get("/metrics").handler(ctx -> metrics.endpoint().serve(ctx.vertx(), ctx.response()));
         router.get("/api").handler(ctx -> Responses.json(ctx, 200, discovery.apiVersions(serverAddress), List.of()));
@@ -149,6 +162,7 @@ public final class Router {
             info.put("uid", user.uid());
         }
         user.groups().forEach(info.withArray("groups")::add);
+        user.extra().forEach((key, values) -> values.forEach(info.withObjectProperty("extra").withArrayProperty(key)::add));
         Responses.json(ctx, 201, review, List.of());
     }
 

@@ -17,15 +17,17 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** status, scale, binding and eviction (log is {@link PodLogs}): the parts of a resource with their own URL. */
+/** status, scale, binding, eviction and token (log is {@link PodLogs}): the parts of a resource with their own URL. */
 final class Subresources {
 
     private final ObjectService service;
     private final Patches patches;
+    private final io.coxswain.apiserver.serviceaccount.TokenRequests tokenRequests;
 
-    Subresources(ObjectService service, Patches patches) {
+    Subresources(ObjectService service, Patches patches, io.coxswain.apiserver.serviceaccount.TokenRequests tokenRequests) {
         this.service = service;
         this.patches = patches;
+        this.tokenRequests = tokenRequests;
     }
 
     CompletableFuture<Reply> serve(RoutingContext ctx, String verb, ResourceInfo r, RequestPath path, QueryParams query) {
@@ -54,6 +56,8 @@ final class Subresources {
                 yield setReplicas(r, ns, name, write, current -> patch.apply(current));
             }
             case "binding:create" -> bind(r, ns, name, Json.parseObject(ctx.body().buffer(), contentType), write);
+            case "token:create" -> tokenRequests.create(ns, name, Json.parseObject(ctx.body().buffer(), contentType))
+                    .thenApply(answer -> new Reply(201, answer, List.of()));
             case "eviction:create" -> service.delete(r, ns, name, new DeleteOptions(null, null, null, null, write.dryRun()))
                     .thenApply(w -> new Reply(201, success(), List.of()));
             default -> throw ApiException.methodNotAllowed();

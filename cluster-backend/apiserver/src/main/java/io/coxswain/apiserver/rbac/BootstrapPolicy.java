@@ -85,6 +85,9 @@ public final class BootstrapPolicy {
         // kube's system:monitoring: the health and metrics paths, for the group of the same name
         out.add(new RoleBuilder("system:monitoring").urls(List.of("get"), "/healthz", "/healthz/*", "/livez", "/livez/*", "/readyz",
                 "/readyz/*", "/metrics", "/metrics/slis").item());
+        // the service account issuer's OIDC discovery documents, for relying parties (kube's role of that name)
+        out.add(new RoleBuilder("system:service-account-issuer-discovery").urls(List.of("get"), "/.well-known/openid-configuration",
+                "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/").item());
         out.add(new RoleBuilder("system:node")
                 .rule(List.of("create", "get", "list", "watch", "patch", "update", "delete"), List.of(""), "nodes")
                 .rule(List.of("patch", "update"), List.of(""), "nodes/status", "pods/status")
@@ -92,6 +95,10 @@ public final class BootstrapPolicy {
                 .rule(List.of("create"), List.of(""), "pods/eviction")
                 .rule(List.of("create", "patch", "update"), List.of(""), "events")
                 .rule(READ, List.of(""), "services", "endpoints", "configmaps", "namespaces")
+                // cluster DNS runs on every node with the node's credentials (kube gives CoreDNS system:coredns for this)
+                .rule(READ, List.of("discovery.k8s.io"), "endpointslices")
+                // the tokens of projected serviceAccountToken volumes, bound to the node's pods
+                .rule(List.of("create"), List.of(""), "serviceaccounts/token")
                 .rule(List.of("get", "create", "update", "patch", "delete", "list", "watch"), List.of("coordination.k8s.io"), "leases")
                 // checking the callers of its own API (kubelet --authentication-token-webhook --authorization-mode=Webhook)
                 .rule(List.of("create"), List.of("authentication.k8s.io"), "tokenreviews")
@@ -126,10 +133,13 @@ public final class BootstrapPolicy {
                 .item());
         out.add(new RoleBuilder("system:kube-controller-manager")
                 .rule(READ, ALL, "*")
-                .rule(ALL, List.of("", "apps", "batch", "coordination.k8s.io"), "*")
+                .rule(ALL, List.of("", "apps", "batch", "coordination.k8s.io", "discovery.k8s.io"), "*")
+                // the namespace controller empties a terminating namespace of every kind it holds
+                .rule(List.of("delete", "deletecollection"), ALL, "*")
                 .item());
         out.add(new RoleBuilder("system:node-proxier")
                 .rule(READ, List.of(""), "services", "endpoints", "nodes")
+                .rule(READ, List.of("discovery.k8s.io"), "endpointslices")
                 .rule(List.of("create", "patch", "update"), List.of(""), "events")
                 .item());
         out.add(binding("cluster-admin", "cluster-admin", "Group", "system:masters"));
@@ -137,6 +147,8 @@ public final class BootstrapPolicy {
         out.add(binding("system:discovery", "system:discovery", "Group", "system:authenticated"));
         out.add(binding("system:public-info-viewer", "system:public-info-viewer", "Group", "system:authenticated",
                 "Group", "system:unauthenticated"));
+        out.add(binding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery", "Group",
+                "system:serviceaccounts"));
         out.add(binding("system:monitoring", "system:monitoring", "Group", "system:monitoring"));
         out.add(binding("system:node", "system:node", "Group", "system:nodes"));
         // kubeadm's bindings for TLS bootstrapping: join tokens (system:bootstrappers) may ask and are approved, and so
@@ -185,16 +197,18 @@ public final class BootstrapPolicy {
             verbs.addAll(WRITE);
         }
         b.rule(verbs, List.of(""), "pods", "services", "endpoints", "configmaps", "replicationcontrollers",
-                "replicationcontrollers/scale");
+                "replicationcontrollers/scale", "serviceaccounts");
         b.rule(READ, List.of(""), "pods/log", "pods/status", "services/status", "events", "namespaces", "namespaces/status",
                 "replicationcontrollers/status");
         b.rule(verbs, List.of("apps"), "deployments", "deployments/scale", "replicasets", "replicasets/scale");
         b.rule(READ, List.of("apps"), "deployments/status", "replicasets/status");
         b.rule(verbs, List.of("batch"), "jobs", "cronjobs");
+        b.rule(READ, List.of("discovery.k8s.io"), "endpointslices");
         b.rule(READ, List.of("batch"), "jobs/status", "cronjobs/status");
         if (write) {
             b.rule(List.of("create"), List.of(""), "pods/eviction");
             b.rule(READ, List.of("coordination.k8s.io"), "leases");
+            b.rule(List.of("create"), List.of(""), "serviceaccounts/token");
         }
         if (admin) {
             // not escalate or bind: an admin grants only what it holds (EscalationCheck)

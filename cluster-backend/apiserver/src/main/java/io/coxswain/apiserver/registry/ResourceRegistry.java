@@ -33,6 +33,7 @@ public final class ResourceRegistry {
             Map.entry("namespaces", new Extra(List.of("ns"), List.of(),
                     List.of("create", "delete", "get", "list", "patch", "update", "watch"), Set.of("status", "finalize"),
                     Set.of("status.phase"))),
+            Map.entry("serviceaccounts", new Extra(List.of("sa"), List.of(), ALL_VERBS, Set.of("token"), Set.of())),
             Map.entry("configmaps", new Extra(List.of("cm"), List.of(), ALL_VERBS, Set.of(), Set.of())),
             Map.entry("secrets", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of("type"))),
             Map.entry("nodes", new Extra(List.of("no"), List.of(), ALL_VERBS, Set.of("status"), Set.of("spec.unschedulable"))),
@@ -50,6 +51,7 @@ public final class ResourceRegistry {
             Map.entry("jobs", new Extra(List.of(), List.of("all"), ALL_VERBS, Set.of("status"), Set.of("status.successful"))),
             Map.entry("cronjobs", new Extra(List.of("cj"), List.of("all"), ALL_VERBS, Set.of("status"), Set.of())),
             Map.entry("leases", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
+            Map.entry("endpointslices", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
             Map.entry("certificatesigningrequests", new Extra(List.of("csr"), List.of(), ALL_VERBS, Set.of("status", "approval"),
                     Set.of("spec.signerName"))),
             // answered, never stored (see rbac.Reviews)
@@ -58,19 +60,21 @@ public final class ResourceRegistry {
             Map.entry("subjectaccessreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
             Map.entry("tokenreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())));
 
-    /** The kinds with a strategy of their own, by group and kind (any version); the others get ResourceStrategy.NONE. */
-    private static final Map<String, ResourceStrategy> STRATEGIES = Map.of(
-            "/ConfigMap", new io.coxswain.apiserver.core.ConfigMapStrategy(),
-            "/Secret", new io.coxswain.apiserver.core.SecretStrategy(),
-            "certificates.k8s.io/CertificateSigningRequest", new io.coxswain.apiserver.certificates.CsrStrategy());
-
     /** The core resources whose registry sets ReturnDeletedObject (pods, services), and namespaces, whose delete answers with them. */
     private static final Set<String> RETURN_DELETED_OBJECT = Set.of("v1/pods", "v1/services", "v1/namespaces");
 
     private final Map<String, ResourceInfo> byGroupVersionAndPlural = new LinkedHashMap<>();
     private final Map<GroupVersionKind, ResourceInfo> byKind = new LinkedHashMap<>();
+    private final Map<String, ResourceStrategy> strategies;
 
+    /** The resources with no strategies: every kind gets only the generic verbs. */
     public ResourceRegistry(SchemaCatalog catalog) {
+        this(catalog, Map.of());
+    }
+
+    /** @param strategies what each kind adds to the generic verbs, by {@code group/Kind} (any version) */
+    public ResourceRegistry(SchemaCatalog catalog, Map<String, ResourceStrategy> strategies) {
+        this.strategies = Map.copyOf(strategies);
         for (KindSchema schema : catalog.kindSchemas()) {
             Extra extra = EXTRAS.getOrDefault(schema.plural(), new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of()));
             ResourceInfo info = new ResourceInfo(schema, schema.plural(), schema.gvk().kind().toLowerCase(), schema.namespaced(),
@@ -91,7 +95,7 @@ public final class ResourceRegistry {
 
     /** The kind's strategy: what it adds to the generic verbs. */
     public ResourceStrategy strategy(ResourceInfo r) {
-        return STRATEGIES.getOrDefault(r.gvk().group() + "/" + r.kind(), ResourceStrategy.NONE);
+        return strategies.getOrDefault(r.gvk().group() + "/" + r.kind(), ResourceStrategy.NONE);
     }
 
     public List<ResourceInfo> all() {
@@ -111,10 +115,5 @@ public final class ResourceRegistry {
 
     public List<ResourceInfo> inGroupVersion(String apiVersion) {
         return byKind.values().stream().filter(r -> r.gvk().apiVersion().equals(apiVersion)).toList();
-    }
-
-    /** Every resource whose objects live in namespaces, for a namespace's deletion. */
-    public List<ResourceInfo> namespacedResources() {
-        return byKind.values().stream().filter(ResourceInfo::namespaced).filter(r -> r.verbs().contains("list")).toList();
     }
 }
