@@ -26,8 +26,8 @@ final class DnsCommand implements Callable<Integer> {
     @Mixin
     LogOptions logs = new LogOptions();
 
-    @Option(names = "--kubeconfig", description = "kubeconfig of the apiserver (default: $KUBECONFIG or ~/.kube/config)")
-    java.nio.file.Path kubeconfig;
+    @Mixin
+    NodeAgentOptions node = new NodeAgentOptions();
 
     @Option(names = "--service-cluster-ip-range", defaultValue = io.coxswain.proxy.ProxyOptions.DEFAULT_SERVICE_CIDR,
             description = "the Service range; the DNS address is its 10th (default ${DEFAULT-VALUE})")
@@ -58,9 +58,7 @@ final class DnsCommand implements Callable<Integer> {
             ClusterDns.cleanup(options);
             return 0;
         }
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeconfig == null
-                ? io.fabric8.kubernetes.client.Config.autoConfigure(null)
-                : io.fabric8.kubernetes.client.Config.fromKubeconfig(java.nio.file.Files.readString(kubeconfig))).build();
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(node.config()).build();
         if (createService) {
             ClusterDns.ensureService(client, address);
         }
