@@ -55,6 +55,9 @@ final class AllInOneCommand implements Callable<Integer> {
     NodeCidrOptions nodeCidrs = new NodeCidrOptions();
 
     @Mixin
+    DnsFlags dns = new DnsFlags();
+
+    @Mixin
     EndpointSliceOptions endpointSlices = new EndpointSliceOptions();
 
     private ControllerOptions controllerOptions;
@@ -105,9 +108,13 @@ final class AllInOneCommand implements Callable<Integer> {
         LOG.info("kubeconfig: {}", kubeconfig);
         components.record("apiserver", "running at " + server + " (store: " + store.kind + ")");
         startControlLoops(running, server);
+        node.serviceRange = listen.serviceRange;
         if (!noKubelet) {
             startKubelet(running, server);
             startProxy(running, server);
+            if (!dns.disabled) {
+                startDns(running, server);
+            }
         }
         running.awaitShutdown();
         return 0;
@@ -181,6 +188,32 @@ final class AllInOneCommand implements Callable<Integer> {
             client.close();
             LOG.warn("proxy: not started, so service addresses will not answer: {}", e.getMessage());
             components.record("proxy", "not started: " + e.getMessage());
+        } finally {
+            MDC.remove(LogComponent.MDC_KEY);
+        }
+    }
+
+    /**
+     * Cluster DNS on the kube-dns Service's address (made here if absent, so no other Service takes it), as a node's
+     * NodeLocal DNSCache answers on it; without root (port 53, iptables) pods' names do not resolve, and the log says why.
+     */
+    private void startDns(ApiServerCommand.Running running, String server) {
+        MDC.put(LogComponent.MDC_KEY, "dns");
+        KubernetesClient client = client(server, "coredns");
+        try {
+            String address = node.clusterDns().get(0);
+            io.coxswain.dns.ClusterDns.ensureService(client, address);
+            io.coxswain.dns.ClusterDns clusterDns = io.coxswain.dns.ClusterDns.start(running.vertx(), client,
+                    dns.options(List.of(address), node.clusterDomain));
+            running.onStop(() -> {
+                clusterDns.close();
+                client.close();
+            });
+            components.record("dns", "running on " + address + ":" + dns.port + " for " + node.clusterDomain);
+        } catch (RuntimeException e) {
+            client.close();
+            LOG.warn("dns: not started, so pods cannot resolve the cluster's names: {}", e.getMessage());
+            components.record("dns", "not started: " + e.getMessage());
         } finally {
             MDC.remove(LogComponent.MDC_KEY);
         }

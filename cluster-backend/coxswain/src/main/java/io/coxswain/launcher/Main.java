@@ -13,7 +13,7 @@ import picocli.CommandLine.ParseResult;
         description = "An editor-first Kubernetes: the control plane and node agents in one jar.",
         subcommands = {AllInOneCommand.class, ApiServerCommand.class, KubeletCommand.class, ProxyCommand.class,
                 SchedulerCommand.class, ControllerManagerCommand.class, KubeconfigCommand.class, StatusCommand.class,
-                OverlayCommand.class, TokenCommand.class, NodeCommand.class})
+                OverlayCommand.class, TokenCommand.class, NodeCommand.class, DnsCommand.class})
 public final class Main implements Runnable {
 
     @Mixin

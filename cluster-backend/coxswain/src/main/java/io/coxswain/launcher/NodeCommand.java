@@ -38,7 +38,7 @@ import java.util.concurrent.CountDownLatch;
  * kube-proxy and the overlay agent with it. Credentials from an earlier start are reused while valid.
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
-        description = "Join this machine to a cluster and run what a worker needs: the kubelet on Docker, kube-proxy and the overlay agent.")
+        description = "Join this machine to a cluster and run what a worker needs: the kubelet on Docker, kube-proxy, the overlay agent and cluster DNS.")
 final class NodeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
@@ -86,6 +86,9 @@ final class NodeCommand implements Callable<Integer> {
     @Mixin
     OverlayFlags overlayFlags = new OverlayFlags();
 
+    @Mixin
+    DnsFlags dnsFlags = new DnsFlags();
+
     @Option(names = "--disable-kube-proxy", description = "do not run kube-proxy here (as k3s's flag)")
     boolean disableProxy;
 
@@ -115,6 +118,9 @@ final class NodeCommand implements Callable<Integer> {
         String nodeName = node.nodeName();
         ProxyOptions proxyOptions = disableProxy ? null : proxyFlags.options(nodeName, List.of(), clusterCidr);
         OverlayAgent.Options overlayOptions = disableOverlay ? null : overlayFlags.options(nodeName, clusterCidr);
+        node.serviceRange = proxyFlags.serviceRange;
+        io.coxswain.dns.DnsOptions dnsOptions = dnsFlags.disabled ? null
+                : dnsFlags.options(List.of(node.clusterDns().get(0)), node.clusterDomain);
         if (overlayOptions != null) {
             // the overlay masquerades what leaves the cluster CIDR: the bridge must not masquerade pod-to-pod traffic
             // to other nodes as well, and pods' packets must fit in the overlay's
@@ -140,7 +146,7 @@ final class NodeCommand implements Callable<Integer> {
         }
 
         Vertx vertx = Vertx.vertx();
-        NodeComponents components = new NodeComponents(vertx, node, dataDir.resolve("kubelet"), proxyOptions, overlayOptions);
+        NodeComponents components = new NodeComponents(vertx, node, dataDir.resolve("kubelet"), proxyOptions, overlayOptions, dnsOptions);
         components.start(credentials.clientConfig(server));
         CertificateRotation rotation = new CertificateRotation(credentials, server, nodeName, csrTimeout,
                 renewed -> components.restart(renewed.clientConfig(server)));

@@ -28,6 +28,7 @@ final class NodeComponents implements AutoCloseable {
     private final Path rootDir;
     private final ProxyOptions proxyOptions;
     private final OverlayAgent.Options overlayOptions;
+    private final io.coxswain.dns.DnsOptions dnsOptions;
 
     private KubernetesClient kubeletClient;
     private ComponentMetrics metrics;
@@ -36,14 +37,18 @@ final class NodeComponents implements AutoCloseable {
     private KubeProxy proxy;
     private KubernetesClient overlayClient;
     private OverlayAgent overlay;
+    private KubernetesClient dnsClient;
+    private io.coxswain.dns.ClusterDns dns;
 
-    /** {@code proxyOptions} or {@code overlayOptions} null: that component does not run here. */
-    NodeComponents(Vertx vertx, NodeOptions node, Path rootDir, ProxyOptions proxyOptions, OverlayAgent.Options overlayOptions) {
+    /** {@code proxyOptions}, {@code overlayOptions} or {@code dnsOptions} null: that component does not run here. */
+    NodeComponents(Vertx vertx, NodeOptions node, Path rootDir, ProxyOptions proxyOptions, OverlayAgent.Options overlayOptions,
+                   io.coxswain.dns.DnsOptions dnsOptions) {
         this.vertx = vertx;
         this.node = node;
         this.rootDir = rootDir;
         this.proxyOptions = proxyOptions;
         this.overlayOptions = overlayOptions;
+        this.dnsOptions = dnsOptions;
     }
 
     synchronized void start(Config credentials) {
@@ -60,8 +65,19 @@ final class NodeComponents implements AutoCloseable {
             overlay = new OverlayAgent(overlayOptions, overlayClient);
             overlay.start();
         }
-        LOG.info("node {}: kubelet{}{} running against {}", node.nodeName(), proxy != null ? ", kube-proxy" : "",
-                overlay != null ? ", overlay agent" : "", credentials.getMasterUrl());
+        if (dnsOptions != null) {
+            dnsClient = NodeAgents.client(credentials, "coredns");
+            try {
+                dns = io.coxswain.dns.ClusterDns.start(vertx, dnsClient, dnsOptions);
+            } catch (RuntimeException e) {
+                // the node's pods then resolve through another node's answer only if routed there: say so, run the rest
+                LOG.warn("node {}: cluster DNS not started: {}", node.nodeName(), e.getMessage());
+                dnsClient.close();
+                dnsClient = null;
+            }
+        }
+        LOG.info("node {}: kubelet{}{}{} running against {}", node.nodeName(), proxy != null ? ", kube-proxy" : "",
+                overlay != null ? ", overlay agent" : "", dns != null ? ", cluster DNS" : "", credentials.getMasterUrl());
     }
 
     /** On renewed credentials: the same components on new clients, so new connections present the new certificate. */
@@ -73,6 +89,11 @@ final class NodeComponents implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (dns != null) {
+            dns.close();
+            dnsClient.close();
+            dns = null;
+        }
         if (overlay != null) {
             overlay.close();
             overlayClient.close();

@@ -61,11 +61,28 @@ final class NodeOptions {
         }
     }
 
+    @Option(names = "--cluster-dns", split = ",",
+            description = "the DNS servers pods with dnsPolicy ClusterFirst use (default: the 10th address of the service range, 10.96.0.10)")
+    java.util.List<String> clusterDns;
+
+    @Option(names = "--cluster-domain", defaultValue = "cluster.local", description = "the cluster's DNS domain (default ${DEFAULT-VALUE})")
+    String clusterDomain = "cluster.local";
+
+    /** The service range the default --cluster-dns comes from; a command that knows its range sets it. */
+    String serviceRange = io.coxswain.proxy.ProxyOptions.DEFAULT_SERVICE_CIDR;
+
+    /** --cluster-dns, else the kube-dns address of the service range. */
+    java.util.List<String> clusterDns() {
+        return clusterDns != null && !clusterDns.isEmpty() ? clusterDns
+                : java.util.List.of(io.coxswain.dns.DnsOptions.clusterDnsAddress(serviceRange));
+    }
+
     KubeletOptions kubeletOptions(Path rootDir) {
         KubeletOptions defaults = KubeletOptions.defaults(nodeName(), rootDir);
         return new KubeletOptions(defaults.nodeName(), nodeIp, rootDir, kubeletPort, defaults.cpuMillis(), defaults.memoryBytes(),
                 defaults.maxPods(), defaults.labels(), java.time.Duration.ofSeconds(statusSeconds), defaults.leaseDuration(), defaults.backoffBase(),
-                defaults.backoffMax(), defaults.backoffReset(), defaults.relistInterval(), allowHostPath, defaults.sandboxImage(), podCidr);
+                defaults.backoffMax(), defaults.backoffReset(), defaults.relistInterval(), allowHostPath, defaults.sandboxImage(), podCidr,
+                new io.coxswain.kubelet.PodDnsConfig(clusterDns(), clusterDomain, Path.of("/etc/resolv.conf")));
     }
 
     CniOptions cniOptions() {

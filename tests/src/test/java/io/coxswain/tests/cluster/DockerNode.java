@@ -62,7 +62,13 @@ public final class DockerNode implements AutoCloseable {
     }
 
     public static DockerNode start(Path dir) throws IOException {
+        return start(dir, o -> o);
+    }
+
+    /** As {@link #start(Path)}, with the kubelet's options changed first (its cluster DNS, say). */
+    public static DockerNode start(Path dir, java.util.function.UnaryOperator<KubeletOptions> kubeletOptions) throws IOException {
         DockerNode node = new DockerNode(TestCluster.embedded(dir.resolve("cluster")), dir, false);
+        node.options = kubeletOptions.apply(node.options);
         node.startKubelet();
         return node;
     }

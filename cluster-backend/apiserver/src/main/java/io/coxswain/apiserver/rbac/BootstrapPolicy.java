@@ -95,6 +95,8 @@ public final class BootstrapPolicy {
                 .rule(List.of("create"), List.of(""), "pods/eviction")
                 .rule(List.of("create", "patch", "update"), List.of(""), "events")
                 .rule(READ, List.of(""), "services", "endpoints", "configmaps", "namespaces")
+                // cluster DNS runs on every node with the node's credentials (kube gives CoreDNS system:coredns for this)
+                .rule(READ, List.of("discovery.k8s.io"), "endpointslices")
                 // the tokens of projected serviceAccountToken volumes, bound to the node's pods
                 .rule(List.of("create"), List.of(""), "serviceaccounts/token")
                 // a joined node runs kube-proxy with its own credentials

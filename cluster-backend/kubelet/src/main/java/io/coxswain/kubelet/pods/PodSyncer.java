@@ -59,6 +59,7 @@ public final class PodSyncer implements AutoCloseable {
     private final PodWorkers workers;
     private final Prober prober;
     private final PodVolumes volumes;
+    private final PodDnsFiles dnsFiles;
     private final EnvResolver env;
     private final ReferencedObjects objects;
     private final ServiceAccountTokens tokens;
@@ -88,6 +89,7 @@ public final class PodSyncer implements AutoCloseable {
         this.tokens = new ServiceAccountTokens(ServiceAccountTokens.apiRequester(client), java.time.Clock.systemUTC());
         this.volumes = new PodVolumes(options.rootDir(), options.allowHostPath(),
                 new VolumePayloads(objects, tokens, options.cpuMillis(), options.memoryBytes()), Tmpfs.detect());
+        this.dnsFiles = new PodDnsFiles(options.rootDir(), options.dns());
         this.env = new EnvResolver(objects);
     }
 
@@ -185,6 +187,10 @@ public final class PodSyncer implements AutoCloseable {
         boolean initFailed = false;
         try {
             prepareVolumes(pod, state);
+            if (podIp != null) {
+                // containers made before the sandbox had its address see its /etc/hosts line from now on
+                dnsFiles.write(pod, podIp, List.of());
+            }
             for (Container c : EnvResolver.list(pod.getSpec().getInitContainers())) {
                 PodStatusBuilder.Instances in = PodStatusBuilder.instances(records, c.getName());
                 ContainerRecord cur = in.current();
@@ -422,6 +428,13 @@ public final class PodSyncer implements AutoCloseable {
         }
     }
 
+    /** The container's volume mounts, then the pod's /etc/resolv.conf and /etc/hosts where it mounts nothing there itself. */
+    private List<io.coxswain.kubelet.runtime.ContainerSpec.Mount> mounts(Pod pod, Container c, PodState state, String podIp) {
+        List<io.coxswain.kubelet.runtime.ContainerSpec.Mount> mounts = new ArrayList<>(volumes.mounts(pod, c, state.volumes));
+        mounts.addAll(dnsFiles.write(pod, podIp, mounts));
+        return mounts;
+    }
+
     private static boolean needsPodIp(Container c) {
         return EnvResolver.list(c.getEnv()).stream().anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null
                 && String.valueOf(e.getValueFrom().getFieldRef().getFieldPath()).startsWith("status.podIP"));
@@ -450,7 +463,7 @@ public final class PodSyncer implements AutoCloseable {
         ContainerSpec spec = new ContainerSpec(
                 "k8s_" + c.getName() + "_" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "_" + uid + "_" + attempt,
                 c.getImage(), expand(c.getCommand(), vars), expand(c.getArgs(), vars), c.getWorkingDir(), envList, labels,
-                volumes.mounts(pod, c, state.volumes), memory, nanoCpus, shares, Boolean.TRUE.equals(c.getTty()), Boolean.TRUE.equals(c.getStdin()));
+                mounts(pod, c, state, podIp), memory, nanoCpus, shares, Boolean.TRUE.equals(c.getTty()), Boolean.TRUE.equals(c.getStdin()));
         String id;
         try {
             id = runtime.createContainer(sandboxId, spec);
@@ -576,10 +589,7 @@ public final class PodSyncer implements AutoCloseable {
         }
         Map<String, String> labels = labels(pod, RuntimeLabels.TYPE_SANDBOX);
         labels.put(RuntimeLabels.ATTEMPT, String.valueOf(attempt));
-        String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname() : pod.getMetadata().getName();
-        if (hostname.length() > 63) {
-            hostname = hostname.substring(0, 63);
-        }
+        String hostname = PodDnsFiles.hostname(pod);
         String name = "k8s_POD_" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "_"
                 + pod.getMetadata().getUid() + "_" + attempt;
         return runtime.runSandbox(new SandboxSpec(name, hostname, labels, hostPorts, List.of(), List.of()), whileStarting);
