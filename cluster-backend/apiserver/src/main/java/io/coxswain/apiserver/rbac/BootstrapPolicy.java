@@ -95,12 +95,10 @@ public final class BootstrapPolicy {
                 .rule(List.of("create"), List.of(""), "pods/eviction")
                 .rule(List.of("create", "patch", "update"), List.of(""), "events")
                 .rule(READ, List.of(""), "services", "endpoints", "configmaps", "namespaces")
-                // cluster DNS runs on every node with the node's credentials (kube gives CoreDNS system:coredns for this)
+                // a joined node runs kube-proxy and cluster DNS with its own credentials (kube gives CoreDNS system:coredns)
                 .rule(READ, List.of("discovery.k8s.io"), "endpointslices")
                 // the tokens of projected serviceAccountToken volumes, bound to the node's pods
                 .rule(List.of("create"), List.of(""), "serviceaccounts/token")
-                // a joined node runs kube-proxy with its own credentials
-                .rule(READ, List.of("discovery.k8s.io"), "endpointslices")
                 .rule(List.of("get", "create", "update", "patch", "delete", "list", "watch"), List.of("coordination.k8s.io"), "leases")
                 // checking the callers of its own API (kubelet --authentication-token-webhook --authorization-mode=Webhook)
                 .rule(List.of("create"), List.of("authentication.k8s.io"), "tokenreviews")
