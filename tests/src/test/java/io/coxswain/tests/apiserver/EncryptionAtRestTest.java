@@ -61,6 +61,13 @@ class EncryptionAtRestTest {
                 // rotation: the new key writes, the old one still reads; then every Secret is written again
                 assertThat(ok(k, "get", "secret", "db", "-o", "jsonpath={.data.password}")).isEqualTo(b64(PLAIN));
                 assertThat(raw.get(KEY).join().orElseThrow().valueAsString()).startsWith("k8s:enc:aesgcm:v1:key1:");
+                // one unchanged Secret replaced: written again under key2, and the answer names the revision it now has
+                Kubectl.Result one = k.run(ok(k, "get", "secret", "db", "-o", "json"),
+                        new String[] {"replace", "-f", "-", "-o", "jsonpath={.metadata.resourceVersion}"});
+                assertThat(one.exitCode()).as(one.stderr()).isZero();
+                KeyValue rewritten = raw.get(KEY).join().orElseThrow();
+                assertThat(rewritten.valueAsString()).startsWith("k8s:enc:aesgcm:v1:key2:");
+                assertThat(one.stdout()).isEqualTo(Long.toString(rewritten.modRevision()));
                 String all = ok(k, "get", "secrets", "-A", "-o", "json");
                 // kube's docs pipe this into `kubectl replace -f -`; kubectl checks a List on the client against /openapi/v2,
                 // which coxswain does not serve (only v3), so that check is off here: the server still validates each item
@@ -74,7 +81,6 @@ class EncryptionAtRestTest {
                     }
                 }
                 assertThat(unrotated).as("Secrets not rewritten with key2").isEmpty();
-
 
                 // a configuration that lost the key: that Secret fails to read, with the reason; the server goes on
                 server = restart(server, config, providers("aesgcm", "key1", key1), flags);

@@ -290,7 +290,7 @@ public final class ObjectService {
                 finished[0] = true;
             }
             if (options.dryRun() || finished[0] || sameContent(current.object(), next)) {
-                dryRunResult[0] = options.dryRun() || finished[0] ? next : current.object();
+                dryRunResult[0] = options.dryRun() || finished[0] ? next : atStoredRevision(current);
                 return CompletableFuture.failedFuture(new NoWrite());
             }
             return CompletableFuture.completedFuture(next);
@@ -316,6 +316,20 @@ public final class ObjectService {
         ManagedFields.recordUpdateInPlace(before, after, options.fieldManager(), r.gvk().apiVersion(),
                 navigator.root(r.schema()), Instant.now(clock));
         return after;
+    }
+
+    /**
+     * The object of an update that changed nothing, at the revision the store holds: the same as its metadata's, unless the
+     * store wrote the value again in a newer form (a Secret under a rotated encryption key) before the change ran.
+     */
+    private static ObjectNode atStoredRevision(StoredObject current) {
+        String revision = Long.toString(current.resourceVersion());
+        if (revision.equals(current.object().path("metadata").path("resourceVersion").asText())) {
+            return current.object();
+        }
+        ObjectNode copy = current.object().deepCopy();
+        metadata(copy).put("resourceVersion", revision);
+        return copy;
     }
 
     /** Signals, through the update pipeline, that there is nothing to store. */
