@@ -80,6 +80,8 @@ public final class ApiServer extends VerticleBase {
     private io.coxswain.apiserver.serviceaccount.ServiceAccountKeys serviceAccountKeys;
     /** The ServiceAccounts, Pods, Nodes and token Secrets that tokens are checked against, in team mode; null otherwise. */
     private io.coxswain.apiserver.serviceaccount.BoundObjects boundObjects;
+    /** Every ServiceAccount in memory: for the ServiceAccount admission plugin, and for tokens in team mode. */
+    private io.coxswain.apiserver.serviceaccount.ServiceAccountIndex serviceAccounts;
     private Authorizer requestAuthorizer;
     private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final OpenWatches openWatches = new OpenWatches();
@@ -104,6 +106,11 @@ public final class ApiServer extends VerticleBase {
         return vertx.executeBlocking(() -> {
             port = options.port() == 0 ? freePort(options.host()) : options.port();
             ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
+            serviceAccounts = new io.coxswain.apiserver.serviceaccount.ServiceAccountIndex(store);
+            if (!options.disabledAdmission().contains("ServiceAccount")) {
+                var admission = new io.coxswain.apiserver.admission.ServiceAccountAdmission(serviceAccounts::lookup);
+                registry.admitOnCreate("", "Pod", (pod, user) -> admission.admit(pod));
+            }
             service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
                     Clock.systemUTC());
             // the authorizer requests go through: RBAC unless the options name another (a test's, say); team mode's chain first
@@ -128,11 +135,12 @@ public final class ApiServer extends VerticleBase {
                             bootstrapTokens = new io.coxswain.apiserver.auth.bootstrap.BootstrapTokenIndex(store);
                             return bootstrapTokens.start();
                         })
+                        .thenCompose(v -> serviceAccounts.start())
                         .thenCompose(v -> {
                             if (options.security() == null) {
                                 return CompletableFuture.completedFuture(null);
                             }
-                            boundObjects = new io.coxswain.apiserver.serviceaccount.BoundObjects(store);
+                            boundObjects = new io.coxswain.apiserver.serviceaccount.BoundObjects(store, serviceAccounts);
                             return boundObjects.start();
                         }), context))
                 .compose(v -> {
@@ -161,7 +169,8 @@ public final class ApiServer extends VerticleBase {
         HealthCheck etcd = new HealthCheck("etcd", () -> CompletableFuture.supplyAsync(() -> store.get(HEALTH_KEY), workers)
                 .thenCompose(read -> read).orTimeout(2, java.util.concurrent.TimeUnit.SECONDS));
         HealthCheck informers = HealthCheck.of("informer-sync", () -> rbacWatcher != null && rbacWatcher.synced()
-                        && (bootstrapTokens == null || bootstrapTokens.synced()) && (boundObjects == null || boundObjects.synced()),
+                        && (bootstrapTokens == null || bootstrapTokens.synced()) && serviceAccounts.synced()
+                        && (boundObjects == null || boundObjects.synced()),
                 "the RBAC policy's, the bootstrap tokens' or the service accounts' watches are not all listed and open");
         HealthCheck shutdown = HealthCheck.of("shutdown", () -> !shuttingDown.get(), "the apiserver is shutting down");
         return new HealthEndpoints().endpoint("healthz", ping, etcd).endpoint("livez", ping, etcd)
@@ -338,6 +347,9 @@ public final class ApiServer extends VerticleBase {
         }
         if (boundObjects != null) {
             boundObjects.close();
+        }
+        if (serviceAccounts != null) {
+            serviceAccounts.close();
         }
         return Future.succeededFuture();
     }

@@ -16,9 +16,14 @@ import java.time.Duration;
  * @param clusterCidr        the range that node IPAM cuts every node's podCIDR from; null allocates none
  *                           ({@code --allocate-node-cidrs=false})
  * @param nodeCidrMaskSize   the prefix length of each node's podCIDR (24)
+ * @param rootCa             the PEM CA bundle that verifies the apiserver, published as kube-root-ca.crt in every namespace
+ *                           and put into service account token Secrets ({@code --root-ca-file}); null: none
+ * @param serviceAccountKey  the PEM private key legacy service account token Secrets are signed with
+ *                           ({@code --service-account-private-key-file}); null: the tokens controller does not run
  */
 public record ControllerOptions(int workers, Duration nodeMonitorGrace, Duration podEvictionTimeout, SigningFiles clusterSigning,
-                                Duration signingDuration, String clusterCidr, int nodeCidrMaskSize) {
+                                Duration signingDuration, String clusterCidr, int nodeCidrMaskSize, String rootCa,
+                                Path serviceAccountKey) {
 
     public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
 
@@ -28,24 +33,40 @@ public record ControllerOptions(int workers, Duration nodeMonitorGrace, Duration
 
     public static ControllerOptions defaults() {
         return new ControllerOptions(5, Duration.ofSeconds(50), Duration.ofSeconds(300), null, Duration.ofDays(365),
-                DEFAULT_CLUSTER_CIDR, 24);
+                DEFAULT_CLUSTER_CIDR, 24, null, null);
     }
 
     public ControllerOptions withNodeMonitorGrace(Duration grace) {
-        return new ControllerOptions(workers, grace, podEvictionTimeout, clusterSigning, signingDuration, clusterCidr, nodeCidrMaskSize);
+        return new ControllerOptions(workers, grace, podEvictionTimeout, clusterSigning, signingDuration, clusterCidr, nodeCidrMaskSize, rootCa,
+                serviceAccountKey);
     }
 
     public ControllerOptions withPodEvictionTimeout(Duration timeout) {
-        return new ControllerOptions(workers, nodeMonitorGrace, timeout, clusterSigning, signingDuration, clusterCidr, nodeCidrMaskSize);
+        return new ControllerOptions(workers, nodeMonitorGrace, timeout, clusterSigning, signingDuration, clusterCidr, nodeCidrMaskSize, rootCa,
+                serviceAccountKey);
     }
 
     public ControllerOptions withClusterSigning(Path certFile, Path keyFile, Duration duration) {
         return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout,
-                certFile == null || keyFile == null ? null : new SigningFiles(certFile, keyFile), duration, clusterCidr, nodeCidrMaskSize);
+                certFile == null || keyFile == null ? null : new SigningFiles(certFile, keyFile), duration, clusterCidr, nodeCidrMaskSize, rootCa,
+                serviceAccountKey);
     }
 
     /** Node IPAM over {@code cidr} in blocks of {@code maskSize}; a null {@code cidr} turns it off. */
     public ControllerOptions withNodeCidrs(String cidr, int maskSize) {
-        return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout, clusterSigning, signingDuration, cidr, maskSize);
+        return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout, clusterSigning, signingDuration, cidr, maskSize, rootCa,
+                serviceAccountKey);
+    }
+
+    /** The CA bundle (PEM) that pods verify the apiserver with. */
+    public ControllerOptions withRootCa(String pem) {
+        return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout, clusterSigning, signingDuration, clusterCidr,
+                nodeCidrMaskSize, pem, serviceAccountKey);
+    }
+
+    /** The private key (PEM file) legacy service account tokens are signed with. */
+    public ControllerOptions withServiceAccountKey(Path keyFile) {
+        return new ControllerOptions(workers, nodeMonitorGrace, podEvictionTimeout, clusterSigning, signingDuration, clusterCidr,
+                nodeCidrMaskSize, rootCa, keyFile);
     }
 }

@@ -53,7 +53,7 @@ final class ApiServerCommand implements Callable<Integer> {
     static Running start(StoreOptions storeOptions, ListenOption listen, SecurityOptions security, ShutdownOptions shutdown) throws Exception {
         long started = System.nanoTime();
         ApiServerOptions options = ApiServerOptions.defaults().withListen(listen.host(), listen.port())
-                .withServiceCidr(listen.serviceRange)
+                .withServiceCidr(listen.serviceRange).withDisabledAdmission(listen.disabledAdmission())
                 .withMaxWatchesPerClient(listen.maxWatchesPerClient).withSlowClientMillis(listen.slowClientSeconds * 1000L);
         if (security.enabled(listen.host())) {
             options = options.withSecurity(security.prepare(storeOptions.dataDir, listen.host()));

@@ -68,6 +68,8 @@ public final class ResourceRegistry {
     /** The core resources whose registry sets ReturnDeletedObject (pods, services), and namespaces, whose delete answers with them. */
     private static final Set<String> RETURN_DELETED_OBJECT = Set.of("v1/pods", "v1/services", "v1/namespaces");
 
+    /** This server's strategies that wrap a kind's own with an admission step that has state (an index), by group/kind. */
+    private final Map<String, ResourceStrategy> admitting = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, ResourceInfo> byGroupVersionAndPlural = new LinkedHashMap<>();
     private final Map<GroupVersionKind, ResourceInfo> byKind = new LinkedHashMap<>();
 
@@ -92,7 +94,21 @@ public final class ResourceRegistry {
 
     /** The kind's strategy: what it adds to the generic verbs. */
     public ResourceStrategy strategy(ResourceInfo r) {
-        return STRATEGIES.getOrDefault(r.gvk().group() + "/" + r.kind(), ResourceStrategy.NONE);
+        String key = r.gvk().group() + "/" + r.kind();
+        ResourceStrategy own = admitting.get(key);
+        return own != null ? own : STRATEGIES.getOrDefault(key, ResourceStrategy.NONE);
+    }
+
+    /**
+     * Adds a mutating admission step to the creates of one kind, after its strategy's PrepareForCreate and before the
+     * schemas admit the object (where kube-apiserver runs its mutating admission plugins). For plugins that read
+     * state, such as ServiceAccount's account index; they run on the worker threads.
+     */
+    public void admitOnCreate(String group, String kind, java.util.function.BiConsumer<com.fasterxml.jackson.databind.node.ObjectNode,
+            io.coxswain.apiserver.auth.UserInfo> admission) {
+        String key = group + "/" + kind;
+        ResourceStrategy base = admitting.getOrDefault(key, STRATEGIES.getOrDefault(key, ResourceStrategy.NONE));
+        admitting.put(key, new CreateAdmission(base, admission));
     }
 
     public List<ResourceInfo> all() {
