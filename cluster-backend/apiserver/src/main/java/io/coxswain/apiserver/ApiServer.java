@@ -124,6 +124,7 @@ public final class ApiServer extends VerticleBase {
         }).compose(registry -> Future.fromCompletionStage(restoreAllocations(registry, allocator)
                         .thenCompose(v -> seed(registry, allocator))
                         .thenCompose(v -> bootstrapRbac(registry))
+                        .thenCompose(v -> kubernetesEndpoints().ensure())
                         .thenCompose(v -> {
                             rbacWatcher = new PolicyWatcher(store, rbac.policy());
                             return rbacWatcher.start();
@@ -189,6 +190,8 @@ public final class ApiServer extends VerticleBase {
         }
         LOG.info("shutting down: readyz fails from now on; requests are served for {} ms more, then drained for up to {} ms",
                 delay.toMillis(), timeout.toMillis());
+        // out of the kubernetes Service first, so that pods stop being sent here while requests are still served
+        Future.fromCompletionStage(kubernetesEndpoints().remove());
         return vertx.timer(delay.toMillis()).compose(t -> {
             int watches = openWatches.size();
             openWatches.endAll();
@@ -200,6 +203,10 @@ public final class ApiServer extends VerticleBase {
     /** Whether shutdown has begun. */
     public boolean shuttingDown() {
         return shuttingDown.get();
+    }
+
+    private io.coxswain.apiserver.controlplane.KubernetesEndpoints kubernetesEndpoints() {
+        return new io.coxswain.apiserver.controlplane.KubernetesEndpoints(service, SYSTEM, options.endpointAddress(), port);
     }
 
     /** Team mode's pipeline steps, or null without team mode. */

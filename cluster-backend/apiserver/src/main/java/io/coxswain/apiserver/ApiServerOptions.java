@@ -22,11 +22,13 @@ import java.util.function.Function;
  *                            between requests, before it is closed: the defence against slowloris
  * @param disabledAdmission   admission plugins turned off ({@code --disable-admission-plugins}): only
  *                            {@code ServiceAccount} can be, for an apiserver run without a controller-manager
+ * @param advertiseAddress    the address the {@code kubernetes} Service's Endpoints name ({@code --advertise-address});
+ *                            null: the listen address, or 127.0.0.1 when it listens on every address
  */
 public record ApiServerOptions(String host, int port, String serviceCidr, int maxBodyBytes, int maxReadInflight,
                                int maxMutatingInflight, long bookmarkMillis, Security security,
                                Function<ObjectService, Authorizer> authorizer, int maxWatchesPerClient, long slowClientMillis,
-                               java.util.Set<String> disabledAdmission) {
+                               java.util.Set<String> disabledAdmission, String advertiseAddress) {
 
     public ApiServerOptions {
         disabledAdmission = disabledAdmission == null ? java.util.Set.of() : java.util.Set.copyOf(disabledAdmission);
@@ -38,54 +40,67 @@ public record ApiServerOptions(String host, int port, String serviceCidr, int ma
 
     public static ApiServerOptions defaults() {
         return new ApiServerOptions("127.0.0.1", 6443, "10.96.0.0/16", 3 * 1024 * 1024, 400, 200, 60_000, null, null,
-                DEFAULT_MAX_WATCHES_PER_CLIENT, DEFAULT_SLOW_CLIENT_MILLIS, java.util.Set.of());
+                DEFAULT_MAX_WATCHES_PER_CLIENT, DEFAULT_SLOW_CLIENT_MILLIS, java.util.Set.of(), null);
     }
 
     public ApiServerOptions withListen(String host, int port) {
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis,
-                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission);
+                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission, advertiseAddress);
     }
 
     public ApiServerOptions withServiceCidr(String cidr) {
         return new ApiServerOptions(host, port, cidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis,
-                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission);
+                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission, advertiseAddress);
     }
 
     public ApiServerOptions withBookmarkMillis(long millis) {
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, millis,
-                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission);
+                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission, advertiseAddress);
     }
 
     public ApiServerOptions withInflight(int read, int mutating) {
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, read, mutating, bookmarkMillis, security, authorizer,
-                maxWatchesPerClient, slowClientMillis, disabledAdmission);
+                maxWatchesPerClient, slowClientMillis, disabledAdmission, advertiseAddress);
     }
 
     /** Team mode: TLS only, every request authenticated and authorized, mutations audited. */
     public ApiServerOptions withSecurity(Security security) {
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis,
-                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission);
+                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission, advertiseAddress);
     }
 
     /** The authorizer after team mode's own chain instead of RBAC (null, the default: RBAC over the stored roles). */
     public ApiServerOptions withAuthorizer(Function<ObjectService, Authorizer> authorizer) {
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis,
-                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission);
+                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission, advertiseAddress);
     }
 
     public ApiServerOptions withMaxWatchesPerClient(int max) {
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis,
-                security, authorizer, max, slowClientMillis, disabledAdmission);
+                security, authorizer, max, slowClientMillis, disabledAdmission, advertiseAddress);
     }
 
     public ApiServerOptions withSlowClientMillis(long millis) {
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis,
-                security, authorizer, maxWatchesPerClient, millis, disabledAdmission);
+                security, authorizer, maxWatchesPerClient, millis, disabledAdmission, advertiseAddress);
     }
 
     /** Turns admission plugins off, by kube's names ({@code ServiceAccount}). */
     public ApiServerOptions withDisabledAdmission(java.util.Set<String> plugins) {
         return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis,
-                security, authorizer, maxWatchesPerClient, slowClientMillis, plugins);
+                security, authorizer, maxWatchesPerClient, slowClientMillis, plugins, advertiseAddress);
+    }
+
+    public ApiServerOptions withAdvertiseAddress(String address) {
+        return new ApiServerOptions(host, port, serviceCidr, maxBodyBytes, maxReadInflight, maxMutatingInflight, bookmarkMillis,
+                security, authorizer, maxWatchesPerClient, slowClientMillis, disabledAdmission, address);
+    }
+
+    /** What the kubernetes Service's Endpoints name: the advertise address, else the listen address unless a wildcard. */
+    public String endpointAddress() {
+        if (advertiseAddress != null && !advertiseAddress.isBlank()) {
+            return advertiseAddress;
+        }
+        return host.equals("0.0.0.0") || host.equals("::") || host.isEmpty() ? "127.0.0.1" : host;
     }
 }

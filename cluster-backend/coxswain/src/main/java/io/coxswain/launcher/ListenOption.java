@@ -41,6 +41,11 @@ final class ListenOption {
         return disabledAdmission;
     }
 
+    @Option(names = "--advertise-address", paramLabel = "IP",
+            description = "the address the kubernetes Service's Endpoints name, which pods reach the API at (default: the --listen "
+                    + "address; 127.0.0.1 when that is a wildcard, reached from pods through kube-proxy's DNAT)")
+    String advertiseAddress;
+
     String host() {
         return listen.substring(0, listen.lastIndexOf(':'));
     }
