@@ -36,6 +36,10 @@ final class ControllerRegistry {
         if (rootCa != null) {
             controllers.add(rootCa);
         }
+        Controller tokens = io.coxswain.controllers.serviceaccount.TokensController.create(client, informers, options);
+        if (tokens != null) {
+            controllers.add(tokens);
+        }
         Controller signing = io.coxswain.controllers.certificates.CsrSigningController.create(client, informers, options);
         if (signing != null) {
             controllers.add(signing);

@@ -60,15 +60,15 @@ class ServiceAccountTokenTest {
 
     @Test
     void everyNamespaceGetsTheDefaultAccountAndTheRootCa() throws Exception {
-        await(() -> kubectl.run("-n", NS, "get", "serviceaccount", "default").exitCode() == 0, "the default ServiceAccount in " + NS);
-        await(() -> kubectl.run("-n", NS, "get", "configmap", "kube-root-ca.crt").exitCode() == 0, "kube-root-ca.crt in " + NS);
+        await(() -> run(kubectl, "-n", NS, "get", "serviceaccount", "default").exitCode() == 0, "the default ServiceAccount in " + NS);
+        await(() -> run(kubectl, "-n", NS, "get", "configmap", "kube-root-ca.crt").exitCode() == 0, "kube-root-ca.crt in " + NS);
         String ca = ok("-n", NS, "get", "configmap", "kube-root-ca.crt", "-o", "jsonpath={.data.ca\\.crt}");
         assertThat(ca.strip()).isEqualTo(Files.readString(coxswain.data.resolve("pki/ca.crt")).strip());
         // deleted, it comes back with another uid
         String uid = ok("-n", NS, "get", "sa", "default", "-o", "jsonpath={.metadata.uid}");
         ok("-n", NS, "delete", "sa", "default");
         await(() -> {
-            var r = kubectl.run("-n", NS, "get", "sa", "default", "-o", "jsonpath={.metadata.uid}");
+            var r = run(kubectl, "-n", NS, "get", "sa", "default", "-o", "jsonpath={.metadata.uid}");
             return r.exitCode() == 0 && !r.out().isBlank() && !r.out().equals(uid);
         }, "the default ServiceAccount made again");
         assertThat(ok("get", "endpoints", "kubernetes", "-o", "jsonpath={.subsets[0].addresses[0].ip} {.subsets[0].ports[0].name}"))
@@ -88,31 +88,55 @@ class ServiceAccountTokenTest {
                 .isEqualTo(ok("-n", NS, "get", "sa", "reader", "-o", "jsonpath={.metadata.uid}"));
 
         Kubectl asReader = asToken(token);
-        String whoami = asReader.run("auth", "whoami").out();
+        String whoami = run(asReader, "auth", "whoami").out();
         assertThat(whoami).contains("system:serviceaccount:" + NS + ":reader").contains("system:serviceaccounts:" + NS)
                 .contains("authentication.kubernetes.io/credential-id");
-        assertThat(asReader.run("-n", NS, "get", "pods").exitCode()).isZero();
-        Kubectl.Result secrets = asReader.run("-n", NS, "get", "secrets");
+        assertThat(run(asReader, "-n", NS, "get", "pods").exitCode()).isZero();
+        Kubectl.Result secrets = run(asReader, "-n", NS, "get", "secrets");
         assertThat(secrets.stderr()).contains("User \"system:serviceaccount:" + NS + ":reader\" cannot list resource \"secrets\"");
         assertThat(ok("auth", "can-i", "list", "pods", "-n", NS, "--as", "system:serviceaccount:" + NS + ":reader").strip()).isEqualTo("yes");
-        assertThat(kubectl.run("auth", "can-i", "list", "secrets", "-n", NS, "--as", "system:serviceaccount:" + NS + ":reader").out().strip())
+        assertThat(run(kubectl, "auth", "can-i", "list", "secrets", "-n", NS, "--as", "system:serviceaccount:" + NS + ":reader").out().strip())
                 .isEqualTo("no");
         // the issuer's public keys, for service accounts (system:service-account-issuer-discovery)
-        JsonNode jwks = JSON.readTree(asReader.run("get", "--raw", "/openid/v1/jwks").out());
+        JsonNode jwks = JSON.readTree(run(asReader, "get", "--raw", "/openid/v1/jwks").out());
         assertThat(jwks.path("keys").get(0).path("kid").asText()).isEqualTo(header(token).path("kid").asText());
 
         // another audience is not the API's; too short a duration is refused as kube does
-        assertThat(asToken(ok("-n", NS, "create", "token", "reader", "--audience", "vault").strip()).run("auth", "whoami").stderr())
+        assertThat(run(asToken(ok("-n", NS, "create", "token", "reader", "--audience", "vault").strip()), "auth", "whoami").stderr())
                 .contains("Unauthorized");
-        assertThat(kubectl.run("-n", NS, "create", "token", "reader", "--duration", "5m").stderr())
+        assertThat(run(kubectl, "-n", NS, "create", "token", "reader", "--duration", "5m").stderr())
                 .contains("may not specify a duration less than 10 minutes");
-        assertThat(kubectl.run("-n", NS, "create", "token", "ghost").stderr()).contains("serviceaccounts \"ghost\" not found");
+        assertThat(run(kubectl, "-n", NS, "create", "token", "ghost").stderr()).contains("serviceaccounts \"ghost\" not found");
         System.out.println("verified: kubectl create token, auth whoami with it, auth can-i --as system:serviceaccount");
     }
 
     @Test
+    void aLegacyTokenSecretIsFilledInAndLogsInUntilItsAccountGoes() throws Exception {
+        ok("-n", NS, "create", "serviceaccount", "legacy");
+        input(kubectl, """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: legacy-token, annotations: {kubernetes.io/service-account.name: legacy}}
+                type: kubernetes.io/service-account-token
+                """, "-n", NS, "apply", "-f", "-");
+        await(() -> !run(kubectl, "-n", NS, "get", "secret", "legacy-token", "-o", "jsonpath={.data.token}").out().isBlank(),
+                "the token controller filling legacy-token");
+        String token = new String(Base64.getDecoder().decode(ok("-n", NS, "get", "secret", "legacy-token", "-o",
+                "jsonpath={.data.token}")), StandardCharsets.UTF_8);
+        assertThat(claims(token).path("iss").asText()).isEqualTo("kubernetes/serviceaccount");
+        assertThat(new String(Base64.getDecoder().decode(ok("-n", NS, "get", "secret", "legacy-token", "-o",
+                "jsonpath={.data.namespace}")), StandardCharsets.UTF_8)).isEqualTo(NS);
+        Kubectl asLegacy = asToken(token);
+        assertThat(run(asLegacy, "auth", "whoami").out()).contains("system:serviceaccount:" + NS + ":legacy");
+        ok("-n", NS, "delete", "serviceaccount", "legacy");
+        await(() -> run(kubectl, "-n", NS, "get", "secret", "legacy-token").exitCode() != 0, "legacy-token deleted with its account");
+        await(() -> run(asLegacy, "auth", "whoami").stderr().contains("Unauthorized"), "the legacy token refused");
+        System.out.println("verified: a kubernetes.io/service-account-token Secret filled in by the tokens controller");
+    }
+
+    @Test
     void aPodBoundTokenDiesWithItsPod() throws Exception {
-        kubectl.run("""
+        input(kubectl, """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: holder}
@@ -126,9 +150,9 @@ class ServiceAccountTokenTest {
         JsonNode pod = claims(token).path("kubernetes.io").path("pod");
         assertThat(pod.path("name").asText()).isEqualTo("holder");
         Kubectl asReader = asToken(token);
-        assertThat(asReader.run("auth", "whoami").out()).contains("authentication.kubernetes.io/pod-name").contains("holder");
+        assertThat(run(asReader, "auth", "whoami").out()).contains("authentication.kubernetes.io/pod-name").contains("holder");
         ok("-n", NS, "delete", "pod", "holder", "--grace-period=0", "--force");
-        await(() -> asReader.run("auth", "whoami").stderr().contains("Unauthorized"), "the token refused once its pod is gone");
+        await(() -> run(asReader, "auth", "whoami").stderr().contains("Unauthorized"), "the token refused once its pod is gone");
         System.out.println("verified: kubectl create token --bound-object-kind Pod");
     }
 
@@ -136,7 +160,7 @@ class ServiceAccountTokenTest {
     void aPodCallsTheApiWithItsToken() throws Exception {
         // the token from kubectl create token, handed to the pod in its environment
         String token = ok("-n", NS, "create", "token", "reader").strip();
-        kubectl.run("""
+        input(kubectl, """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: caller}
@@ -153,8 +177,8 @@ class ServiceAccountTokenTest {
                     volumeMounts: [{name: ca, mountPath: /ca}]
                   volumes: [{name: ca, configMap: {name: kube-root-ca.crt}}]
                 """.replace("IMAGE", CURL_IMAGE).replace("TOKEN_VALUE", token).replace("NS", NS), "-n", NS, "apply", "-f", "-");
-        await(() -> kubectl.run("-n", NS, "logs", "caller").out().contains("done"), "the caller pod's answers");
-        String logs = kubectl.run("-n", NS, "logs", "caller").out();
+        await(() -> run(kubectl, "-n", NS, "logs", "caller").out().contains("done"), "the caller pod's answers");
+        String logs = run(kubectl, "-n", NS, "logs", "caller").out();
         assertThat(logs).contains("pods 200").contains("secrets 403");
         System.out.println("verified: a pod calls https://$KUBERNETES_SERVICE_HOST with a service account token:\n" + logs);
     }
@@ -173,6 +197,14 @@ class ServiceAccountTokenTest {
         return new Kubectl(config, dir);
     }
 
+    private static Kubectl.Result run(Kubectl k, String... args) throws IOException, InterruptedException {
+        return k.run(null, args);
+    }
+
+    private static Kubectl.Result input(Kubectl k, String stdin, String... args) throws IOException, InterruptedException {
+        return k.run(stdin, args);
+    }
+
     private static JsonNode claims(String token) throws IOException {
         return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
     }
@@ -182,7 +214,7 @@ class ServiceAccountTokenTest {
     }
 
     private static String ok(String... args) throws IOException, InterruptedException {
-        Kubectl.Result r = kubectl.run(args);
+        Kubectl.Result r = run(kubectl, args);
         assertThat(r.exitCode()).as("kubectl %s: %s", String.join(" ", args), r.stderr()).isZero();
         return r.out();
     }

@@ -61,7 +61,7 @@ public final class RootCaPublisher {
     }
 
     /** kube's fallback: the CA the controller-manager's own kubeconfig trusts the apiserver with. */
-    static String clientCa(KubernetesClient client) {
+    public static String clientCa(KubernetesClient client) {
         var config = client.getConfiguration();
         try {
             if (config.getCaCertData() != null && !config.getCaCertData().isBlank()) {
