@@ -52,7 +52,7 @@ class SchemaFilesTest {
                 "rbac.authorization.k8s.io/v1/RoleBinding", "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
                 "authorization.k8s.io/v1/SelfSubjectAccessReview", "authorization.k8s.io/v1/SelfSubjectRulesReview",
                 "authorization.k8s.io/v1/SubjectAccessReview", "authentication.k8s.io/v1/TokenReview",
-                "certificates.k8s.io/v1/CertificateSigningRequest");
+                "certificates.k8s.io/v1/CertificateSigningRequest", "discovery.k8s.io/v1/EndpointSlice");
     }
 
     @Test

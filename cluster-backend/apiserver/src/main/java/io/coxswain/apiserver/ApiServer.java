@@ -83,6 +83,8 @@ public final class ApiServer extends VerticleBase {
     /** Every ServiceAccount in memory: for the ServiceAccount admission plugin, and for tokens in team mode. */
     private io.coxswain.apiserver.serviceaccount.ServiceAccountIndex serviceAccounts;
     private Authorizer requestAuthorizer;
+    /** Team mode's Node authorizer graph: the pods bound to nodes and what they reference, kept from the store. */
+    private final io.coxswain.apiserver.auth.NodeGraph nodeGraph;
     private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final OpenWatches openWatches = new OpenWatches();
     private final List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -97,6 +99,7 @@ public final class ApiServer extends VerticleBase {
         this.componentMetrics = metrics;
         this.metrics = new Metrics(metrics);
         this.store = new InstrumentedStore(store, metrics.registry());
+        this.nodeGraph = new io.coxswain.apiserver.auth.NodeGraph(this.store);
     }
 
     @Override
@@ -105,17 +108,16 @@ public final class ApiServer extends VerticleBase {
         // loading and compiling the schemas takes a while: not on the event loop
         return vertx.executeBlocking(() -> {
             port = options.port() == 0 ? freePort(options.host()) : options.port();
-            ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard());
             serviceAccounts = new io.coxswain.apiserver.serviceaccount.ServiceAccountIndex(store);
-            if (!options.disabledAdmission().contains("ServiceAccount")) {
-                var admission = new io.coxswain.apiserver.admission.ServiceAccountAdmission(serviceAccounts::lookup);
-                registry.admitOnCreate("", "Pod", (pod, user) -> admission.admit(pod));
-            }
-            service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()), allocator,
+            var podAdmission = options.disabledAdmission().contains("ServiceAccount") ? null
+                    : new io.coxswain.apiserver.admission.ServiceAccountAdmission(serviceAccounts::lookup);
+            ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard(),
+                    KindStrategies.standard(allocator, podAdmission == null ? null : podAdmission::admit));
+            service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()),
                     Clock.systemUTC());
             // the authorizer requests go through: RBAC unless the options name another (a test's, say); team mode's chain first
             Authorizer configured = options.authorizer() == null ? rbac : options.authorizer().apply(service);
-            requestAuthorizer = options.security() == null ? configured : Authorizers.teamMode(configured);
+            requestAuthorizer = options.security() == null ? configured : Authorizers.teamMode(configured, nodeGraph);
             service.guard(ObjectService.WriteGuard.all(new EscalationCheck(rbac), new SignerAdmission(requestAuthorizer)));
             StorageMetrics storage = new StorageMetrics(store, registry, componentMetrics.registry());
             storage.refresh();
@@ -142,7 +144,7 @@ public final class ApiServer extends VerticleBase {
                                 return CompletableFuture.completedFuture(null);
                             }
                             boundObjects = new io.coxswain.apiserver.serviceaccount.BoundObjects(store, serviceAccounts);
-                            return boundObjects.start();
+                            return boundObjects.start().thenCompose(x -> nodeGraph.start());
                         }), context))
                 .compose(v -> {
                     String address = options.host() + ":" + port;
@@ -171,8 +173,9 @@ public final class ApiServer extends VerticleBase {
                 .thenCompose(read -> read).orTimeout(2, java.util.concurrent.TimeUnit.SECONDS));
         HealthCheck informers = HealthCheck.of("informer-sync", () -> rbacWatcher != null && rbacWatcher.synced()
                         && (bootstrapTokens == null || bootstrapTokens.synced()) && serviceAccounts.synced()
-                        && (boundObjects == null || boundObjects.synced()),
-                "the RBAC policy's, the bootstrap tokens' or the service accounts' watches are not all listed and open");
+                        && (boundObjects == null || boundObjects.synced())
+                        && (options.security() == null || nodeGraph.synced()),
+                "the RBAC policy's, the bootstrap tokens' the service accounts' or the node graph's watches are not all listed and open");
         HealthCheck shutdown = HealthCheck.of("shutdown", () -> !shuttingDown.get(), "the apiserver is shutting down");
         return new HealthEndpoints().endpoint("healthz", ping, etcd).endpoint("livez", ping, etcd)
                 .endpoint("readyz", ping, etcd, informers, shutdown);
@@ -229,7 +232,7 @@ public final class ApiServer extends VerticleBase {
             var bootstrap = io.coxswain.apiserver.auth.bootstrap.BootstrapTokenAuthenticator.over(bootstrapTokens);
             bearer = token -> bootstrap.user(token).or(() -> accounts.user(token));
         }
-        return new RequestAuth(tokens, bearer, requestAuthorizer, audit, service);
+        return new RequestAuth(tokens, bearer, requestAuthorizer, audit, service).nodeGraph(nodeGraph);
     }
 
     private io.coxswain.apiserver.serviceaccount.ServiceAccountKeys serviceAccountKeys() {
@@ -357,6 +360,9 @@ public final class ApiServer extends VerticleBase {
         }
         if (serviceAccounts != null) {
             serviceAccounts.close();
+        }
+        if (options.security() != null) {
+            nodeGraph.close();
         }
         return Future.succeededFuture();
     }

@@ -16,6 +16,8 @@ final class ControllerRegistry {
     static List<Controller> create(KubernetesClient client, SharedInformerFactory informers, ControllerOptions options) {
         List<Controller> controllers = new ArrayList<>();
         controllers.add(io.coxswain.controllers.endpoints.EndpointsController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.endpointslice.EndpointSliceController.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.endpointslice.EndpointSliceMirroringController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.nodelifecycle.NodeLifecycleController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.replicaset.ReplicaSetController.create(client, informers, options));
         // pkg/controller/replication: the ReplicaSet controller's reconcile, run on ReplicationControllers
@@ -25,6 +27,7 @@ final class ControllerRegistry {
         controllers.add(io.coxswain.controllers.job.JobController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.cronjob.CronJobController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.gc.GarbageCollector.create(client, informers, options));
+        controllers.add(io.coxswain.controllers.namespace.NamespaceController.create(client, informers, options));
         controllers.addAll(io.coxswain.controllers.nodeipam.NodeIpamController.create(client, informers, options));
         controllers.add(io.coxswain.controllers.certificates.CsrApprovingController.create(client, informers, options));
         // bootstrap tokens: their signatures in kube-public/cluster-info, and their removal once expired

@@ -54,6 +54,9 @@ final class AllInOneCommand implements Callable<Integer> {
     @Mixin
     NodeCidrOptions nodeCidrs = new NodeCidrOptions();
 
+    @Mixin
+    EndpointSliceOptions endpointSlices = new EndpointSliceOptions();
+
     private ControllerOptions controllerOptions;
 
     /** In team mode: the admin kubeconfig (certificate of system:admin in system:masters); null on plain HTTP. */
@@ -78,7 +81,7 @@ final class AllInOneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        controllerOptions = nodeCidrs.apply(ControllerOptions.defaults());
+        controllerOptions = endpointSlices.apply(nodeCidrs.apply(ControllerOptions.defaults()));
         if (store.dataDir == null) {
             store.dataDir = Path.of(System.getProperty("user.home"), ".coxswain");
             store.kind = "embedded";

@@ -46,6 +46,9 @@ final class ControllerManagerCommand implements Callable<Integer> {
     NodeCidrOptions nodeCidrs = new NodeCidrOptions();
 
     @Mixin
+    EndpointSliceOptions endpointSlices = new EndpointSliceOptions();
+
+    @Mixin
     ClusterSigningOptions signing = new ClusterSigningOptions();
 
     @Option(names = "--root-ca-file", paramLabel = "FILE",
@@ -71,7 +74,7 @@ final class ControllerManagerCommand implements Callable<Integer> {
         var client = server.client("kube-controller-manager");
         ControllerOptions options = signing.applyTo(ControllerOptions.defaults()
                 .withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds)).withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds)));
-        options = nodeCidrs.apply(options).withServiceAccountKey(serviceAccountKeyFile);
+        options = endpointSlices.apply(nodeCidrs.apply(options)).withServiceAccountKey(serviceAccountKeyFile);
         if (rootCaFile != null) {
             options = options.withRootCa(java.nio.file.Files.readString(rootCaFile));
         }

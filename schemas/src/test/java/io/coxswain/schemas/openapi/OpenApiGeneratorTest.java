@@ -38,7 +38,7 @@ class OpenApiGeneratorTest {
         assertThat(index.path("paths").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("api/v1", "apis/apps/v1", "apis/batch/v1", "apis/coordination.k8s.io/v1",
                         "apis/rbac.authorization.k8s.io/v1", "apis/authorization.k8s.io/v1", "apis/authentication.k8s.io/v1",
-                        "apis/certificates.k8s.io/v1");
+                        "apis/certificates.k8s.io/v1", "apis/discovery.k8s.io/v1");
         index.path("paths").fields().forEachRemaining(e -> assertThat(e.getValue().path("serverRelativeURL").asText())
                 .matches("/openapi/v3/" + e.getKey() + "\\?hash=[0-9A-F]{128}"));
     }

@@ -43,11 +43,15 @@ public final class DockerNode implements AutoCloseable {
     private Kubelet kubelet;
     /** The kubelet's serving certificate from the cluster CA: it speaks HTTPS and checks its callers, as in all-in-one. */
     private final io.vertx.core.net.PemKeyCertOptions serving;
+    /** The kubelet's own client: the admin's, or the node's credential (system:node:NAME) when the Node authorizer is under test. */
+    private final KubernetesClient kubeletClient;
 
-    private DockerNode(TestCluster cluster, Path dir) throws IOException {
+    private DockerNode(TestCluster cluster, Path dir, boolean asNode) throws IOException {
         this.cluster = cluster;
         this.dir = dir;
         this.client = cluster.newClient();
+        this.kubeletClient = !asNode ? client : new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(cluster.nodeKubeconfig(nodeName)))).build();
         this.kubectl = new Kubectl(cluster, Files.createDirectories(dir.resolve("kubectl")));
         this.options = KubeletOptions.defaults(nodeName, dir.resolve("kubelet")).withServerPort(0)
                 .withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(16)).withStatusInterval(Duration.ofSeconds(2))
@@ -58,13 +62,20 @@ public final class DockerNode implements AutoCloseable {
     }
 
     public static DockerNode start(Path dir) throws IOException {
-        DockerNode node = new DockerNode(TestCluster.embedded(dir.resolve("cluster")), dir);
+        DockerNode node = new DockerNode(TestCluster.embedded(dir.resolve("cluster")), dir, false);
+        node.startKubelet();
+        return node;
+    }
+
+    /** As {@link #start(Path)}, with the kubelet authenticated as its node, as in all-in-one: the Node authorizer applies. */
+    public static DockerNode startAsNode(Path dir) throws IOException {
+        DockerNode node = new DockerNode(TestCluster.embedded(dir.resolve("cluster")), dir, true);
         node.startKubelet();
         return node;
     }
 
     public void startKubelet() {
-        kubelet = Kubelet.start(vertx, client, options, new DockerRuntime("unix:///var/run/docker.sock",
+        kubelet = Kubelet.start(vertx, kubeletClient, options, new DockerRuntime("unix:///var/run/docker.sock",
                 new CniNetwork(CniOptions.defaults()), options.sandboxImage()), serving, cluster.pki().caPem());
     }
 
@@ -181,6 +192,11 @@ public final class DockerNode implements AutoCloseable {
             List<String> rm = new ArrayList<>(List.of("rm", "-f"));
             rm.addAll(left);
             docker(rm.toArray(String[]::new));
+        }
+        // a stopped kubelet leaves its pods' tmpfs volumes mounted, as kube's does; the test's directory must go
+        io.coxswain.kubelet.volumes.Tmpfs.unmountUnder(dir);
+        if (kubeletClient != client) {
+            kubeletClient.close();
         }
         client.close();
         cluster.close();

@@ -1,8 +1,8 @@
 package io.coxswain.tests.controllers;
 
 import io.coxswain.controllers.gc.GarbageCollector;
-import io.coxswain.client.Controller;
 import io.coxswain.tests.cluster.Kubectl;
+import io.coxswain.tests.cluster.RunningController;
 import io.coxswain.tests.cluster.TestCluster;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,25 +33,20 @@ class GarbageCollectorTest {
     static TestCluster cluster;
     static KubernetesClient client;
     static Kubectl kubectl;
-    static SharedInformerFactory informers;
-    static Controller gc;
+    static RunningController gc;
 
     @BeforeAll
     static void start() throws Exception {
         cluster = TestCluster.embedded(dir.resolve("cluster"));
         client = cluster.newClient();
         kubectl = new Kubectl(cluster, Files.createDirectories(dir.resolve("kubectl")));
-        informers = client.informers();
-        gc = GarbageCollector.create(client, informers, io.coxswain.controllers.ControllerOptions.defaults());
-        informers.startAllRegisteredInformers().get();
-        gc.start();
+        gc = RunningController.start(cluster, GarbageCollector::create);
     }
 
     @AfterAll
     static void stop() {
         if (gc != null) {
             gc.close();
-            informers.stopAllRegisteredInformers();
         }
         if (client != null) {
             client.close();

@@ -1,6 +1,8 @@
 package io.coxswain.tests.kubectl;
 
+import io.coxswain.controllers.namespace.NamespaceController;
 import io.coxswain.tests.cluster.Kubectl;
+import io.coxswain.tests.cluster.RunningController;
 import io.coxswain.tests.cluster.TestCluster;
 
 import java.io.IOException;
@@ -11,7 +13,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One test class's cluster and the real kubectl against it (with a fresh cache directory), plus the
+ * One test class's cluster (an apiserver, with the namespace controller so that {@code kubectl delete namespace}
+ * finishes) and the real kubectl against it (with a fresh cache directory), plus the
  * small helpers the kubectl suites share: run and expect success or failure, write manifests, and print a
  * "verified: kubectl …" line once a command's output has been checked.
  */
@@ -20,11 +23,13 @@ final class KubectlSession implements AutoCloseable {
     final TestCluster cluster;
     final Kubectl kubectl;
     private final Path dir;
+    private final RunningController namespaces;
 
     private KubectlSession(TestCluster cluster, Kubectl kubectl, Path dir) {
         this.cluster = cluster;
         this.kubectl = kubectl;
         this.dir = dir;
+        this.namespaces = RunningController.start(cluster, NamespaceController::create);
     }
 
     static KubectlSession start(Path tempDir) throws IOException {
@@ -80,6 +85,7 @@ final class KubectlSession implements AutoCloseable {
 
     @Override
     public void close() {
+        namespaces.close();
         cluster.close();
     }
 }

@@ -139,6 +139,33 @@ class CorpusValidationTest {
         assertThat(supportedProblems).as("documents of supported kinds beside the others").isEmpty();
     }
 
+    /** The kinds that applications need beside their workloads (issue 18): known to the schemas, no false positives. */
+    @Test
+    void secretsServiceAccountsAndEndpointSlicesOfTheCorpusValidate() throws IOException {
+        java.util.Set<String> kinds = java.util.Set.of("Secret", "ServiceAccount", "EndpointSlice");
+        Map<String, Integer> seen = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        for (String dir : List.of("real", "other-kinds", "kyaml")) {
+            Path root = corpus().resolve(dir);
+            for (Path file : yamlFiles(root)) {
+                for (ManifestReader.Document doc : ManifestReader.read(Files.readString(file))) {
+                    String kind = doc.content().path("kind").asText("").trim();
+                    if (!kinds.contains(kind)) {
+                        continue;
+                    }
+                    seen.merge(kind, 1, Integer::sum);
+                    ValidationReport report = validator.validate(doc.content());
+                    assertThat(report.unknownKind()).as(kind + " is a kind the schemas know").isFalse();
+                    report.problems().forEach(p -> problems.add(dir + "/" + root.relativize(file) + " " + p));
+                }
+            }
+        }
+        System.out.printf("corpus: issue 18's kinds %s, %d problems%n", seen, problems.size());
+        problems.forEach(p -> System.out.println("  " + p));
+        assertThat(seen).containsKey("ServiceAccount");
+        assertThat(problems).as("problems reported on valid public manifests of these kinds").isEmpty();
+    }
+
     @Test
     void flowStyleRenderingsValidateToo() throws IOException {
         Path kyaml = corpus().resolve("kyaml");

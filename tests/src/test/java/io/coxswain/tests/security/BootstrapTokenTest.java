@@ -170,7 +170,10 @@ class BootstrapTokenTest {
         Kubectl.Result secrets = kc(node, "get", "secrets", "-n", "kube-system");
         assertThat(secrets.exitCode()).isEqualTo(1);
         assertThat(secrets.stderr()).contains("secrets is forbidden: User \"system:node:joiner\" cannot list resource \"secrets\"")
-                .contains("may not read Secrets");
+                .contains("No Object name found");
+        // nor one Secret by name: no pod of the node references the join tokens (kube's Node authorizer)
+        Kubectl.Result one = kc(node, "get", "secret", "-n", "kube-system", "bootstrap-token-exp123");
+        assertThat(one.stderr()).contains("no relationship found between node 'joiner' and this object");
         System.out.println("verified: the bootstrap token's node CSR was auto-approved and signed; the node it names logs in and "
                 + "may not read Secrets: " + secrets.stderr().strip());
     }

@@ -40,6 +40,7 @@ public final class Defaulter {
             case "/Pod" -> PodDefaults.pod(object, create);
             case "/Service" -> ServiceDefaults.service(object, create);
             case "/Endpoints" -> ServiceDefaults.endpoints(object);
+            case "discovery.k8s.io/EndpointSlice" -> ServiceDefaults.endpointSlice(object);
             case "/Namespace" -> CoreDefaults.namespace(object, create);
             case "/Node" -> CoreDefaults.node(object);
             case "/ReplicationController" -> WorkloadDefaults.replicationController(object, create);

@@ -79,6 +79,16 @@ final class ServiceDefaults {
                 objects(subset, "ports").forEach(port -> setIfZero(port, "protocol", "TCP")));
     }
 
+    /** discovery/v1 SetDefaults_EndpointPort: a port's name defaults to "" and its protocol to TCP. */
+    static void endpointSlice(ObjectNode slice) {
+        for (ObjectNode port : objects(slice, "ports")) {
+            if (isNull(port, "name")) {
+                port.put("name", "");
+            }
+            setIfZero(port, "protocol", "TCP");
+        }
+    }
+
     /** An old client sets only clusterIP: the plural field follows it. */
     private static void normalizeClusterIps(ObjectNode spec) {
         String clusterIp = text(spec, "clusterIP");

@@ -25,12 +25,17 @@ public final class Authorizers {
     }
 
     public static Authorizer teamMode(Authorizer configured) {
+        return teamMode(configured, null);
+    }
+
+    /** @param graph what the nodes' pods reference, for the Node authorizer's Secret, ConfigMap and token checks */
+    public static Authorizer teamMode(Authorizer configured, NodeGraph graph) {
         return a -> {
             UserInfo user = a.user();
             if (user.inGroup(MASTERS) || selfReview(a)) {
                 return Authorizer.Decision.ALLOW;
             }
-            switch (NodeRestriction.decide(a)) {
+            switch (NodeRestriction.decide(a, graph)) {
                 case NOT_A_NODE -> {
                 }
                 case DENY -> {

@@ -7,13 +7,16 @@ import java.util.Set;
  * The NodeRestriction idea of kube-apiserver (its Node authorizer and NodeRestriction admission in one): a kubelet
  * authenticates as {@code system:node:<name>} in group {@code system:nodes} and may write only its own Node (and its
  * status), its own Lease in {@code kube-node-lease}, the status of pods bound to it (and delete them once they are
- * gone), and events, and ask TokenReviews and SubjectAccessReviews about the callers of its own API. It may read everything
- * but Secrets (the real Node authorizer lets it get the Secrets and ConfigMaps its pods use, and no others; no pod uses a
- * Secret yet, and ConfigMaps are not narrowed here).
+ * gone), and events, and ask TokenReviews and SubjectAccessReviews about the callers of its own API. It may read
+ * a Secret or ConfigMap only when a pod bound to it references it (get, or a list or watch of that one object by
+ * {@code fieldSelector=metadata.name=NAME}), and create a token only for a service account that such a pod uses, bound to
+ * that pod: kube's Node authorizer over its {@link NodeGraph}, and its NodeRestriction admission for the token's
+ * binding. Anything else it may read.
  *
  * <p>Two answers need more than the URL: a create, whose name is in the body, and a pod write, which depends on
- * the pod's {@code spec.nodeName}. {@link #decide} says so with {@link Outcome#CHECK_BODY_NAME} and
- * {@link Outcome#CHECK_POD_BINDING}; the request pipeline finishes those checks.
+ * the pod's {@code spec.nodeName}; and a token request, whose bound pod is in the body. {@link #decide} says so with
+ * {@link Outcome#CHECK_BODY_NAME}, {@link Outcome#CHECK_POD_BINDING} and {@link Outcome#CHECK_TOKEN_BINDING}; the request
+ * pipeline finishes those checks.
  */
 public final class NodeRestriction {
 
@@ -23,7 +26,7 @@ public final class NodeRestriction {
     private static final Set<String> READS = Set.of("get", "list", "watch");
     private static final Set<String> REVIEWS = Set.of("subjectaccessreviews", "localsubjectaccessreviews");
 
-    public enum Outcome { NOT_A_NODE, ALLOW, DENY, CHECK_BODY_NAME, CHECK_POD_BINDING }
+    public enum Outcome { NOT_A_NODE, ALLOW, DENY, CHECK_BODY_NAME, CHECK_POD_BINDING, CHECK_TOKEN_BINDING }
 
     private NodeRestriction() {
     }
@@ -37,7 +40,8 @@ public final class NodeRestriction {
         return node.isEmpty() ? null : node;
     }
 
-    public static Outcome decide(RequestAttributes a) {
+    /** @param graph the pods bound to nodes and what they reference; null when unknown (nothing is referenced then) */
+    public static Outcome decide(RequestAttributes a, NodeGraph graph) {
         String node = nodeName(a.user());
         if (node == null) {
             return a.user() != null && a.user().inGroup(NODES_GROUP) ? Outcome.DENY : Outcome.NOT_A_NODE;
@@ -45,10 +49,15 @@ public final class NodeRestriction {
         if (!a.resourceRequest()) {
             return a.verb().equals("get") ? Outcome.ALLOW : Outcome.DENY;
         }
-        if (a.apiGroup().isEmpty() && a.resource().equals("secrets")) {
-            // kube's Node authorizer lets a node get only the Secrets its pods reference, and never list or watch them;
-            // no pod references one here yet (issue 18), so none: a node must not read the join tokens in kube-system
-            return Outcome.DENY;
+        if (a.apiGroup().isEmpty() && (a.resource().equals("secrets") || a.resource().equals("configmaps"))) {
+            // a node must not read what its pods do not use: the join tokens in kube-system, say
+            return READS.contains(a.verb()) && a.subresource() == null && a.namespace() != null && a.name() != null
+                    && graph != null && graph.references(node, a.resource(), a.namespace(), a.name()) ? Outcome.ALLOW : Outcome.DENY;
+        }
+        if (a.apiGroup().isEmpty() && a.resource().equals("serviceaccounts")) {
+            return a.verb().equals("create") && "token".equals(a.subresource()) && a.name() != null && a.namespace() != null
+                    && graph != null && graph.references(node, "serviceaccounts", a.namespace(), a.name())
+                    ? Outcome.CHECK_TOKEN_BINDING : Outcome.DENY;
         }
         if (READS.contains(a.verb())) {
             return Outcome.ALLOW;
@@ -94,9 +103,45 @@ public final class NodeRestriction {
     /** Why a node's request was refused, appended to the Forbidden message. */
     public static String reason(RequestAttributes a) {
         String node = nodeName(a.user());
-        return node == null ? "node users must be named system:node:<nodeName>"
-                : a.apiGroup() != null && a.apiGroup().isEmpty() && "secrets".equals(a.resource())
-                ? "node \"" + node + "\" may not read Secrets: none is referenced by its pods"
-                : "node \"" + node + "\" may only write its own Node and Lease, the status of pods bound to it, and events";
+        if (node == null) {
+            return "node users must be named system:node:<nodeName>";
+        }
+        boolean core = a.apiGroup() != null && a.apiGroup().isEmpty();
+        if (core && ("secrets".equals(a.resource()) || "configmaps".equals(a.resource()))) {
+            return !READS.contains(a.verb()) ? "can only read resources of this type"
+                    : a.name() == null ? "No Object name found"
+                    : "no relationship found between node '" + node + "' and this object";
+        }
+        if (core && "serviceaccounts".equals(a.resource())) {
+            return !"token".equals(a.subresource()) || !"create".equals(a.verb()) || a.name() == null
+                    ? "can only create tokens for individual service accounts"
+                    : "no relationship found between node '" + node + "' and this object";
+        }
+        return "node \"" + node + "\" may only write its own Node and Lease, the status of pods bound to it, and events";
+    }
+
+    /**
+     * kube's NodeRestriction admission of a node's TokenRequest: it must be bound to a pod (kind Pod, apiVersion v1, a
+     * name and a uid) that is bound to this node and has that uid. Null when allowed, else why not.
+     */
+    public static String tokenBindingRefusal(String node, String namespace, com.fasterxml.jackson.databind.JsonNode request,
+                                             NodeGraph graph) {
+        com.fasterxml.jackson.databind.JsonNode ref = request == null ? null : request.path("spec").path("boundObjectRef");
+        if (ref == null || !ref.isObject() || !"v1".equals(ref.path("apiVersion").asText()) || !"Pod".equals(ref.path("kind").asText())
+                || ref.path("name").asText("").isEmpty()) {
+            return "node requested token not bound to a pod";
+        }
+        if (ref.path("uid").asText("").isEmpty()) {
+            return "node requested token with a pod binding without a uid";
+        }
+        NodeGraph.BoundPod pod = graph == null ? null : graph.pod(namespace, ref.path("name").asText());
+        if (pod == null || !node.equals(pod.node())) {
+            return "node requested token bound to a pod scheduled on a different node";
+        }
+        if (!pod.uid().equals(ref.path("uid").asText())) {
+            return "the UID in the bound object reference (" + ref.path("uid").asText() + ") does not match the UID in record. "
+                    + "The object might have been deleted and then recreated";
+        }
+        return null;
     }
 }

@@ -62,7 +62,8 @@ final class Patches {
                 throw ApiException.badRequest("the patch turned the object into " + patched.getNodeType());
             }
             checkPrecondition(r, name, current, patched);
-            return statusOnly ? onlyStatus(current, (ObjectNode) patched) : (ObjectNode) patched;
+            return statusOnly ? service.registry().strategy(r).subresourceUpdate(write.subresource(), current, (ObjectNode) patched)
+                    : (ObjectNode) patched;
         });
     }
 
@@ -73,14 +74,6 @@ final class Patches {
             throw ApiException.conflict(r.gvk().group(), r.plural(), name,
                     "the object has been modified; please apply your changes to the latest version and try again");
         }
-    }
-
-    private static ObjectNode onlyStatus(ObjectNode current, ObjectNode patched) {
-        ObjectNode next = current.deepCopy();
-        if (patched.has("status")) {
-            next.set("status", patched.get("status"));
-        }
-        return next;
     }
 
     /** Server-side apply: creates the object when it is missing, and reports field-manager conflicts. */

@@ -59,9 +59,17 @@ public final class RequestAuth {
     private final Impersonation impersonation;
     private final AuditLog audit;
     private final ObjectService service;
+    /** The nodes' pods and what they reference, for a node's token requests; null when not kept. */
+    private volatile io.coxswain.apiserver.auth.NodeGraph nodeGraph;
 
     public RequestAuth(TokenFile tokens, Authorizer authorizer, AuditLog audit, ObjectService service) {
         this(tokens, null, authorizer, audit, service);
+    }
+
+    /** The graph a node's TokenRequest binding is checked against (the authorizer's own). */
+    public RequestAuth nodeGraph(io.coxswain.apiserver.auth.NodeGraph graph) {
+        this.nodeGraph = graph;
+        return this;
     }
 
     /** @param bootstrapTokens asked for a bearer token the token file does not know; null for none */
@@ -166,8 +174,21 @@ public final class RequestAuth {
             forbid(ctx, attributes, decision.reason());
             return;
         }
-        NodeRestriction.Outcome node = NodeRestriction.decide(attributes);
-        if (node == NodeRestriction.Outcome.CHECK_BODY_NAME) {
+        NodeRestriction.Outcome node = NodeRestriction.decide(attributes, nodeGraph);
+        if (node == NodeRestriction.Outcome.CHECK_TOKEN_BINDING) {
+            com.fasterxml.jackson.databind.JsonNode body;
+            try {
+                body = ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0 ? null
+                        : Json.parseObject(ctx.body().buffer(), ctx.request().getHeader("Content-Type"));
+            } catch (RuntimeException e) {
+                body = null;
+            }
+            String refusal = NodeRestriction.tokenBindingRefusal(NodeRestriction.nodeName(user), attributes.namespace(), body, nodeGraph);
+            if (refusal != null) {
+                forbid(ctx, attributes, refusal);
+                return;
+            }
+        } else if (node == NodeRestriction.Outcome.CHECK_BODY_NAME) {
             String name = bodyName(ctx);
             if (!NodeRestriction.nodeName(user).equals(name)) {
                 forbid(ctx, attributes, NodeRestriction.reason(attributes));
@@ -225,8 +246,30 @@ public final class RequestAuth {
         } catch (ApiException e) {
             verb = request.method().name().toLowerCase(java.util.Locale.ROOT);
         }
+        String name = path.name();
+        if (name == null && ("list".equals(verb) || "watch".equals(verb))) {
+            // kube's RequestInfoFactory: a list or watch of one object by fieldSelector names that object
+            name = selectedName(request.getParam("fieldSelector"));
+        }
         return new RequestAttributes(user, verb, true, path.apiGroup(), path.resource(), path.subresource(), path.namespace(),
-                path.name(), request.path());
+                name, request.path());
+    }
+
+    /** X of a field selector that requires metadata.name=X (or ==X), else null. */
+    static String selectedName(String selector) {
+        if (selector == null) {
+            return null;
+        }
+        for (String term : selector.split(",")) {
+            String t = term.trim();
+            for (String op : new String[] {"==", "="}) {
+                if (t.startsWith("metadata.name" + op)) {
+                    String value = t.substring(("metadata.name" + op).length()).trim();
+                    return value.isEmpty() || value.contains("/") ? null : value;
+                }
+            }
+        }
+        return null;
     }
 
     /** 403 in kube-apiserver's words: {@code pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "team-b"}. */

@@ -131,10 +131,13 @@ public final class BootstrapPolicy {
                 .item());
         out.add(new RoleBuilder("system:kube-controller-manager")
                 .rule(READ, ALL, "*")
-                .rule(ALL, List.of("", "apps", "batch", "coordination.k8s.io"), "*")
+                .rule(ALL, List.of("", "apps", "batch", "coordination.k8s.io", "discovery.k8s.io"), "*")
+                // the namespace controller empties a terminating namespace of every kind it holds
+                .rule(List.of("delete", "deletecollection"), ALL, "*")
                 .item());
         out.add(new RoleBuilder("system:node-proxier")
                 .rule(READ, List.of(""), "services", "endpoints", "nodes")
+                .rule(READ, List.of("discovery.k8s.io"), "endpointslices")
                 .rule(List.of("create", "patch", "update"), List.of(""), "events")
                 .item());
         out.add(binding("cluster-admin", "cluster-admin", "Group", "system:masters"));
@@ -198,6 +201,7 @@ public final class BootstrapPolicy {
         b.rule(verbs, List.of("apps"), "deployments", "deployments/scale", "replicasets", "replicasets/scale");
         b.rule(READ, List.of("apps"), "deployments/status", "replicasets/status");
         b.rule(verbs, List.of("batch"), "jobs", "cronjobs");
+        b.rule(READ, List.of("discovery.k8s.io"), "endpointslices");
         b.rule(READ, List.of("batch"), "jobs/status", "cronjobs/status");
         if (write) {
             b.rule(List.of("create"), List.of(""), "pods/eviction");

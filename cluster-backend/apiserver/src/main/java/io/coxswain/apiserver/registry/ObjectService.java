@@ -11,7 +11,6 @@ import io.coxswain.apiserver.admission.SchemaAdmission;
 import io.coxswain.apiserver.patch.ManagedFields;
 import io.coxswain.schemas.SchemaCatalog;
 import io.coxswain.schemas.SchemaNavigator;
-import io.coxswain.apiserver.admission.ServiceAllocator;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,7 +39,6 @@ public final class ObjectService {
     private final ResourceRegistry registry;
     private final ObjectStore store;
     private final SchemaAdmission admission;
-    private final ServiceAllocator services;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final SchemaNavigator navigator = new SchemaNavigator(SchemaCatalog.standard());
@@ -71,18 +69,16 @@ public final class ObjectService {
         this.guard = writeGuard;
     }
 
-    public ObjectService(ResourceRegistry registry, ObjectStore store, SchemaAdmission admission, ServiceAllocator services,
-                         Clock clock) {
-        this(registry, store, admission, services, clock, new PodSecurity(PodSecurity.Level.BASELINE));
+    public ObjectService(ResourceRegistry registry, ObjectStore store, SchemaAdmission admission, Clock clock) {
+        this(registry, store, admission, clock, new PodSecurity(PodSecurity.Level.BASELINE));
     }
 
-    public ObjectService(ResourceRegistry registry, ObjectStore store, SchemaAdmission admission, ServiceAllocator services,
-                         Clock clock, PodSecurity podSecurity) {
+    public ObjectService(ResourceRegistry registry, ObjectStore store, SchemaAdmission admission, Clock clock,
+                         PodSecurity podSecurity) {
         this.podSecurity = podSecurity;
         this.registry = registry;
         this.store = store;
         this.admission = admission;
-        this.services = services;
         this.clock = clock;
     }
 
@@ -168,24 +164,21 @@ public final class ObjectService {
             strategy.prepareForCreate(body, options.user());
             List<String> warnings = new ArrayList<>(admission.admit(r, body, options.fieldValidation()));
             strategy.validate(body);
-            if (r.plural().equals("namespaces") && r.gvk().group().isEmpty()) {
-                PodSecurity.validateNamespace(body);
-            }
             ObjectNode owned = recordOwnership(r, null, body, options);
             return requireLiveNamespace(r, ns, name).thenCompose(namespaceLabels -> {
                 // validating admission, after the mutating steps: Pod Security on what would be stored
                 warnings.addAll(podSecurity.admit(r.gvk().group(), r.kind(), null, owned, namespaceLabels));
                 guard.check(r, ns, null, owned, options);
-                if (r.plural().equals("services")) {
-                    services.allocate(owned);
-                }
+                strategy.allocate(owned);
                 if (options.dryRun()) {
+                    // a dry run shows what would be allocated and keeps none of it
+                    strategy.release(owned);
                     return CompletableFuture.completedFuture(new WriteResult(owned, 201, warnings));
                 }
                 return store.create(r, ns, name, owned)
                         .whenComplete((stored, error) -> {
-                            if (error != null && r.plural().equals("services")) {
-                                services.release(owned);
+                            if (error != null) {
+                                strategy.release(owned);
                             }
                         })
                         .thenApply(stored -> new WriteResult(stored.object(), 201, warnings));
@@ -247,7 +240,8 @@ public final class ObjectService {
                     throw ApiException.conflict(r.gvk().group(), r.plural(), name,
                             "the object has been modified; please apply your changes to the latest version and try again");
                 }
-                return statusOnly ? withStatus(current, body) : mergeForUpdate(r, current, body);
+                return statusOnly ? registry.strategy(r).subresourceUpdate(options.subresource(), current, body)
+                        : mergeForUpdate(r, current, body);
             });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -281,7 +275,6 @@ public final class ObjectService {
         CompletableFuture<StoredObject> stored = store.guaranteedUpdate(r, namespace, name, current -> {
             ObjectNode changed = change.apply(current.object().deepCopy());
             keepServerFields(r, current.object(), changed);
-            immutableRoleRef(r, current.object(), changed);
             ResourceStrategy strategy = registry.strategy(r);
             strategy.prepareForUpdate(options.subresource(), current.object(), changed);
             ObjectNode next = changed;
@@ -289,17 +282,11 @@ public final class ObjectService {
             warnings.clear();
             warnings.addAll(admission.admit(r, next, options.fieldValidation()));
             strategy.validateUpdate(options.subresource(), current.object(), next);
-            if (r.plural().equals("namespaces") && r.gvk().group().isEmpty()) {
-                PodSecurity.validateNamespace(next);
-            }
             warnings.addAll(podSecurity.admit(r.gvk().group(), r.kind(), current.object(), next, namespaceLabels));
             guard.check(r, namespace, current.object(), next, options);
-            if (r.plural().equals("services")) {
-                keepServiceAllocations(current.object(), next);
-            }
             next = recordOwnership(r, current.object(), next, options);
             boolean deleting = next.path("metadata").has("deletionTimestamp");
-            if (deleting && next.path("metadata").path("finalizers").isEmpty()) {
+            if (deleting && next.path("metadata").path("finalizers").isEmpty() && !strategy.deletionHeld(next)) {
                 finished[0] = true;
             }
             if (options.dryRun() || finished[0] || sameContent(current.object(), next)) {
@@ -357,16 +344,6 @@ public final class ObjectService {
     private static final java.util.Comparator<JsonNode> SAME_VALUE = (a, b) -> a.equals(b)
             || a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0 ? 0 : 1;
 
-    private static ObjectNode withStatus(ObjectNode current, ObjectNode body) {
-        ObjectNode next = current.deepCopy();
-        if (body.has("status")) {
-            next.set("status", body.get("status"));
-        } else {
-            next.remove("status");
-        }
-        return next;
-    }
-
     /** A PUT of the main resource: the body, with what the server owns taken from the current object. */
     private static ObjectNode mergeForUpdate(ResourceInfo r, ObjectNode current, ObjectNode body) {
         ObjectNode next = body.deepCopy();
@@ -422,46 +399,6 @@ public final class ObjectService {
         return false;
     }
 
-    /** A binding's roleRef never changes, as kube's RBAC validation says: delete the binding and create a new one. */
-    private static void immutableRoleRef(ResourceInfo r, ObjectNode current, ObjectNode next) {
-        if (!r.gvk().group().equals("rbac.authorization.k8s.io") || !r.kind().endsWith("Binding")) {
-            return;
-        }
-        JsonNode was = current.path("roleRef");
-        if (!was.equals(next.path("roleRef"))) {
-            throw ApiException.invalid(r.gvk().group(), r.kind(), next.path("metadata").path("name").asText(""),
-                    List.of(new ApiException.Cause("FieldValueInvalid", "Invalid value: rbac.RoleRef{APIGroup:\""
-                            + was.path("apiGroup").asText() + "\", Kind:\"" + was.path("kind").asText() + "\", Name:\""
-                            + was.path("name").asText() + "\"}: cannot change roleRef", "roleRef")));
-        }
-    }
-
-    private static void keepServiceAllocations(ObjectNode current, ObjectNode next) {
-        ObjectNode spec = (ObjectNode) next.path("spec");
-        JsonNode was = current.path("spec");
-        String name = next.path("metadata").path("name").asText();
-        String oldIp = was.path("clusterIP").asText("");
-        String newIp = spec.path("clusterIP").asText("");
-        if (newIp.isEmpty() && !oldIp.isEmpty()) {
-            spec.set("clusterIP", was.get("clusterIP"));
-            spec.set("clusterIPs", was.get("clusterIPs"));
-        } else if (!newIp.equals(oldIp)) {
-            throw ApiException.invalid("", "Service", name, List.of(new ApiException.Cause("FieldValueInvalid",
-                    "Invalid value: \"" + newIp + "\": field is immutable", "spec.clusterIPs[0]")));
-        }
-        if (!spec.has("clusterIPs") && was.has("clusterIPs")) {
-            spec.set("clusterIPs", was.get("clusterIPs"));
-        }
-        for (int i = 0; i < spec.path("ports").size(); i++) {
-            ObjectNode port = (ObjectNode) spec.path("ports").get(i);
-            for (JsonNode old : was.path("ports")) {
-                if (!port.has("nodePort") && old.has("nodePort") && old.path("port").equals(port.path("port"))) {
-                    port.set("nodePort", old.get("nodePort"));
-                }
-            }
-        }
-    }
-
     // ---- delete ----
 
     public CompletableFuture<WriteResult> delete(ResourceInfo r, String namespace, String name, DeleteOptions options) {
@@ -484,23 +421,14 @@ public final class ObjectService {
             } else if ("Orphan".equals(policy) && !finalizers.contains("orphan")) {
                 finalizers.add("orphan");
             }
-            if (r.plural().equals("namespaces")) {
-                // The namespace's own finalizer (spec.finalizers) is ours: empty it, then let the object go.
-                return markDeleting(r, null, name, finalizers, 0, options).thenApply(w -> {
-                    if (!options.dryRun()) {
-                        reapNamespace(name);
-                    }
-                    return w;
-                });
-            }
-            long grace = graceFor(r, object, options);
-            boolean graceful = grace > 0 && r.plural().equals("pods") && !object.path("spec").path("nodeName").asText("").isEmpty();
-            if (finalizers.isEmpty() && !graceful) {
+            ResourceStrategy strategy = registry.strategy(r);
+            long grace = strategy.gracePeriod(object, options.gracePeriodSeconds());
+            if (finalizers.isEmpty() && grace == 0 && !strategy.deletionHeld(object)) {
                 CompletableFuture<ObjectNode> gone = options.dryRun() ? CompletableFuture.completedFuture(object)
                         : removeNow(r, namespace, name, object);
                 return gone.thenApply(o -> new WriteResult(r.returnsDeletedObject() ? o : deletedStatus(r, o), 200, List.of()));
             }
-            return markDeleting(r, namespace, name, finalizers, graceful ? grace : 0, options);
+            return markDeleting(r, namespace, name, finalizers, grace, options);
         });
     }
 
@@ -515,13 +443,6 @@ public final class ObjectService {
         }
         details.put("kind", r.plural()).put("uid", deleted.path("metadata").path("uid").asText());
         return status;
-    }
-
-    private static long graceFor(ResourceInfo r, ObjectNode object, DeleteOptions options) {
-        if (options.gracePeriodSeconds() != null) {
-            return Math.max(0, options.gracePeriodSeconds());
-        }
-        return r.plural().equals("pods") ? object.path("spec").path("terminationGracePeriodSeconds").asLong(30) : 0;
     }
 
     /** Sets deletionTimestamp (and the pod's grace period) and the finalizers; the object goes when they are done. */
@@ -540,9 +461,7 @@ public final class ObjectService {
             if (finalizers.isEmpty()) {
                 meta.remove("finalizers");
             }
-            if (r.plural().equals("namespaces")) {
-                ((ObjectNode) current.with("status")).put("phase", "Terminating");
-            }
+            registry.strategy(r).prepareForDelete(current);
             return current;
         }).thenApply(w -> new WriteResult(w.object(), 200, List.of()));
     }
@@ -562,9 +481,7 @@ public final class ObjectService {
     /** Removes the object from the store and frees what it held. */
     private CompletableFuture<ObjectNode> removeNow(ResourceInfo r, String namespace, String name, ObjectNode last) {
         return store.delete(r, namespace, name, 0).thenApply(deleted -> {
-            if (r.plural().equals("services")) {
-                services.release(deleted.object());
-            }
+            registry.strategy(r).release(deleted.object());
             return deleted.object();
         });
     }
@@ -592,25 +509,6 @@ public final class ObjectService {
                 return out;
             });
         });
-    }
-
-    /** Deletes everything in a terminating namespace, then the namespace itself once its metadata finalizers are gone. */
-    private void reapNamespace(String namespace) {
-        DeleteOptions now = new DeleteOptions(0L, "Background", null, null, false);
-        ListOptions all = new ListOptions(io.coxswain.api.LabelSelector.everything(), io.coxswain.api.FieldSelector.everything(), 0, null);
-        List<CompletableFuture<ObjectNode>> sweeps = new ArrayList<>();
-        for (ResourceInfo resource : registry.namespacedResources()) {
-            sweeps.add(deleteCollection(resource, namespace, all, now));
-        }
-        ResourceInfo namespaces = registry.find("v1", "namespaces").orElseThrow();
-        CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> replaceMetadata(namespaces, null, namespace, new WriteOptions(false,
-                        io.coxswain.apiserver.admission.FieldValidation.IGNORE, null), ns -> {
-                    ((ObjectNode) ns.with("spec")).putArray("finalizers");
-                    return ns;
-                }))
-                .thenCompose(w -> w.object().path("metadata").path("finalizers").isEmpty()
-                        ? store.delete(namespaces, null, namespace, 0) : CompletableFuture.completedFuture(null));
     }
 
     // ---- helpers ----

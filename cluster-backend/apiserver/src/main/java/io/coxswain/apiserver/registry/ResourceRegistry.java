@@ -51,6 +51,7 @@ public final class ResourceRegistry {
             Map.entry("jobs", new Extra(List.of(), List.of("all"), ALL_VERBS, Set.of("status"), Set.of("status.successful"))),
             Map.entry("cronjobs", new Extra(List.of("cj"), List.of("all"), ALL_VERBS, Set.of("status"), Set.of())),
             Map.entry("leases", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
+            Map.entry("endpointslices", new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of())),
             Map.entry("certificatesigningrequests", new Extra(List.of("csr"), List.of(), ALL_VERBS, Set.of("status", "approval"),
                     Set.of("spec.signerName"))),
             // answered, never stored (see rbac.Reviews)
@@ -59,21 +60,21 @@ public final class ResourceRegistry {
             Map.entry("subjectaccessreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())),
             Map.entry("tokenreviews", new Extra(List.of(), List.of(), List.of("create"), Set.of(), Set.of())));
 
-    /** The kinds with a strategy of their own, by group and kind (any version); the others get ResourceStrategy.NONE. */
-    private static final Map<String, ResourceStrategy> STRATEGIES = Map.of(
-            "/ConfigMap", new io.coxswain.apiserver.core.ConfigMapStrategy(),
-            "/Secret", new io.coxswain.apiserver.core.SecretStrategy(),
-            "certificates.k8s.io/CertificateSigningRequest", new io.coxswain.apiserver.certificates.CsrStrategy());
-
     /** The core resources whose registry sets ReturnDeletedObject (pods, services), and namespaces, whose delete answers with them. */
     private static final Set<String> RETURN_DELETED_OBJECT = Set.of("v1/pods", "v1/services", "v1/namespaces");
 
-    /** This server's strategies that wrap a kind's own with an admission step that has state (an index), by group/kind. */
-    private final Map<String, ResourceStrategy> admitting = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, ResourceInfo> byGroupVersionAndPlural = new LinkedHashMap<>();
     private final Map<GroupVersionKind, ResourceInfo> byKind = new LinkedHashMap<>();
+    private final Map<String, ResourceStrategy> strategies;
 
+    /** The resources with no strategies: every kind gets only the generic verbs. */
     public ResourceRegistry(SchemaCatalog catalog) {
+        this(catalog, Map.of());
+    }
+
+    /** @param strategies what each kind adds to the generic verbs, by {@code group/Kind} (any version) */
+    public ResourceRegistry(SchemaCatalog catalog, Map<String, ResourceStrategy> strategies) {
+        this.strategies = Map.copyOf(strategies);
         for (KindSchema schema : catalog.kindSchemas()) {
             Extra extra = EXTRAS.getOrDefault(schema.plural(), new Extra(List.of(), List.of(), ALL_VERBS, Set.of(), Set.of()));
             ResourceInfo info = new ResourceInfo(schema, schema.plural(), schema.gvk().kind().toLowerCase(), schema.namespaced(),
@@ -94,21 +95,7 @@ public final class ResourceRegistry {
 
     /** The kind's strategy: what it adds to the generic verbs. */
     public ResourceStrategy strategy(ResourceInfo r) {
-        String key = r.gvk().group() + "/" + r.kind();
-        ResourceStrategy own = admitting.get(key);
-        return own != null ? own : STRATEGIES.getOrDefault(key, ResourceStrategy.NONE);
-    }
-
-    /**
-     * Adds a mutating admission step to the creates of one kind, after its strategy's PrepareForCreate and before the
-     * schemas admit the object (where kube-apiserver runs its mutating admission plugins). For plugins that read
-     * state, such as ServiceAccount's account index; they run on the worker threads.
-     */
-    public void admitOnCreate(String group, String kind, java.util.function.BiConsumer<com.fasterxml.jackson.databind.node.ObjectNode,
-            io.coxswain.apiserver.auth.UserInfo> admission) {
-        String key = group + "/" + kind;
-        ResourceStrategy base = admitting.getOrDefault(key, STRATEGIES.getOrDefault(key, ResourceStrategy.NONE));
-        admitting.put(key, new CreateAdmission(base, admission));
+        return strategies.getOrDefault(r.gvk().group() + "/" + r.kind(), ResourceStrategy.NONE);
     }
 
     public List<ResourceInfo> all() {
@@ -128,10 +115,5 @@ public final class ResourceRegistry {
 
     public List<ResourceInfo> inGroupVersion(String apiVersion) {
         return byKind.values().stream().filter(r -> r.gvk().apiVersion().equals(apiVersion)).toList();
-    }
-
-    /** Every resource whose objects live in namespaces, for a namespace's deletion. */
-    public List<ResourceInfo> namespacedResources() {
-        return byKind.values().stream().filter(ResourceInfo::namespaced).filter(r -> r.verbs().contains("list")).toList();
     }
 }

@@ -26,6 +26,7 @@ public final class PrinterRegistry {
             .register("batch", "Job", new JobPrinter())
             .register("batch", "CronJob", new CronJobPrinter())
             .register("coordination.k8s.io", "Lease", new LeasePrinter())
+            .register("discovery.k8s.io", "EndpointSlice", new EndpointSlicePrinter())
             .register("certificates.k8s.io", "CertificateSigningRequest", new CertificateSigningRequestPrinter())
             .register("rbac.authorization.k8s.io", "Role", new RbacPrinters.RolePrinter())
             .register("rbac.authorization.k8s.io", "ClusterRole", new RbacPrinters.RolePrinter())

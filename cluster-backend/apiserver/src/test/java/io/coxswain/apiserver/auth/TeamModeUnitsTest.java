@@ -47,23 +47,23 @@ class TeamModeUnitsTest {
     @Test
     void nodeRestrictionKeepsANodeToItsOwnObjects() {
         UserInfo node = new UserInfo("system:node:n1", "", List.of("system:nodes", "system:authenticated"));
-        assertThat(NodeRestriction.decide(attrs(node, "patch", "", "nodes", null, null, "n1"))).isEqualTo(NodeRestriction.Outcome.ALLOW);
-        assertThat(NodeRestriction.decide(attrs(node, "patch", "", "nodes", "status", null, "n2"))).isEqualTo(NodeRestriction.Outcome.DENY);
-        assertThat(NodeRestriction.decide(attrs(node, "create", "", "nodes", null, null, null))).isEqualTo(NodeRestriction.Outcome.CHECK_BODY_NAME);
-        assertThat(NodeRestriction.decide(attrs(node, "update", "coordination.k8s.io", "leases", null, "kube-node-lease", "n1")))
+        assertThat(NodeRestriction.decide(attrs(node, "patch", "", "nodes", null, null, "n1"), null)).isEqualTo(NodeRestriction.Outcome.ALLOW);
+        assertThat(NodeRestriction.decide(attrs(node, "patch", "", "nodes", "status", null, "n2"), null)).isEqualTo(NodeRestriction.Outcome.DENY);
+        assertThat(NodeRestriction.decide(attrs(node, "create", "", "nodes", null, null, null), null)).isEqualTo(NodeRestriction.Outcome.CHECK_BODY_NAME);
+        assertThat(NodeRestriction.decide(attrs(node, "update", "coordination.k8s.io", "leases", null, "kube-node-lease", "n1"), null))
                 .isEqualTo(NodeRestriction.Outcome.ALLOW);
-        assertThat(NodeRestriction.decide(attrs(node, "update", "coordination.k8s.io", "leases", null, "kube-system", "n1")))
+        assertThat(NodeRestriction.decide(attrs(node, "update", "coordination.k8s.io", "leases", null, "kube-system", "n1"), null))
                 .isEqualTo(NodeRestriction.Outcome.DENY);
-        assertThat(NodeRestriction.decide(attrs(node, "patch", "", "pods", "status", "default", "p"))).isEqualTo(NodeRestriction.Outcome.CHECK_POD_BINDING);
-        assertThat(NodeRestriction.decide(attrs(node, "update", "", "pods", null, "default", "p"))).isEqualTo(NodeRestriction.Outcome.DENY);
-        assertThat(NodeRestriction.decide(attrs(node, "create", "", "events", null, "default", null))).isEqualTo(NodeRestriction.Outcome.ALLOW);
-        assertThat(NodeRestriction.decide(attrs(node, "list", "", "configmaps", null, null, null))).isEqualTo(NodeRestriction.Outcome.ALLOW);
-        // no Secret is referenced by a node's pods yet: the join tokens in kube-system stay out of its reach
-        assertThat(NodeRestriction.decide(attrs(node, "list", "", "secrets", null, null, null))).isEqualTo(NodeRestriction.Outcome.DENY);
-        assertThat(NodeRestriction.decide(attrs(node, "get", "", "secrets", null, "kube-system", "bootstrap-token-abcdef")))
+        assertThat(NodeRestriction.decide(attrs(node, "patch", "", "pods", "status", "default", "p"), null)).isEqualTo(NodeRestriction.Outcome.CHECK_POD_BINDING);
+        assertThat(NodeRestriction.decide(attrs(node, "update", "", "pods", null, "default", "p"), null)).isEqualTo(NodeRestriction.Outcome.DENY);
+        assertThat(NodeRestriction.decide(attrs(node, "create", "", "events", null, "default", null), null)).isEqualTo(NodeRestriction.Outcome.ALLOW);
+        assertThat(NodeRestriction.decide(attrs(node, "list", "", "configmaps", null, null, null), null)).isEqualTo(NodeRestriction.Outcome.DENY);
+        // no pod references a Secret: the join tokens in kube-system stay out of its reach
+        assertThat(NodeRestriction.decide(attrs(node, "list", "", "secrets", null, null, null), null)).isEqualTo(NodeRestriction.Outcome.DENY);
+        assertThat(NodeRestriction.decide(attrs(node, "get", "", "secrets", null, "kube-system", "bootstrap-token-abcdef"), null))
                 .isEqualTo(NodeRestriction.Outcome.DENY);
         UserInfo alice = new UserInfo("alice", "", List.of("system:authenticated"));
-        assertThat(NodeRestriction.decide(attrs(alice, "patch", "", "nodes", null, null, "n1"))).isEqualTo(NodeRestriction.Outcome.NOT_A_NODE);
+        assertThat(NodeRestriction.decide(attrs(alice, "patch", "", "nodes", null, null, "n1"), null)).isEqualTo(NodeRestriction.Outcome.NOT_A_NODE);
         // in the nodes group without a node name: refused
         UserInfo odd = new UserInfo("mallory", "", List.of("system:nodes"));
         assertThat(Authorizers.teamMode(Authorizer.ALLOW_ALL).authorize(attrs(odd, "get", "", "pods", null, "default", "p")).allowed()).isFalse();

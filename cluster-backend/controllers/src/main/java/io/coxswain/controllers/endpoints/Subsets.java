@@ -28,13 +28,13 @@ import java.util.stream.Stream;
  * ready on any copy of a port is not ready for it). Kubernetes sorts ports and subsets by a hash of their Go
  * printout; here they are sorted by their content, which is just as deterministic.
  */
-final class Subsets {
+public final class Subsets {
 
     private Subsets() {
     }
 
     /** {@code ShouldPodBeInEndpoints}: not terminal, has an IP, and not terminating unless that is tolerated. */
-    static boolean podCounts(Pod pod, boolean includeTerminating) {
+    public static boolean podCounts(Pod pod, boolean includeTerminating) {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
             return false;
@@ -45,12 +45,13 @@ final class Subsets {
         return includeTerminating || pod.getMetadata().getDeletionTimestamp() == null;
     }
 
-    static boolean ready(Pod pod) {
+    public static boolean ready(Pod pod) {
         return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
-    private static List<String> podIps(Pod pod) {
+    /** The pod's IPs, status.podIP first. */
+    public static List<String> podIps(Pod pod) {
         if (pod.getStatus() == null) {
             return List.of();
         }
@@ -91,7 +92,7 @@ final class Subsets {
      * {@code FindPort}: a number is taken as it is; a name is looked up among the ports of the pod's containers
      * (and sidecar init containers) with the service port's protocol.
      */
-    static OptionalInt findPort(Pod pod, ServicePort servicePort) {
+    public static OptionalInt findPort(Pod pod, ServicePort servicePort) {
         IntOrString target = servicePort.getTargetPort();
         if (target == null || (target.getStrVal() == null && target.getIntVal() == null)) {
             return OptionalInt.of(servicePort.getPort());

@@ -1,6 +1,5 @@
 package io.coxswain.kubelet.pods;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * A container's environment as the kubelet builds it: service links first, then envFrom, then env, with
@@ -34,10 +32,10 @@ final class EnvResolver {
         }
     }
 
-    private final BiFunction<String, String, ConfigMap> configMaps;
+    private final KeyedData.Lookup objects;
 
-    EnvResolver(BiFunction<String, String, ConfigMap> configMaps) {
-        this.configMaps = configMaps;
+    EnvResolver(KeyedData.Lookup objects) {
+        this.objects = objects;
     }
 
     Map<String, String> resolve(Pod pod, Container container, List<Service> services, String podIp, String hostIp,
@@ -51,18 +49,17 @@ final class EnvResolver {
         }
         String ns = pod.getMetadata().getNamespace();
         for (EnvFromSource from : list(container.getEnvFrom())) {
+            KeyedData data;
             if (from.getConfigMapRef() != null) {
-                ConfigMap cm = configMaps.apply(ns, from.getConfigMapRef().getName());
-                if (cm == null) {
-                    if (Boolean.TRUE.equals(from.getConfigMapRef().getOptional())) {
-                        continue;
-                    }
-                    throw new ConfigError("configmap \"" + from.getConfigMapRef().getName() + "\" not found");
-                }
+                data = required(KeyedData.Kind.CONFIG_MAP, ns, from.getConfigMapRef().getName(), from.getConfigMapRef().getOptional());
+            } else if (from.getSecretRef() != null) {
+                data = required(KeyedData.Kind.SECRET, ns, from.getSecretRef().getName(), from.getSecretRef().getOptional());
+            } else {
+                continue;
+            }
+            if (data != null) {
                 String prefix = from.getPrefix() == null ? "" : from.getPrefix();
-                if (cm.getData() != null) {
-                    cm.getData().forEach((k, v) -> env.put(prefix + k, v));
-                }
+                data.values().keySet().forEach(k -> env.put(prefix + k, data.value(k)));
             }
         }
         for (EnvVar var : list(container.getEnv())) {
@@ -125,27 +122,35 @@ final class EnvResolver {
         }
         if (from.getConfigMapKeyRef() != null) {
             var ref = from.getConfigMapKeyRef();
-            ConfigMap cm = configMaps.apply(ns, ref.getName());
-            String value = cm == null || cm.getData() == null ? null : cm.getData().get(ref.getKey());
-            if (value == null) {
-                if (Boolean.TRUE.equals(ref.getOptional())) {
-                    return null;
-                }
-                throw new ConfigError(cm == null ? "configmap \"" + ref.getName() + "\" not found"
-                        : "couldn't find key " + ref.getKey() + " in ConfigMap " + ns + "/" + ref.getName());
-            }
-            return value;
+            return key(KeyedData.Kind.CONFIG_MAP, ns, ref.getName(), ref.getKey(), ref.getOptional());
         }
         if (from.getSecretKeyRef() != null) {
-            if (Boolean.TRUE.equals(from.getSecretKeyRef().getOptional())) {
-                return null;
-            }
-            throw new ConfigError("secret \"" + from.getSecretKeyRef().getName() + "\" not found");
+            var ref = from.getSecretKeyRef();
+            return key(KeyedData.Kind.SECRET, ns, ref.getName(), ref.getKey(), ref.getOptional());
         }
         return null;
     }
 
-    private static String field(ObjectFieldSelector ref, Pod pod, String podIp, String hostIp) {
+    /** The object's keys; null when it is missing and optional; a ConfigError with kube's message when required. */
+    private KeyedData required(KeyedData.Kind kind, String ns, String name, Boolean optional) {
+        KeyedData data = objects.get(kind, ns, name);
+        if (data == null && !Boolean.TRUE.equals(optional)) {
+            throw new ConfigError(kind.notFound(name));
+        }
+        return data;
+    }
+
+    /** One key's value for env; null when it is missing and optional (the variable is then left out). */
+    private String key(KeyedData.Kind kind, String ns, String name, String key, Boolean optional) {
+        KeyedData data = required(kind, ns, name, optional);
+        String value = data == null ? null : data.value(key);
+        if (value == null && data != null && !Boolean.TRUE.equals(optional)) {
+            throw new ConfigError(data.missingKey(key));
+        }
+        return value;
+    }
+
+    static String field(ObjectFieldSelector ref, Pod pod, String podIp, String hostIp) {
         String path = ref.getFieldPath();
         var meta = pod.getMetadata();
         if (path.startsWith("metadata.labels['") && path.endsWith("']")) {
@@ -168,7 +173,7 @@ final class EnvResolver {
         };
     }
 
-    private static String resource(ResourceFieldSelector ref, Container container, long nodeCpuMillis, long nodeMemoryBytes) {
+    static String resource(ResourceFieldSelector ref, Container container, long nodeCpuMillis, long nodeMemoryBytes) {
         String name = ref.getResource();
         var res = container.getResources();
         Map<String, Quantity> limits = res == null || res.getLimits() == null ? Map.of() : res.getLimits();

@@ -26,6 +26,10 @@ final class PodState {
     /** Containers the running sync created while their new sandbox started, for it to start. */
     final Set<String> precreated = new HashSet<>();
     Map<String, Path> volumes;
+    /** Whether the running sync has set up the volumes already (the new pod's early create does). */
+    boolean volumesPrepared;
+    /** When the next sync for a projected token's renewal is planned. */
+    Instant tokenRenewal;
     PodStatus lastSent;
     /** When this kubelet first saw the pod, for kubelet_pod_start_duration_seconds. */
     final long firstSeen = System.nanoTime();

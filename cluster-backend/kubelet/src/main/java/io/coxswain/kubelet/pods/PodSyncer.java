@@ -10,7 +10,7 @@ import io.coxswain.kubelet.runtime.ContainerSpec;
 import io.coxswain.kubelet.runtime.RuntimeFailure;
 import io.coxswain.kubelet.runtime.RuntimeLabels;
 import io.coxswain.kubelet.runtime.SandboxSpec;
-import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.coxswain.kubelet.volumes.Tmpfs;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -60,6 +60,8 @@ public final class PodSyncer implements AutoCloseable {
     private final Prober prober;
     private final PodVolumes volumes;
     private final EnvResolver env;
+    private final ReferencedObjects objects;
+    private final ServiceAccountTokens tokens;
     private final Map<String, PodState> states = new ConcurrentHashMap<>();
     private volatile Set<String> startedWith;
     private final KubeletMetrics metrics;
@@ -82,8 +84,11 @@ public final class PodSyncer implements AutoCloseable {
         this.events = events;
         this.workers = new PodWorkers(16, this::timedSync);
         this.prober = new Prober(runtime, probeTimer, workers::enqueue, this::unhealthy);
-        this.volumes = new PodVolumes(options.rootDir(), options.allowHostPath(), this::configMap);
-        this.env = new EnvResolver(this::configMap);
+        this.objects = new ReferencedObjects(client, workers::enqueue);
+        this.tokens = new ServiceAccountTokens(ServiceAccountTokens.apiRequester(client), java.time.Clock.systemUTC());
+        this.volumes = new PodVolumes(options.rootDir(), options.allowHostPath(),
+                new VolumePayloads(objects, tokens, options.cpuMillis(), options.memoryBytes()), Tmpfs.detect());
+        this.env = new EnvResolver(objects);
     }
 
     public PodWorkers workers() {
@@ -135,6 +140,9 @@ public final class PodSyncer implements AutoCloseable {
         state.waiting.clear();
         state.touched.clear();
         state.precreated.clear();
+        state.volumesPrepared = false;
+        // the objects its env and volumes use are watched from now on: a change syncs the pod again
+        objects.track(pod);
         ContainerRecord sandbox = records.stream().filter(ContainerRecord::isSandbox)
                 .max((a, b) -> Integer.compare(a.attempt(), b.attempt())).orElse(null);
         if ((sandbox == null || !sandbox.running()) && waitsForNetwork(pod, state)) {
@@ -176,9 +184,7 @@ public final class PodSyncer implements AutoCloseable {
         boolean initDone = true;
         boolean initFailed = false;
         try {
-            if (state.volumes == null) {
-                state.volumes = volumes.prepare(pod);
-            }
+            prepareVolumes(pod, state);
             for (Container c : EnvResolver.list(pod.getSpec().getInitContainers())) {
                 PodStatusBuilder.Instances in = PodStatusBuilder.instances(records, c.getName());
                 ContainerRecord cur = in.current();
@@ -210,7 +216,15 @@ public final class PodSyncer implements AutoCloseable {
                 state.waiting.putIfAbsent(c.getName(), PodStatusBuilder.waiting("CreateContainerConfigError", e.getMessage()));
             }
             events.warning(pod, null, "Failed", "Error: " + e.getMessage());
-            state.volumes = null;
+            workers.enqueueAfter(uid, options.backoffBase());
+        } catch (PodVolumes.MountError e) {
+            // kube's kubelet: the pod stays ContainerCreating while a volume cannot be set up, and says why in an event
+            for (Container c : pod.getSpec().getContainers()) {
+                if (PodStatusBuilder.instances(records, c.getName()).current() == null) {
+                    state.waiting.putIfAbsent(c.getName(), PodStatusBuilder.waiting("ContainerCreating", null));
+                }
+            }
+            events.warning(pod, null, "FailedMount", e.getMessage());
             workers.enqueueAfter(uid, options.backoffBase());
         }
         timer.mark("containers synced");
@@ -363,9 +377,7 @@ public final class PodSyncer implements AutoCloseable {
             return;
         }
         try {
-            if (state.volumes == null) {
-                state.volumes = volumes.prepare(pod);
-            }
+            prepareVolumes(pod, state);
             for (Container c : pod.getSpec().getContainers()) {
                 if (!needsPodIp(c)) {
                     ContainerRecord r = createContainer(pod, state, c, 0, sandboxId, null, false);
@@ -375,8 +387,38 @@ public final class PodSyncer implements AutoCloseable {
                     }
                 }
             }
-        } catch (EnvResolver.ConfigError e) {
+        } catch (EnvResolver.ConfigError | PodVolumes.MountError e) {
             // the sync reports it
+        }
+    }
+
+    /**
+     * Sets up the pod's volumes once per sync: API data rewritten in place when it changed, and a sync planned for when
+     * a projected token is due for renewal.
+     */
+    private void prepareVolumes(Pod pod, PodState state) {
+        if (state.volumesPrepared) {
+            return;
+        }
+        PodVolumes.Prepared prepared;
+        try {
+            prepared = volumes.prepare(pod);
+        } catch (PodVolumes.MountError e) {
+            if (state.volumes == null) {
+                throw e;
+            }
+            // mounted before: the containers keep what they have (a deleted Secret leaves its last files), as in kube
+            events.warning(pod, null, "FailedMount", e.getMessage());
+            workers.enqueueAfter(pod.getMetadata().getUid(), options.backoffBase());
+            state.volumesPrepared = true;
+            return;
+        }
+        state.volumes = prepared.paths();
+        state.volumesPrepared = true;
+        Instant renewal = prepared.tokenRenewal();
+        if (renewal != null && !renewal.equals(state.tokenRenewal)) {
+            state.tokenRenewal = renewal;
+            workers.enqueueAfter(pod.getMetadata().getUid(), Duration.between(Instant.now(), renewal).plusMillis(10));
         }
     }
 
@@ -408,7 +450,7 @@ public final class PodSyncer implements AutoCloseable {
         ContainerSpec spec = new ContainerSpec(
                 "k8s_" + c.getName() + "_" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "_" + uid + "_" + attempt,
                 c.getImage(), expand(c.getCommand(), vars), expand(c.getArgs(), vars), c.getWorkingDir(), envList, labels,
-                volumes.mounts(c, state.volumes), memory, nanoCpus, shares, Boolean.TRUE.equals(c.getTty()), Boolean.TRUE.equals(c.getStdin()));
+                volumes.mounts(pod, c, state.volumes), memory, nanoCpus, shares, Boolean.TRUE.equals(c.getTty()), Boolean.TRUE.equals(c.getStdin()));
         String id;
         try {
             id = runtime.createContainer(sandboxId, spec);
@@ -586,6 +628,8 @@ public final class PodSyncer implements AutoCloseable {
             runtime.removeContainer(r.id());
         }
         volumes.cleanup(uid);
+        objects.forget(uid);
+        tokens.forget(uid);
         states.remove(uid);
         workers.forget(uid);
     }
@@ -632,10 +676,6 @@ public final class PodSyncer implements AutoCloseable {
             Container c = container(pod, podAndContainer.substring(slash + 1));
             events.warning(pod, c == null ? null : fieldPath(pod, c), "Unhealthy", message);
         }
-    }
-
-    private ConfigMap configMap(String namespace, String name) {
-        return client.configMaps().inNamespace(namespace).withName(name).get();
     }
 
     private Map<String, String> labels(Pod pod, String type) {
@@ -691,6 +731,7 @@ public final class PodSyncer implements AutoCloseable {
     @Override
     public void close() {
         workers.close();
+        objects.close();
         prober.close();
         stoppers.shutdownNow();
     }

@@ -1,59 +1,99 @@
 package io.coxswain.kubelet.pods;
 
 import io.coxswain.kubelet.runtime.ContainerSpec;
-import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.coxswain.kubelet.volumes.AtomicWriter;
+import io.coxswain.kubelet.volumes.AtomicWriter.FileProjection;
+import io.coxswain.kubelet.volumes.Modes;
+import io.coxswain.kubelet.volumes.Tmpfs;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
  * A pod's volumes on the node, under {@code <root>/pods/<uid>/volumes}: an emptyDir is a directory that every
- * container of the pod mounts, a configMap is its keys written as files, and hostPath is allowed only when the
- * node's policy says so.
+ * container of the pod mounts (a tmpfs with medium Memory); configMap, secret, downwardAPI and projected volumes are
+ * files the kubelet writes with kube's atomic writer, the last three on a tmpfs of their own, and are rewritten in place
+ * by every sync whose data changed; hostPath is allowed only when the node's policy says so.
  */
 final class PodVolumes {
 
-    private final Path root;
-    private final boolean allowHostPath;
-    private final BiFunction<String, String, ConfigMap> configMaps;
-
-    PodVolumes(Path root, boolean allowHostPath, BiFunction<String, String, ConfigMap> configMaps) {
-        this.root = root;
-        this.allowHostPath = allowHostPath;
-        this.configMaps = configMaps;
+    /** A volume that cannot be set up now (its Secret is missing, say): the pod waits in ContainerCreating, retried. */
+    static final class MountError extends RuntimeException {
+        MountError(String message) {
+            super(message);
+        }
     }
 
-    /** Makes every volume of the pod ready and returns its host path by volume name. */
-    Map<String, Path> prepare(Pod pod) {
+    /** What a sync's volume setup gives: the host path of each volume, and when a token in them needs renewing. */
+    record Prepared(Map<String, Path> paths, Instant tokenRenewal) {
+    }
+
+    private final Path root;
+    private final boolean allowHostPath;
+    private final VolumePayloads payloads;
+    private final Tmpfs tmpfs;
+
+    PodVolumes(Path root, boolean allowHostPath, VolumePayloads payloads, Tmpfs tmpfs) {
+        this.root = root;
+        this.allowHostPath = allowHostPath;
+        this.payloads = payloads;
+        this.tmpfs = tmpfs;
+    }
+
+    /**
+     * Makes every volume of the pod ready and current: directories and mounts made once, API data rewritten when it
+     * changed. Throws {@link MountError} (with the volume's name) or {@link EnvResolver.ConfigError}.
+     */
+    Prepared prepare(Pod pod) {
         Map<String, Path> paths = new HashMap<>();
+        AtomicReference<Instant> renewal = new AtomicReference<>();
         Path base = podDir(pod.getMetadata().getUid()).resolve("volumes");
         for (Volume v : EnvResolver.list(pod.getSpec().getVolumes())) {
             try {
                 if (v.getEmptyDir() != null) {
-                    Path dir = Files.createDirectories(base.resolve("empty-dir").resolve(v.getName()));
+                    Path dir = base.resolve("empty-dir").resolve(v.getName());
+                    if ("Memory".equals(v.getEmptyDir().getMedium())) {
+                        tmpfs.ensure(dir);
+                    } else {
+                        Files.createDirectories(dir);
+                    }
                     openUp(dir);
                     paths.put(v.getName(), dir);
                 } else if (v.getConfigMap() != null) {
-                    paths.put(v.getName(), configMap(pod, v, base.resolve("configmap").resolve(v.getName())));
+                    var src = v.getConfigMap();
+                    Map<String, FileProjection> files = new LinkedHashMap<>();
+                    payloads.keys(pod, KeyedData.Kind.CONFIG_MAP, src.getName(), src.getItems(), src.getOptional(), src.getDefaultMode(), files);
+                    paths.put(v.getName(), written(base.resolve("configmap").resolve(v.getName()), false, files));
+                } else if (v.getSecret() != null) {
+                    var src = v.getSecret();
+                    Map<String, FileProjection> files = new LinkedHashMap<>();
+                    payloads.keys(pod, KeyedData.Kind.SECRET, src.getSecretName(), src.getItems(), src.getOptional(), src.getDefaultMode(), files);
+                    paths.put(v.getName(), written(base.resolve("secret").resolve(v.getName()), true, files));
+                } else if (v.getDownwardAPI() != null) {
+                    Map<String, FileProjection> files = new LinkedHashMap<>();
+                    payloads.downward(pod, v.getDownwardAPI().getItems(), v.getDownwardAPI().getDefaultMode(), files);
+                    paths.put(v.getName(), written(base.resolve("downward-api").resolve(v.getName()), true, files));
+                } else if (v.getProjected() != null) {
+                    Map<String, FileProjection> files = payloads.projected(pod, v.getProjected().getSources(),
+                            v.getProjected().getDefaultMode(), renewal);
+                    paths.put(v.getName(), written(base.resolve("projected").resolve(v.getName()), true, files));
                 } else if (v.getHostPath() != null) {
                     if (!allowHostPath) {
                         throw new EnvResolver.ConfigError("hostPath volume \"" + v.getName()
@@ -68,13 +108,33 @@ final class PodVolumes {
                     paths.put(v.getName(), p);
                 } else {
                     throw new EnvResolver.ConfigError("volume \"" + v.getName() + "\" has a type this node does not support "
-                            + "(emptyDir, configMap and hostPath are supported)");
+                            + "(emptyDir, configMap, secret, downwardAPI, projected and hostPath are supported)");
                 }
+            } catch (MountError e) {
+                throw new MountError("MountVolume.SetUp failed for volume \"" + v.getName() + "\" : " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new MountError("MountVolume.SetUp failed for volume \"" + v.getName() + "\" : " + e.getMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException("preparing volume " + v.getName(), e);
             }
         }
-        return paths;
+        return new Prepared(paths, renewal.get());
+    }
+
+    /** The volume's directory (on its own tmpfs when {@code memory}) showing exactly {@code files}. */
+    private Path written(Path dir, boolean memory, Map<String, FileProjection> files) throws IOException {
+        if (memory) {
+            tmpfs.ensure(dir);
+        } else {
+            Files.createDirectories(dir);
+        }
+        AtomicWriter.write(dir, files);
+        return dir;
+    }
+
+    /** The volume types whose data comes from the API: kube mounts them read-only in every container. */
+    private static boolean apiData(Volume v) {
+        return v.getConfigMap() != null || v.getSecret() != null || v.getDownwardAPI() != null || v.getProjected() != null;
     }
 
     /** The container engines' sockets; the apiserver refuses them too, this catches symbolic links and subPaths. */
@@ -110,7 +170,13 @@ final class PodVolumes {
         }
     }
 
-    List<ContainerSpec.Mount> mounts(Container container, Map<String, Path> volumes) {
+    List<ContainerSpec.Mount> mounts(Pod pod, Container container, Map<String, Path> volumes) {
+        Set<String> readOnly = new HashSet<>();
+        for (Volume v : EnvResolver.list(pod.getSpec().getVolumes())) {
+            if (apiData(v)) {
+                readOnly.add(v.getName());
+            }
+        }
         List<ContainerSpec.Mount> mounts = new ArrayList<>();
         for (VolumeMount m : EnvResolver.list(container.getVolumeMounts())) {
             Path host = volumes.get(m.getName());
@@ -128,7 +194,8 @@ final class PodVolumes {
                     throw new UncheckedIOException(e);
                 }
             }
-            mounts.add(new ContainerSpec.Mount(host.toString(), m.getMountPath(), Boolean.TRUE.equals(m.getReadOnly())));
+            mounts.add(new ContainerSpec.Mount(host.toString(), m.getMountPath(),
+                    Boolean.TRUE.equals(m.getReadOnly()) || readOnly.contains(m.getName())));
         }
         return mounts;
     }
@@ -139,6 +206,7 @@ final class PodVolumes {
         if (!Files.exists(dir)) {
             return;
         }
+        Tmpfs.unmountUnder(dir);
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -150,66 +218,8 @@ final class PodVolumes {
         return root.resolve("pods").resolve(uid);
     }
 
-    private Path configMap(Pod pod, Volume v, Path dir) throws IOException {
-        var source = v.getConfigMap();
-        ConfigMap cm = configMaps.apply(pod.getMetadata().getNamespace(), source.getName());
-        Files.createDirectories(dir);
-        if (cm == null) {
-            if (Boolean.TRUE.equals(source.getOptional())) {
-                return dir;
-            }
-            throw new EnvResolver.ConfigError("configmap \"" + source.getName() + "\" not found");
-        }
-        Map<String, byte[]> files = new HashMap<>();
-        if (cm.getData() != null) {
-            cm.getData().forEach((k, val) -> files.put(k, val.getBytes(StandardCharsets.UTF_8)));
-        }
-        if (cm.getBinaryData() != null) {
-            cm.getBinaryData().forEach((k, val) -> files.put(k, Base64.getDecoder().decode(val)));
-        }
-        int mode = source.getDefaultMode() == null ? 0644 : source.getDefaultMode();
-        List<KeyToPath> items = EnvResolver.list(source.getItems());
-        if (items.isEmpty()) {
-            for (var e : files.entrySet()) {
-                write(dir.resolve(e.getKey()), e.getValue(), mode);
-            }
-        } else {
-            for (KeyToPath item : items) {
-                byte[] content = files.get(item.getKey());
-                if (content == null) {
-                    if (Boolean.TRUE.equals(source.getOptional())) {
-                        continue;
-                    }
-                    throw new EnvResolver.ConfigError("configmap \"" + source.getName() + "\" has no key \"" + item.getKey() + "\"");
-                }
-                write(dir.resolve(item.getPath()).normalize(), content, item.getMode() == null ? mode : item.getMode());
-            }
-        }
-        return dir;
-    }
-
-    private static void write(Path file, byte[] content, int mode) throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.write(file, content);
-        Files.setPosixFilePermissions(file, permissions(mode));
-    }
-
     /** Containers may run as any user, as with Kubernetes's emptyDir (0777). */
     private static void openUp(Path dir) throws IOException {
-        Files.setPosixFilePermissions(dir, permissions(0777));
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {
-                PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-                PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-        for (int bit = 0; bit < order.length; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                set.add(order[bit]);
-            }
-        }
-        return set;
+        Files.setPosixFilePermissions(dir, Modes.permissions(0777));
     }
 }
