@@ -56,6 +56,13 @@ class ServiceAccountTokenTest {
         if (coxswain != null) {
             coxswain.close();
         }
+        // the kubelet's tmpfs volumes that outlive a stopped all-in-one (projected, secret): unmounted, so nothing stays behind
+        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+            String mountPoint = line.split(" ")[1];
+            if (mountPoint.startsWith(dir.toString() + "/")) {
+                run("umount", "-l", mountPoint);
+            }
+        }
     }
 
     @Test
@@ -176,11 +183,50 @@ class ServiceAccountTokenTest {
                     command: [sh, -c, 'for p in pods secrets; do echo "$p $(curl -sS -o /dev/null -w %{http_code} --cacert /ca/ca.crt -H "Authorization: Bearer $TOKEN" https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/NS/$p)"; done; echo done; exec sleep 3600']
                     volumeMounts: [{name: ca, mountPath: /ca}]
                   volumes: [{name: ca, configMap: {name: kube-root-ca.crt}}]
-                """.replace("IMAGE", CURL_IMAGE).replace("TOKEN_VALUE", token).replace("NS", NS), "-n", NS, "apply", "-f", "-");
+                """.replace("IMAGE", CURL_IMAGE).replace("NS", NS).replace("TOKEN_VALUE", token), "-n", NS, "apply", "-f", "-");
         await(() -> run(kubectl, "-n", NS, "logs", "caller").out().contains("done"), "the caller pod's answers");
         String logs = run(kubectl, "-n", NS, "logs", "caller").out();
         assertThat(logs).contains("pods 200").contains("secrets 403");
         System.out.println("verified: a pod calls https://$KUBERNETES_SERVICE_HOST with a service account token:\n" + logs);
+    }
+
+    @Test
+    void aPodCallsTheApiWithItsMountedToken() throws Exception {
+        // the ServiceAccount admission mounts kube-api-access-xxxxx; the kubelet writes token, ca.crt and namespace
+        input(kubectl, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: mounted}
+                spec:
+                  serviceAccountName: reader
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: main
+                    image: IMAGE
+                    imagePullPolicy: Never
+                    command: [sh, -c, 'D=/var/run/secrets/kubernetes.io/serviceaccount; echo "namespace $(cat $D/namespace)"; for p in pods secrets; do echo "$p $(curl -sS -o /dev/null -w %{http_code} --cacert $D/ca.crt -H "Authorization: Bearer $(cat $D/token)" https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat $D/namespace)/$p)"; done; echo done; exec sleep 3600']
+                """.replace("IMAGE", CURL_IMAGE), "-n", NS, "apply", "-f", "-");
+        String volume = ok("-n", NS, "get", "pod", "mounted", "-o", "jsonpath={.spec.volumes[0].name} {.spec.containers[0].volumeMounts[0].mountPath}");
+        assertThat(volume).matches("kube-api-access-[a-z0-9]{5} /var/run/secrets/kubernetes.io/serviceaccount");
+        await(() -> run(kubectl, "-n", NS, "logs", "mounted").out().contains("done"), "the mounted pod's answers");
+        String logs = run(kubectl, "-n", NS, "logs", "mounted").out();
+        assertThat(logs).contains("namespace " + NS).contains("pods 200").contains("secrets 403");
+        // automountServiceAccountToken: false on the account keeps the token out
+        input(kubectl, """
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: quiet}
+                automountServiceAccountToken: false
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: quiet}
+                spec:
+                  serviceAccountName: quiet
+                  containers: [{name: main, image: coxswain/busybox:1, command: [sleep, '3600']}]
+                """, "-n", NS, "apply", "-f", "-");
+        assertThat(ok("-n", NS, "get", "pod", "quiet", "-o", "jsonpath={.spec.volumes}")).isEmpty();
+        System.out.println("verified: a pod calls the API with its mounted token (kube-api-access projected volume):\n" + logs);
     }
 
     /** A kubeconfig with only this bearer token, the cluster's CA and its server. */

@@ -55,8 +55,9 @@ public final class KubernetesEndpoints {
                 return CompletableFuture.<Void>failedFuture(error);
             }
             ObjectNode fresh = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Endpoints");
-            // without kube's skip-mirror label: no apiserver here writes the kubernetes EndpointSlice itself yet
-            fresh.putObject("metadata").put("name", NAME).put("namespace", NAMESPACE);
+            // kube's label: the mirroring controller leaves these alone (a loopback address is no valid EndpointSlice address)
+            fresh.putObject("metadata").put("name", NAME).put("namespace", NAMESPACE).putObject("labels")
+                    .put("endpointslice.kubernetes.io/skip-mirror", "true");
             withSelf(fresh, true);
             // another apiserver may make it first: then add ourselves to theirs
             return service.create(endpoints, NAMESPACE, fresh, write).<Void>thenApply(w -> null)
