@@ -110,7 +110,7 @@ public final class ApiServer extends VerticleBase {
             port = options.port() == 0 ? freePort(options.host()) : options.port();
             serviceAccounts = new io.coxswain.apiserver.serviceaccount.ServiceAccountIndex(store);
             var podAdmission = options.disabledAdmission().contains("ServiceAccount") ? null
-                    : new io.coxswain.apiserver.admission.ServiceAccountAdmission(serviceAccounts::lookup);
+                    : new io.coxswain.apiserver.admission.ServiceAccountAdmission(serviceAccounts::lookup, options.security() != null);
             ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard(),
                     KindStrategies.standard(allocator, podAdmission == null ? null : podAdmission::admit));
             service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()),

@@ -31,10 +31,20 @@ public final class ServiceAccountAdmission {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final BiFunction<String, String, Optional<ServiceAccountIndex.Account>> accounts;
+    private final boolean mountTokens;
 
     /** @param accounts the account {@code (namespace, name)}, as {@link ServiceAccountIndex#lookup} finds it */
     public ServiceAccountAdmission(BiFunction<String, String, Optional<ServiceAccountIndex.Account>> accounts) {
+        this(accounts, true);
+    }
+
+    /**
+     * @param mountTokens false for a plain-HTTP apiserver ({@code --insecure-loopback}): it authenticates no one and has
+     *                    no CA for kube-root-ca.crt, so pods get no token volume (kube's MountServiceAccountToken off)
+     */
+    public ServiceAccountAdmission(BiFunction<String, String, Optional<ServiceAccountIndex.Account>> accounts, boolean mountTokens) {
         this.accounts = accounts;
+        this.mountTokens = mountTokens;
     }
 
     /** Admits a pod being created, in place; throws 403 when its account does not exist. */
@@ -55,7 +65,7 @@ public final class ServiceAccountAdmission {
         ServiceAccountIndex.Account sa = accounts.apply(namespace, name).orElseThrow(() -> ApiException.forbidden("", "pods",
                 meta.path("name").asText(""), "error looking up service account " + namespace + "/" + account
                         + ": serviceaccount \"" + account + "\" not found"));
-        if (automount(pod, sa)) {
+        if (mountTokens && automount(pod, sa)) {
             mountToken(spec);
         }
         JsonNode pullSecrets = spec.path("imagePullSecrets");

@@ -72,6 +72,14 @@ class ServiceAccountAdmissionTest {
     }
 
     @Test
+    void aPlainHttpServerMountsNoToken() throws Exception {
+        ObjectNode pod = pod("{\"containers\":[{\"name\":\"a\"}]}");
+        new ServiceAccountAdmission((ns, name) -> Optional.of(account(null)), false).admit(pod);
+        assertThat(pod.path("spec").path("serviceAccountName").asText()).isEqualTo("default");
+        assertThat(pod.path("spec").has("volumes")).isFalse();
+    }
+
+    @Test
     void aMissingAccountIsForbiddenAndMirrorPodsAreLeftAlone() throws Exception {
         ObjectNode pod = pod("{\"serviceAccountName\":\"ghost\",\"containers\":[{\"name\":\"a\"}]}");
         assertThatThrownBy(() -> admission(Map.of()).admit(pod)).isInstanceOfSatisfying(ApiException.class, e -> {
