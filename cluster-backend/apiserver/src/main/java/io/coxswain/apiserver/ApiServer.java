@@ -80,6 +80,8 @@ public final class ApiServer extends VerticleBase {
     private io.coxswain.apiserver.serviceaccount.ServiceAccountKeys serviceAccountKeys;
     /** The ServiceAccounts, Pods, Nodes and token Secrets that tokens are checked against, in team mode; null otherwise. */
     private io.coxswain.apiserver.serviceaccount.BoundObjects boundObjects;
+    /** Every ServiceAccount in memory: for the ServiceAccount admission plugin, and for tokens in team mode. */
+    private io.coxswain.apiserver.serviceaccount.ServiceAccountIndex serviceAccounts;
     private Authorizer requestAuthorizer;
     /** Team mode's Node authorizer graph: the pods bound to nodes and what they reference, kept from the store. */
     private final io.coxswain.apiserver.auth.NodeGraph nodeGraph;
@@ -106,7 +108,11 @@ public final class ApiServer extends VerticleBase {
         // loading and compiling the schemas takes a while: not on the event loop
         return vertx.executeBlocking(() -> {
             port = options.port() == 0 ? freePort(options.host()) : options.port();
-            ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard(), KindStrategies.standard(allocator));
+            serviceAccounts = new io.coxswain.apiserver.serviceaccount.ServiceAccountIndex(store);
+            var podAdmission = options.disabledAdmission().contains("ServiceAccount") ? null
+                    : new io.coxswain.apiserver.admission.ServiceAccountAdmission(serviceAccounts::lookup, options.security() != null);
+            ResourceRegistry registry = new ResourceRegistry(SchemaCatalog.standard(),
+                    KindStrategies.standard(allocator, podAdmission == null ? null : podAdmission::admit));
             service = new ObjectService(registry, new ObjectStore(store), new SchemaAdmission(ManifestValidator.standard()),
                     Clock.systemUTC());
             // the authorizer requests go through: RBAC unless the options name another (a test's, say); team mode's chain first
@@ -120,6 +126,7 @@ public final class ApiServer extends VerticleBase {
         }).compose(registry -> Future.fromCompletionStage(restoreAllocations(registry, allocator)
                         .thenCompose(v -> seed(registry, allocator))
                         .thenCompose(v -> bootstrapRbac(registry))
+                        .thenCompose(v -> kubernetesEndpoints().ensure())
                         .thenCompose(v -> {
                             rbacWatcher = new PolicyWatcher(store, rbac.policy());
                             return rbacWatcher.start();
@@ -131,11 +138,12 @@ public final class ApiServer extends VerticleBase {
                             bootstrapTokens = new io.coxswain.apiserver.auth.bootstrap.BootstrapTokenIndex(store);
                             return bootstrapTokens.startRetrying();
                         })
+                        .thenCompose(v -> serviceAccounts.start())
                         .thenCompose(v -> {
                             if (options.security() == null) {
                                 return CompletableFuture.completedFuture(null);
                             }
-                            boundObjects = new io.coxswain.apiserver.serviceaccount.BoundObjects(store);
+                            boundObjects = new io.coxswain.apiserver.serviceaccount.BoundObjects(store, serviceAccounts);
                             return boundObjects.start().thenCompose(x -> nodeGraph.start());
                         }), context))
                 .compose(v -> {
@@ -164,7 +172,8 @@ public final class ApiServer extends VerticleBase {
         HealthCheck etcd = new HealthCheck("etcd", () -> CompletableFuture.supplyAsync(() -> store.get(HEALTH_KEY), workers)
                 .thenCompose(read -> read).orTimeout(2, java.util.concurrent.TimeUnit.SECONDS));
         HealthCheck informers = HealthCheck.of("informer-sync", () -> rbacWatcher != null && rbacWatcher.synced()
-                        && (bootstrapTokens == null || bootstrapTokens.synced()) && (boundObjects == null || boundObjects.synced())
+                        && (bootstrapTokens == null || bootstrapTokens.synced()) && serviceAccounts.synced()
+                        && (boundObjects == null || boundObjects.synced())
                         && (options.security() == null || nodeGraph.synced()),
                 "the RBAC policy's, the bootstrap tokens' the service accounts' or the node graph's watches are not all listed and open");
         HealthCheck shutdown = HealthCheck.of("shutdown", () -> !shuttingDown.get(), "the apiserver is shutting down");
@@ -184,6 +193,8 @@ public final class ApiServer extends VerticleBase {
         }
         LOG.info("shutting down: readyz fails from now on; requests are served for {} ms more, then drained for up to {} ms",
                 delay.toMillis(), timeout.toMillis());
+        // out of the kubernetes Service first, so that pods stop being sent here while requests are still served
+        Future.fromCompletionStage(kubernetesEndpoints().remove());
         return vertx.timer(delay.toMillis()).compose(t -> {
             int watches = openWatches.size();
             openWatches.endAll();
@@ -195,6 +206,10 @@ public final class ApiServer extends VerticleBase {
     /** Whether shutdown has begun. */
     public boolean shuttingDown() {
         return shuttingDown.get();
+    }
+
+    private io.coxswain.apiserver.controlplane.KubernetesEndpoints kubernetesEndpoints() {
+        return new io.coxswain.apiserver.controlplane.KubernetesEndpoints(service, SYSTEM, options.endpointAddress(), port);
     }
 
     /** Team mode's pipeline steps, or null without team mode. */
@@ -342,6 +357,9 @@ public final class ApiServer extends VerticleBase {
         }
         if (boundObjects != null) {
             boundObjects.close();
+        }
+        if (serviceAccounts != null) {
+            serviceAccounts.close();
         }
         if (options.security() != null) {
             nodeGraph.close();

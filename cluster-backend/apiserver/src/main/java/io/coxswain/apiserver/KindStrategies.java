@@ -11,6 +11,8 @@ import io.coxswain.apiserver.discovery.EndpointSliceStrategy;
 import io.coxswain.apiserver.rbac.BindingStrategy;
 import io.coxswain.apiserver.registry.ResourceStrategy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.Map;
 
 /** The kinds with a strategy of their own, by {@code group/Kind} (any version); the others get ResourceStrategy.NONE. */
@@ -20,9 +22,14 @@ final class KindStrategies {
     }
 
     static Map<String, ResourceStrategy> standard(ServiceAllocator allocator) {
+        return standard(allocator, null);
+    }
+
+    /** @param podAdmission the mutating admission of a pod being created (ServiceAccount's), or null for none */
+    static Map<String, ResourceStrategy> standard(ServiceAllocator allocator, java.util.function.Consumer<ObjectNode> podAdmission) {
         return Map.of(
                 "/Namespace", new NamespaceStrategy(),
-                "/Pod", new PodStrategy(),
+                "/Pod", new PodStrategy(podAdmission),
                 "/Service", new ServiceStrategy(allocator),
                 "/ConfigMap", new ConfigMapStrategy(),
                 "/Secret", new SecretStrategy(),

@@ -33,6 +33,16 @@ final class ControllerRegistry {
         // bootstrap tokens: their signatures in kube-public/cluster-info, and their removal once expired
         controllers.add(io.coxswain.controllers.bootstrap.BootstrapSigner.create(client, informers, options));
         controllers.add(io.coxswain.controllers.bootstrap.TokenCleaner.create(client, informers, options));
+        // service accounts: a default one in every namespace, and the CA that verifies the apiserver beside it
+        controllers.add(io.coxswain.controllers.serviceaccount.ServiceAccountsController.create(client, informers, options));
+        Controller rootCa = io.coxswain.controllers.rootca.RootCaPublisher.create(client, informers, options);
+        if (rootCa != null) {
+            controllers.add(rootCa);
+        }
+        Controller tokens = io.coxswain.controllers.serviceaccount.TokensController.create(client, informers, options);
+        if (tokens != null) {
+            controllers.add(tokens);
+        }
         Controller signing = io.coxswain.controllers.certificates.CsrSigningController.create(client, informers, options);
         if (signing != null) {
             controllers.add(signing);

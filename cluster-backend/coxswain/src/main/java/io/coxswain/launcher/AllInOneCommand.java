@@ -162,7 +162,8 @@ final class AllInOneCommand implements Callable<Integer> {
             return controllerOptions;
         }
         Path pki = SecurityOptions.pkiDir(store.dataDir);
-        return controllerOptions.withClusterSigning(pki.resolve("ca.crt"), pki.resolve("ca.key"), Duration.ofDays(365));
+        return controllerOptions.withClusterSigning(pki.resolve("ca.crt"), pki.resolve("ca.key"), Duration.ofDays(365))
+                .withServiceAccountKey(pki.resolve(io.coxswain.apiserver.serviceaccount.ServiceAccountKeys.KEY_FILE));
     }
 
     /** A component's secure metrics port in team mode; null (plain HTTP on loopback) without it. */

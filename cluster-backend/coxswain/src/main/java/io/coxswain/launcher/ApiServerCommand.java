@@ -53,10 +53,12 @@ final class ApiServerCommand implements Callable<Integer> {
     static Running start(StoreOptions storeOptions, ListenOption listen, SecurityOptions security, ShutdownOptions shutdown) throws Exception {
         long started = System.nanoTime();
         ApiServerOptions options = ApiServerOptions.defaults().withListen(listen.host(), listen.port())
-                .withServiceCidr(listen.serviceRange)
+                .withServiceCidr(listen.serviceRange).withDisabledAdmission(listen.disabledAdmission())
+                .withAdvertiseAddress(listen.advertiseAddress)
                 .withMaxWatchesPerClient(listen.maxWatchesPerClient).withSlowClientMillis(listen.slowClientSeconds * 1000L);
         if (security.enabled(listen.host())) {
-            options = options.withSecurity(security.prepare(storeOptions.dataDir, listen.host()));
+            options = options.withSecurity(security.prepare(storeOptions.dataDir, listen.host(),
+                    new io.coxswain.apiserver.admission.ServiceAllocator(listen.serviceRange).firstAddress(), listen.advertiseAddress));
         }
         Store store = storeOptions.open();
         // the apiserver's registry also takes Vert.x's own figures (HTTP server and client, pools)

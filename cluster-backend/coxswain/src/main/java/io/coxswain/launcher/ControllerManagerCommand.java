@@ -51,6 +51,16 @@ final class ControllerManagerCommand implements Callable<Integer> {
     @Mixin
     ClusterSigningOptions signing = new ClusterSigningOptions();
 
+    @Option(names = "--root-ca-file", paramLabel = "FILE",
+            description = "PEM CA bundle published as kube-root-ca.crt in every namespace and put into service account token Secrets "
+                    + "(default: the CA of this controller-manager's kubeconfig)")
+    java.nio.file.Path rootCaFile;
+
+    @Option(names = "--service-account-private-key-file", paramLabel = "FILE",
+            description = "PEM RSA key that legacy service account token Secrets are signed with (the apiserver's "
+                    + "--service-account-signing-key-file); without it their tokens are not filled in")
+    java.nio.file.Path serviceAccountKeyFile;
+
     @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "seconds without a node's Lease before it is NotReady (default ${DEFAULT-VALUE})")
     int nodeMonitorGraceSeconds;
 
@@ -64,7 +74,10 @@ final class ControllerManagerCommand implements Callable<Integer> {
         var client = server.client("kube-controller-manager");
         ControllerOptions options = signing.applyTo(ControllerOptions.defaults()
                 .withNodeMonitorGrace(Duration.ofSeconds(nodeMonitorGraceSeconds)).withPodEvictionTimeout(Duration.ofSeconds(podEvictionSeconds)));
-        options = endpointSlices.apply(nodeCidrs.apply(options));
+        options = endpointSlices.apply(nodeCidrs.apply(options)).withServiceAccountKey(serviceAccountKeyFile);
+        if (rootCaFile != null) {
+            options = options.withRootCa(java.nio.file.Files.readString(rootCaFile));
+        }
         ComponentMetrics metrics = new ComponentMetrics();
         MetricsPort.serve(ComponentMetrics.instrumentedVertx(metrics.registry()), metrics, metricsAddress, "controller-manager",
                 serving.secure(client));

@@ -25,6 +25,27 @@ final class ListenOption {
                     + "before it is closed (default ${DEFAULT-VALUE})")
     int slowClientSeconds = (int) (ApiServerOptions.DEFAULT_SLOW_CLIENT_MILLIS / 1000);
 
+    @Option(names = "--disable-admission-plugins", split = ",", paramLabel = "PLUGIN",
+            description = "admission plugins to turn off; ServiceAccount is the one that can be (it needs the controller-manager's "
+                    + "default ServiceAccounts: an apiserver run alone may turn it off)")
+    java.util.Set<String> disabledAdmission = new java.util.TreeSet<>();
+
+    /** The plugins to turn off, refused when one is not a plugin that can be. */
+    java.util.Set<String> disabledAdmission() {
+        for (String plugin : disabledAdmission) {
+            if (!plugin.equals("ServiceAccount")) {
+                throw new IllegalArgumentException("--disable-admission-plugins: unknown or required plugin \"" + plugin
+                        + "\"; only ServiceAccount can be turned off");
+            }
+        }
+        return disabledAdmission;
+    }
+
+    @Option(names = "--advertise-address", paramLabel = "IP",
+            description = "the address the kubernetes Service's Endpoints name, which pods reach the API at (default: the --listen "
+                    + "address; 127.0.0.1 when that is a wildcard, reached from pods through kube-proxy's DNAT)")
+    String advertiseAddress;
+
     String host() {
         return listen.substring(0, listen.lastIndexOf(':'));
     }

@@ -97,9 +97,17 @@ final class SecurityOptions {
         return dataDir.resolve("tokens.csv");
     }
 
-    /** Makes (or reuses) the CA and a serving certificate for {@code host} and the SANs asked for. */
-    Security prepare(Path dataDir, String host) {
+    /**
+     * Makes (or reuses) the CA and a serving certificate for {@code host}, the SANs asked for and, as kube-apiserver's,
+     * the names and the cluster IP of the {@code kubernetes} Service and the advertise address, which pods connect to.
+     */
+    Security prepare(Path dataDir, String host, String serviceIp, String advertiseAddress) {
         List<String> sans = new ArrayList<>(tlsSans);
+        sans.addAll(List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local",
+                serviceIp));
+        if (advertiseAddress != null) {
+            sans.add(advertiseAddress);
+        }
         if (!host.equals("0.0.0.0") && !host.equals("::") && !host.isEmpty()) {
             sans.add(host);
         }

@@ -78,6 +78,10 @@ public final class ApiServerProcess implements AutoCloseable {
         if (insecure) {
             args.add("--insecure-loopback");
         }
+        // an apiserver alone: no controller-manager makes the default ServiceAccounts that admission would wait for
+        if (!args.contains("--disable-admission-plugins")) {
+            args.addAll(List.of("--disable-admission-plugins", "ServiceAccount"));
+        }
         // On a shared machine another process may take the free port between the probe and the server's bind.
         for (int attempt = 1; ; attempt++) {
             try {

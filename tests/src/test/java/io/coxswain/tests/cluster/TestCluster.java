@@ -62,6 +62,8 @@ public final class TestCluster implements AutoCloseable {
         // Options that bring their own security (a test of team mode with an authorizer of its own) keep it.
         ApiServerOptions secured = options.security() != null ? options : options.withSecurity(
                 Security.fromPki(pkiDir(), List.of(), dataDir.resolve("tokens.csv"), dataDir.resolve("audit.log")));
+        // no controller-manager here makes the default ServiceAccounts: kube-apiserver's --disable-admission-plugins=ServiceAccount
+        secured = secured.withDisabledAdmission(java.util.Set.of("ServiceAccount"));
         store = storeFactory.get();
         vertx = Vertx.vertx();
         apiServer = new ApiServer(secured, store);

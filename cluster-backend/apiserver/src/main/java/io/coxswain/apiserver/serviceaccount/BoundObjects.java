@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The objects a service account token is checked against, in memory (kube's authenticator reads informer listers):
- * the ServiceAccounts, Pods and Nodes by uid and deletion, and the Secrets of type kubernetes.io/service-account-token
+ * the ServiceAccounts (a {@link ServiceAccountIndex}), Pods and Nodes by uid and deletion, and the Secrets of type kubernetes.io/service-account-token
  * with the token they hold. Each is a {@link StoreIndex} of its store prefix.
  */
 public final class BoundObjects implements AutoCloseable {
@@ -26,20 +26,22 @@ public final class BoundObjects implements AutoCloseable {
     static final String SECRET_TYPE = "kubernetes.io/service-account-token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final StoreIndex<LiveObject> serviceAccounts;
+    private final ServiceAccountIndex serviceAccounts;
     private final StoreIndex<LiveObject> pods;
     private final StoreIndex<LiveObject> nodes;
     private final StoreIndex<TokenSecret> secrets;
 
-    public BoundObjects(Store store) {
-        serviceAccounts = new StoreIndex<>(store, "/registry/serviceaccounts/", kv -> LiveObject.read(kv.value()));
+    /** @param serviceAccounts the accounts' index, shared with admission; started and closed by its owner */
+    public BoundObjects(Store store, ServiceAccountIndex serviceAccounts) {
+        this.serviceAccounts = serviceAccounts;
         pods = new StoreIndex<>(store, "/registry/pods/", kv -> LiveObject.read(kv.value()));
         nodes = new StoreIndex<>(store, "/registry/nodes/", kv -> LiveObject.read(kv.value()));
         secrets = new StoreIndex<>(store, "/registry/secrets/", BoundObjects::tokenSecret);
     }
 
     LiveObject serviceAccount(String namespace, String name) {
-        return serviceAccounts.get(namespace + "/" + name);
+        ServiceAccountIndex.Account account = serviceAccounts.cached(namespace, name);
+        return account == null ? null : account.live();
     }
 
     LiveObject pod(String namespace, String name) {
@@ -55,11 +57,11 @@ public final class BoundObjects implements AutoCloseable {
     }
 
     public CompletableFuture<Void> start() {
-        return CompletableFuture.allOf(serviceAccounts.start(), pods.start(), nodes.start(), secrets.start());
+        return CompletableFuture.allOf(pods.start(), nodes.start(), secrets.start());
     }
 
     public boolean synced() {
-        return List.of(serviceAccounts, pods, nodes, secrets).stream().allMatch(StoreIndex::synced);
+        return List.of(pods, nodes, secrets).stream().allMatch(StoreIndex::synced);
     }
 
     /** Only Secrets of the token type are kept: any other Secret never authenticates anyone. */
@@ -82,7 +84,6 @@ public final class BoundObjects implements AutoCloseable {
 
     @Override
     public void close() {
-        serviceAccounts.close();
         pods.close();
         nodes.close();
         secrets.close();

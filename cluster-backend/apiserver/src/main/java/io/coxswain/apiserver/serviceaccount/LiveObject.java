@@ -12,7 +12,7 @@ import java.time.Instant;
  * Read from the stored JSON by streaming through {@code metadata} only, so that a pod's status writes cost the index
  * little.
  */
-record LiveObject(String uid, Instant deletedSince) {
+public record LiveObject(String uid, Instant deletedSince) {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 

@@ -45,9 +45,11 @@ class ServiceAccountTokenAuthenticatorTest {
     @Test
     void boundTokensStandForTheirAccountWhileItAndThePodLive() throws Exception {
         ServiceAccountKeys keys = ServiceAccountKeys.load(dir.resolve("pki"), null, List.of(), null, List.of());
-        try (EmbeddedStore store = EmbeddedStore.open(dir.resolve("store")); BoundObjects objects = new BoundObjects(store)) {
+        try (EmbeddedStore store = EmbeddedStore.open(dir.resolve("store")); ServiceAccountIndex accounts = new ServiceAccountIndex(store);
+             BoundObjects objects = new BoundObjects(store, accounts)) {
             store.create("/registry/serviceaccounts/team/bot", object("ServiceAccount", "team", "bot", "sa-1", "")).get();
             KeyValue pod = store.create("/registry/pods/team/web", object("Pod", "team", "web", "pod-1", ",\"spec\":{\"nodeName\":\"n1\"}")).get();
+            accounts.start().get(10, TimeUnit.SECONDS);
             objects.start().get(10, TimeUnit.SECONDS);
             var auth = new ServiceAccountTokenAuthenticator(keys, objects, Clock.fixed(NOW, ZoneOffset.UTC));
             List<String> api = List.of(ServiceAccountKeys.DEFAULT_ISSUER);
@@ -93,11 +95,13 @@ class ServiceAccountTokenAuthenticatorTest {
     void legacyTokensHoldWhileTheirSecretHoldsThem() throws Exception {
         ServiceAccountKeys keys = ServiceAccountKeys.load(dir.resolve("pki"), null, List.of(), null, List.of());
         String token = new TokenSigner(keys).sign(TokenClaims.legacy("team", "bot", "sa-1", "bot-token"));
-        try (EmbeddedStore store = EmbeddedStore.open(dir.resolve("store")); BoundObjects objects = new BoundObjects(store)) {
+        try (EmbeddedStore store = EmbeddedStore.open(dir.resolve("store")); ServiceAccountIndex accounts = new ServiceAccountIndex(store);
+             BoundObjects objects = new BoundObjects(store, accounts)) {
             store.create("/registry/serviceaccounts/team/bot", object("ServiceAccount", "team", "bot", "sa-1", "")).get();
             String data = ",\"type\":\"kubernetes.io/service-account-token\",\"data\":{\"token\":\""
                     + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)) + "\"}";
             KeyValue secret = store.create("/registry/secrets/team/bot-token", object("Secret", "team", "bot-token", "s-1", data)).get();
+            accounts.start().get(10, TimeUnit.SECONDS);
             objects.start().get(10, TimeUnit.SECONDS);
             var auth = new ServiceAccountTokenAuthenticator(keys, objects, Clock.systemUTC());
             assertThat(auth.user(token).map(UserInfo::name)).isEqualTo(Optional.of("system:serviceaccount:team:bot"));
