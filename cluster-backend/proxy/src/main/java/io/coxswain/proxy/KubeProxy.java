@@ -38,6 +38,8 @@ public final class KubeProxy implements AutoCloseable {
     private final CountDownLatch firstSync = new CountDownLatch(1);
     private SharedIndexInformer<Service> services;
     private SharedIndexInformer<EndpointSlice> endpoints;
+    /** Endpoints that no slice mirrors (skip-mirror), such as the loopback apiserver's behind the kubernetes Service. */
+    private SharedIndexInformer<io.fabric8.kubernetes.api.model.Endpoints> unmirrored;
     private ScheduledFuture<?> pending;
     private long lastSyncNanos = System.nanoTime() - Duration.ofHours(1).toNanos();
     private volatile boolean closed;
@@ -87,14 +89,16 @@ public final class KubeProxy implements AutoCloseable {
         // as kube-proxy: headless services get no rules, so their slices are not even watched
         proxy.endpoints = client.discovery().v1().endpointSlices().inAnyNamespace().withoutLabel("service.kubernetes.io/headless")
                 .runnableInformer(0);
-        for (SharedIndexInformer<?> informer : List.of(proxy.services, proxy.endpoints)) {
+        proxy.unmirrored = client.endpoints().inAnyNamespace().withLabel(ServiceEndpoints.SKIP_MIRROR, "true").runnableInformer(0);
+        for (SharedIndexInformer<?> informer : List.of(proxy.services, proxy.endpoints, proxy.unmirrored)) {
             informer.addEventHandler(onChange);
             informer.exceptionHandler((started, error) -> {
                 LOG.warn("proxy watch failed, retrying: {}", error.toString());
                 return true;
             });
         }
-        proxy.services.start().thenCombine(proxy.endpoints.start(), (a, b) -> b).whenComplete((v, error) -> {
+        proxy.services.start().thenCombine(proxy.endpoints.start(), (a, b) -> b).thenCombine(proxy.unmirrored.start(), (a, b) -> b)
+                .whenComplete((v, error) -> {
             if (error != null) {
                 LOG.error("proxy informers did not start: {}", error.toString());
             }
@@ -135,7 +139,7 @@ public final class KubeProxy implements AutoCloseable {
             pending = null;
             lastSyncNanos = System.nanoTime();
         }
-        if (closed || !services.hasSynced() || !endpoints.hasSynced()) {
+        if (closed || !services.hasSynced() || !endpoints.hasSynced() || !unmirrored.hasSynced()) {
             return;
         }
         long started = System.nanoTime();
@@ -144,7 +148,9 @@ public final class KubeProxy implements AutoCloseable {
                 Host.ensureLocalRoute(options.serviceCidr());
             }
             List<Service> serviceList = services.getStore().list();
-            RuleSet rules = RuleSet.compute(serviceList, endpoints.getStore().list(), options);
+            List<EndpointSlice> slices = new java.util.ArrayList<>(endpoints.getStore().list());
+            unmirrored.getStore().list().forEach(e -> slices.addAll(ServiceEndpoints.slicesOf(e)));
+            RuleSet rules = RuleSet.compute(serviceList, slices, options);
             Host.restore(rules.restoreText(Host.save()));
             firstSync.countDown();
             LOG.debug("synced {} services in {} ms", serviceList.size(), (System.nanoTime() - started) / 1_000_000);
@@ -167,6 +173,9 @@ public final class KubeProxy implements AutoCloseable {
         }
         if (endpoints != null) {
             endpoints.close();
+        }
+        if (unmirrored != null) {
+            unmirrored.close();
         }
         syncer.shutdown();
         try {

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 final class ServiceEndpoints {
 
     static final String SERVICE_NAME = "kubernetes.io/service-name";
+    static final String SKIP_MIRROR = "endpointslice.kubernetes.io/skip-mirror";
     private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
 
     /** One endpoint of a service port: {@code ip:port}, its node (may be null) and its conditions. */
@@ -54,6 +55,37 @@ final class ServiceEndpoints {
             out.byService.computeIfAbsent(slice.getMetadata().getNamespace() + "/" + service, k -> new ArrayList<>()).add(slice);
         }
         return out;
+    }
+
+    /**
+     * An Endpoints object that its owner keeps out of EndpointSlices (skip-mirror), as the slices kube-proxy reads in its
+     * place, one per subset: the loopback apiserver behind the {@code kubernetes} Service is such an address, which no
+     * slice may hold.
+     */
+    static List<EndpointSlice> slicesOf(io.fabric8.kubernetes.api.model.Endpoints endpoints) {
+        List<EndpointSlice> slices = new ArrayList<>();
+        for (io.fabric8.kubernetes.api.model.EndpointSubset subset : Objects.requireNonNullElse(endpoints.getSubsets(),
+                List.<io.fabric8.kubernetes.api.model.EndpointSubset>of())) {
+            List<EndpointPort> ports = new ArrayList<>();
+            for (io.fabric8.kubernetes.api.model.EndpointPort p : Objects.requireNonNullElse(subset.getPorts(),
+                    List.<io.fabric8.kubernetes.api.model.EndpointPort>of())) {
+                ports.add(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder().withName(p.getName())
+                        .withPort(p.getPort()).withProtocol(p.getProtocol()).build());
+            }
+            List<Endpoint> ready = new ArrayList<>();
+            for (io.fabric8.kubernetes.api.model.EndpointAddress a : Objects.requireNonNullElse(subset.getAddresses(),
+                    List.<io.fabric8.kubernetes.api.model.EndpointAddress>of())) {
+                ready.add(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder().withAddresses(a.getIp())
+                        .withNodeName(a.getNodeName()).withNewConditions().withReady(true).withServing(true)
+                        .withTerminating(false).endConditions().build());
+            }
+            slices.add(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder().withNewMetadata()
+                    .withNamespace(endpoints.getMetadata().getNamespace())
+                    .withName(endpoints.getMetadata().getName() + "-" + slices.size())
+                    .addToLabels(SERVICE_NAME, endpoints.getMetadata().getName()).endMetadata()
+                    .withAddressType("IPv4").withEndpoints(ready).withPorts(ports).build());
+        }
+        return slices;
     }
 
     /** The endpoints of one service port, sorted by address; one entry per {@code ip:port}, the readiest kept. */

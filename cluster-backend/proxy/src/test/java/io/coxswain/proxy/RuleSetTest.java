@@ -341,4 +341,25 @@ class RuleSetTest {
         assertThat(text).contains("-A " + svl + " -m comment --comment \"default/itp:http -> 10.244.1.5:8080\" -j ")
                 .doesNotContain(svl + " -m comment --comment \"default/itp:http -> 10.244.2.7");
     }
+
+    @Test
+    void endpointsKeptOutOfSlicesAreReadInTheirPlace() {
+        // the apiserver's own Endpoints for the kubernetes Service: a loopback address, which no EndpointSlice may hold
+        io.fabric8.kubernetes.api.model.Endpoints apiserver = new io.fabric8.kubernetes.api.model.EndpointsBuilder()
+                .withNewMetadata().withNamespace("default").withName("kubernetes")
+                .addToLabels("endpointslice.kubernetes.io/skip-mirror", "true").endMetadata()
+                .addNewSubset().addNewAddress().withIp("127.0.0.1").endAddress()
+                .addNewPort().withName("https").withPort(6443).withProtocol("TCP").endPort().endSubset().build();
+        List<EndpointSlice> slices = ServiceEndpoints.slicesOf(apiserver);
+        assertThat(slices).singleElement().satisfies(slice -> {
+            assertThat(slice.getMetadata().getLabels()).containsEntry("kubernetes.io/service-name", "kubernetes");
+            assertThat(slice.getEndpoints()).singleElement().satisfies(e -> {
+                assertThat(e.getAddresses()).containsExactly("127.0.0.1");
+                assertThat(e.getConditions().getReady()).isTrue();
+            });
+        });
+        String text = RuleSet.compute(List.of(service("kubernetes", "ClusterIP", "10.96.0.1", "https", 443, 6443, null)),
+                slices, OPTIONS).text();
+        assertThat(text).contains("-j DNAT --to-destination 127.0.0.1:6443").doesNotContain("has no endpoints");
+    }
 }

@@ -44,7 +44,7 @@ public final class NodeGraph implements AutoCloseable {
 
     /** Completes once the pods are listed and watched. */
     public CompletableFuture<Void> start() {
-        return pods.start();
+        return pods.startRetrying();
     }
 
     public boolean synced() {

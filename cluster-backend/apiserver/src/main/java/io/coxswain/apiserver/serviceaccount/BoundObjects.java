@@ -57,7 +57,8 @@ public final class BoundObjects implements AutoCloseable {
     }
 
     public CompletableFuture<Void> start() {
-        return CompletableFuture.allOf(pods.start(), nodes.start(), secrets.start());
+        // as kube-apiserver's informers: a first list that fails (a value that cannot be decrypted) is tried again later
+        return CompletableFuture.allOf(pods.startRetrying(), nodes.startRetrying(), secrets.startRetrying());
     }
 
     public boolean synced() {

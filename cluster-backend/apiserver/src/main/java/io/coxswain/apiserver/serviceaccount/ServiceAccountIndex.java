@@ -72,7 +72,7 @@ public final class ServiceAccountIndex implements AutoCloseable {
     }
 
     public CompletableFuture<Void> start() {
-        return accounts.start();
+        return accounts.startRetrying();
     }
 
     public boolean synced() {
