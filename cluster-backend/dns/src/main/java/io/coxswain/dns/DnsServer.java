@@ -51,7 +51,9 @@ final class DnsServer extends VerticleBase {
             });
             udp.add(socket);
             bound.add(socket.listen(port, address));
-            NetServer server = vertx.createNetServer(new NetServerOptions().setHost(address).setPort(port));
+            NetServer server = vertx.createNetServer(new NetServerOptions().setHost(address).setPort(port)
+                    // as CoreDNS's TCP read timeout: an idle connection goes, so no client holds sockets for ever
+                    .setIdleTimeout(10).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS));
             server.connectHandler(this::serveTcp);
             tcp.add(server);
             bound.add(server.listen());

@@ -30,6 +30,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class Upstream {
 
+    /** Queries in flight to the upstream at most; a query past it is answered SERVFAIL at once. */
+    static final int MAX_PENDING = 4096;
+
     private final List<InetSocketAddress> servers;
     private final Duration timeout;
     private final SecureRandom random = new SecureRandom();
@@ -80,6 +83,10 @@ final class Upstream {
     CompletionStage<Message> send(Message query) {
         if (servers.isEmpty() || socket == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no upstream resolvers are configured"));
+        }
+        if (pending.size() >= MAX_PENDING) {
+            // a dead or slow upstream under load: refuse rather than grow without bound (or search forever for a free ID)
+            return CompletableFuture.failedFuture(new IllegalStateException(MAX_PENDING + " queries already wait on the upstream"));
         }
         int id;
         do {

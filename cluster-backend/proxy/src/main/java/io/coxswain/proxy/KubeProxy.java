@@ -38,7 +38,7 @@ public final class KubeProxy implements AutoCloseable {
     private final CountDownLatch firstSync = new CountDownLatch(1);
     private SharedIndexInformer<Service> services;
     private SharedIndexInformer<EndpointSlice> endpoints;
-    /** Endpoints that no slice mirrors (skip-mirror), such as the loopback apiserver's behind the kubernetes Service. */
+    /** The kubernetes Service's Endpoints, which no slice mirrors (skip-mirror) when the apiserver is on loopback. */
     private SharedIndexInformer<io.fabric8.kubernetes.api.model.Endpoints> unmirrored;
     private ScheduledFuture<?> pending;
     private long lastSyncNanos = System.nanoTime() - Duration.ofHours(1).toNanos();
@@ -89,7 +89,10 @@ public final class KubeProxy implements AutoCloseable {
         // as kube-proxy: headless services get no rules, so their slices are not even watched
         proxy.endpoints = client.discovery().v1().endpointSlices().inAnyNamespace().withoutLabel("service.kubernetes.io/headless")
                 .runnableInformer(0);
-        proxy.unmirrored = client.endpoints().inAnyNamespace().withLabel(ServiceEndpoints.SKIP_MIRROR, "true").runnableInformer(0);
+        // only the control plane's own: default/kubernetes, whose loopback address no slice may hold; any other
+        // skip-mirror Endpoints stay unread, so that no namespace editor can point a Service at a node's loopback
+        proxy.unmirrored = client.endpoints().inNamespace("default").withField("metadata.name", "kubernetes")
+                .withLabel(ServiceEndpoints.SKIP_MIRROR, "true").runnableInformer(0);
         for (SharedIndexInformer<?> informer : List.of(proxy.services, proxy.endpoints, proxy.unmirrored)) {
             informer.addEventHandler(onChange);
             informer.exceptionHandler((started, error) -> {

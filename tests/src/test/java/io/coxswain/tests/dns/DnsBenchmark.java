@@ -145,6 +145,7 @@ class DnsBenchmark {
 
     private static Figures run(int port, List<byte[]> queries, Duration duration) throws Exception {
         AtomicLong failures = new AtomicLong();
+        List<IllegalStateException> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         List<long[]> perClient = new ArrayList<>();
         int[] counts = new int[CLIENTS];
         List<Thread> threads = new ArrayList<>();
@@ -160,10 +161,12 @@ class DnsBenchmark {
                     socket.setSoTimeout(1000);
                     DatagramPacket in = new DatagramPacket(new byte[4096], 4096);
                     int n = 0;
+                    int sends = 0;
                     int i = client;
                     while (System.nanoTime() < deadline) {
                         byte[] q = queries.get(i++ % queries.size()).clone();
-                        int id = (client << 12 | n) & 0xffff;
+                        // a new ID for every send: a late answer to a query that timed out never passes for the next one's
+                        int id = (client << 12 | (sends++ & 0xfff)) & 0xffff;
                         q[0] = (byte) (id >> 8);
                         q[1] = (byte) id;
                         long sent = System.nanoTime();
@@ -182,7 +185,7 @@ class DnsBenchmark {
                         perClient.set(client, latencies[0]);
                     }
                 } catch (IOException e) {
-                    failures.incrementAndGet();
+                    errors.add(new IllegalStateException("client " + client + " failed", e));
                 }
             });
             threads.add(t);
@@ -190,6 +193,10 @@ class DnsBenchmark {
         }
         for (Thread t : threads) {
             t.join();
+        }
+        if (!errors.isEmpty()) {
+            errors.forEach(e -> e.printStackTrace(System.out));
+            throw errors.get(0);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         int total = 0;

@@ -27,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class KubernetesEndpoints {
 
+    private static final String SKIP_MIRROR = "endpointslice.kubernetes.io/skip-mirror";
+
     private static final String NAMESPACE = "default";
     private static final String NAME = "kubernetes";
     private final ObjectService service;
@@ -46,6 +48,8 @@ public final class KubernetesEndpoints {
         ResourceInfo endpoints = service.registry().find("v1", "endpoints").orElseThrow();
         return service.replace(endpoints, NAMESPACE, NAME, write, current -> {
             withSelf((ObjectNode) current, true);
+            // kube-proxy reads these Endpoints by this label: put back if someone took it off
+            ((ObjectNode) current.with("metadata")).with("labels").put(SKIP_MIRROR, "true");
             return current;
         }).handle((done, error) -> {
             if (error == null) {
@@ -57,7 +61,7 @@ public final class KubernetesEndpoints {
             ObjectNode fresh = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Endpoints");
             // kube's label: the mirroring controller leaves these alone (a loopback address is no valid EndpointSlice address)
             fresh.putObject("metadata").put("name", NAME).put("namespace", NAMESPACE).putObject("labels")
-                    .put("endpointslice.kubernetes.io/skip-mirror", "true");
+                    .put(SKIP_MIRROR, "true");
             withSelf(fresh, true);
             // another apiserver may make it first: then add ourselves to theirs
             return service.create(endpoints, NAMESPACE, fresh, write).<Void>thenApply(w -> null)

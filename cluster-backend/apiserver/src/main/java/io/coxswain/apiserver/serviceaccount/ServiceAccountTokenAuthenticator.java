@@ -66,13 +66,13 @@ public final class ServiceAccountTokenAuthenticator {
             return Optional.empty();
         }
         if (!signer.verified(token)) {
-            LOG.info("service account token refused: its signature is not one of the verifying keys'");
+            LOG.debug("service account token refused: its signature is not one of the verifying keys'");
             return Optional.empty();
         }
         try {
             return Optional.of(legacy ? legacyUser(token, claims.get()) : boundUser(claims.get(), audiences));
         } catch (Refused e) {
-            LOG.info("service account token of {} refused: {}", claims.get().path("sub").asText("?"), e.getMessage());
+            LOG.debug("service account token of {} refused: {}", claims.get().path("sub").asText("?"), e.getMessage());
             return Optional.empty();
         }
     }

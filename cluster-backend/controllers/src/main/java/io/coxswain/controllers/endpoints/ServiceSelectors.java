@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.util.List;
-import java.util.Map;
 
 /** Which pods a Service selects, for the controllers that list them (Endpoints, EndpointSlice). */
 public final class ServiceSelectors {
@@ -24,8 +23,7 @@ public final class ServiceSelectors {
         if (!hasSelector(service)) {
             return false;
         }
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-        return service.getSpec().getSelector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        return io.coxswain.controllers.machinery.Selectors.matches(service.getSpec().getSelector(), pod.getMetadata().getLabels());
     }
 
     /** The keys of the services in the pod's namespace that select it. */

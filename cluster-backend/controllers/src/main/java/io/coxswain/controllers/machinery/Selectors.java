@@ -35,6 +35,12 @@ public final class Selectors {
         return true;
     }
 
+    /** labels.SelectorFromSet, a Service's or ReplicationController's selector: every key with its value. */
+    public static boolean matches(Map<String, String> selector, Map<String, String> labels) {
+        Map<String, String> have = labels == null ? Map.of() : labels;
+        return selector.entrySet().stream().allMatch(e -> e.getValue().equals(have.get(e.getKey())));
+    }
+
     /** Whether the selector selects nothing at all (apps/v1 rejects it; controllers then do nothing). */
     public static boolean isEmpty(LabelSelector selector) {
         return selector == null || (empty(selector.getMatchLabels()) && empty(selector.getMatchExpressions()));

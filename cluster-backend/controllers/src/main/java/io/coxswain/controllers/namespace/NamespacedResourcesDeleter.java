@@ -53,13 +53,13 @@ final class NamespacedResourcesDeleter {
         Remaining remaining = new Remaining();
         List<String> discoveryErrors = new ArrayList<>();
         List<String> contentErrors = new ArrayList<>();
-        for (ResourceDefinitionContext resource : namespacedResources(discoveryErrors)) {
+        for (Resource resource : namespacedResources(discoveryErrors)) {
             try {
                 deleteAll(name, resource, remaining);
             } catch (KubernetesClientException e) {
-                if (e.getCode() != 404 && e.getCode() != 405) {
-                    contentErrors.add("Failed to delete all resource types, 1 remaining: " + resource.getPlural() + "."
-                            + resource.getGroup() + ": " + e.getMessage());
+                if (e.getCode() != 404) {
+                    contentErrors.add("Failed to delete all resource types, 1 remaining: " + resource.context().getPlural() + "."
+                            + resource.context().getGroup() + ": " + e.getMessage());
                 }
             }
         }
@@ -82,24 +82,24 @@ final class NamespacedResourcesDeleter {
     }
 
     /** The namespaced, deletable resources of every group's preferred version; a group that fails to answer is noted. */
-    private List<ResourceDefinitionContext> namespacedResources(List<String> errors) {
+    private List<Resource> namespacedResources(List<String> errors) {
         List<String> groupVersions = new ArrayList<>();
         groupVersions.add("v1");
         for (APIGroup g : client.getApiGroups().getGroups()) {
             groupVersions.add(g.getPreferredVersion().getGroupVersion());
         }
-        List<ResourceDefinitionContext> out = new ArrayList<>();
+        List<Resource> out = new ArrayList<>();
         for (String gv : groupVersions) {
             try {
                 for (APIResource r : client.getApiResources(gv).getResources()) {
                     if (Boolean.TRUE.equals(r.getNamespaced()) && !r.getName().contains("/") && r.getVerbs().contains("delete")
                             && r.getVerbs().contains("list")) {
                         int slash = gv.indexOf('/');
-                        out.add(new ResourceDefinitionContext.Builder()
+                        out.add(new Resource(new ResourceDefinitionContext.Builder()
                                 .withGroup(slash < 0 ? "" : gv.substring(0, slash))
                                 .withVersion(slash < 0 ? gv : gv.substring(slash + 1))
                                 .withPlural(r.getName()).withKind(r.getKind()).withNamespaced(true)
-                                .build());
+                                .build(), r.getVerbs().contains("deletecollection")));
                     }
                 }
             } catch (KubernetesClientException e) {
@@ -109,18 +109,25 @@ final class NamespacedResourcesDeleter {
         return out;
     }
 
-    private void deleteAll(String namespace, ResourceDefinitionContext resource, Remaining remaining) {
-        var op = client.genericKubernetesResources(resource).inNamespace(namespace);
+    private void deleteAll(String namespace, Resource resource, Remaining remaining) {
+        var op = client.genericKubernetesResources(resource.context()).inNamespace(namespace);
         List<GenericKubernetesResource> items = op.list().getItems();
         if (items.isEmpty()) {
             return;
         }
-        op.delete();
+        if (resource.deleteCollection()) {
+            op.delete();
+        } else {
+            for (GenericKubernetesResource item : items) {
+                op.withName(item.getMetadata().getName()).delete();
+            }
+        }
         List<GenericKubernetesResource> left = op.list().getItems();
         if (left.isEmpty()) {
             return;
         }
-        String key = resource.getGroup().isEmpty() ? resource.getPlural() : resource.getPlural() + "." + resource.getGroup();
+        String key = resource.context().getGroup().isEmpty() ? resource.context().getPlural()
+                : resource.context().getPlural() + "." + resource.context().getGroup();
         remaining.counts.merge(key, left.size(), Integer::sum);
         Instant now = Instant.now();
         for (GenericKubernetesResource o : left) {
@@ -204,6 +211,10 @@ final class NamespacedResourcesDeleter {
         next.getSpec().setFinalizers(ns.getSpec().getFinalizers().stream().filter(f -> !f.equals(FINALIZER)).toList());
         client.raw(client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + name + "/finalize", "PUT", next);
         LOG.info("namespace {}: content removed, finalized", name);
+    }
+
+    /** A namespaced resource as discovery lists it, and whether it deletes a whole collection at once. */
+    private record Resource(ResourceDefinitionContext context, boolean deleteCollection) {
     }
 
     /** What a pass left behind: counts by resource and by finalizer, and the longest grace period still running. */

@@ -114,6 +114,10 @@ final class PodVolumes {
                 throw new MountError("MountVolume.SetUp failed for volume \"" + v.getName() + "\" : " + e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw new MountError("MountVolume.SetUp failed for volume \"" + v.getName() + "\" : " + e.getMessage());
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                // the apiserver refused or did not answer (a TokenRequest, a read of a Secret): a FailedMount, retried
+                throw new MountError("MountVolume.SetUp failed for volume \"" + v.getName() + "\" : "
+                        + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage()));
             } catch (IOException e) {
                 throw new UncheckedIOException("preparing volume " + v.getName(), e);
             }
