@@ -71,6 +71,16 @@ class HaFaultTest {
         System.out.println("HA control plane: etcd " + plane.etcd.endpoints() + ", apiservers " + plane.urls);
     }
 
+    /**
+     * A namespace, once the controller-manager has given it its default ServiceAccount: pods are refused until then (the
+     * ServiceAccount admission), and a test may have just killed the leading controller-manager.
+     */
+    static void createNamespace(KubernetesClient client, String ns) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        client.serviceAccounts().inNamespace(ns).withName("default")
+                .waitUntilCondition(java.util.Objects::nonNull, 60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (hollow != null) {
@@ -86,7 +96,7 @@ class HaFaultTest {
     void clientsKubeletsAndWatchesMoveToTheOtherApiserverWhenOneIsKilled() throws Exception {
         String ns = "ha-watch";
         try (KubernetesClient failover = plane.failoverClient(); KubernetesClient survivor = plane.client(1)) {
-            survivor.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            createNamespace(survivor, ns);
             Pod before = survivor.pods().inNamespace(ns).resource(hollowPod("before", "ha-0")).create();
             awaitRunning(survivor, ns, before.getMetadata().getName());
 
@@ -188,7 +198,7 @@ class HaFaultTest {
                 schedulers.add(JarProcess.start(dir, "scheduler-" + i, "is waiting for the lease",
                         concat(concat(new String[]{"scheduler"}, plane.componentArgs()), timing)));
             }
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            createNamespace(client, ns);
             Set<String> created = ConcurrentHashMap.newKeySet();
             AtomicInteger adds = new AtomicInteger();
             Watch watch = client.pods().inNamespace(ns).watch(new Watcher<>() {
@@ -256,7 +266,7 @@ class HaFaultTest {
         String ns = "ha-etcd";
         int total = 1000;
         try (KubernetesClient client = plane.client(1)) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            createNamespace(client, ns);
         }
         // the connect timeout covers the TLS handshake too, and a thousand of those at once take a while on two cores
         HttpClient http = io.coxswain.tests.cluster.AdminHttp.of(plane.kubeconfig()).httpBuilder().connectTimeout(Duration.ofSeconds(30)).build();
