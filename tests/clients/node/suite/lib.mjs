@@ -24,6 +24,9 @@ export function uniqueName(prefix) {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
 
+/** The ConfigMap with the cluster's CA that every namespace holds; tests that count ConfigMaps leave it out. */
+export const ROOT_CA = 'kube-root-ca.crt';
+
 /** Creates a namespace for one test file; the returned function deletes it (for after()). */
 export async function freshNamespace(prefix) {
   const name = uniqueName(prefix);
@@ -31,6 +34,13 @@ export async function freshNamespace(prefix) {
   if (ns.metadata?.name !== name) {
     throw new Error(`created namespace came back as ${JSON.stringify(ns.metadata)}`);
   }
+  // as in any cluster, the controller-manager puts the kube-root-ca.crt ConfigMap and the default ServiceAccount into
+  // every new namespace: waited for here, so that no test's watch sees them arrive
+  await eventually(30_000, `kube-root-ca.crt and the default ServiceAccount in ${name}`, async () => {
+    const cms = await core.listNamespacedConfigMap({ namespace: name });
+    const sas = await core.listNamespacedServiceAccount({ namespace: name });
+    return cms.items.some((c) => c.metadata.name === ROOT_CA) && sas.items.some((s) => s.metadata.name === 'default');
+  });
   return {
     name,
     async delete() {
