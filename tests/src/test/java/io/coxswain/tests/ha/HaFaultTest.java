@@ -72,13 +72,20 @@ class HaFaultTest {
     }
 
     /**
-     * A namespace, once the controller-manager has given it its default ServiceAccount: pods are refused until then (the
-     * ServiceAccount admission), and a test may have just killed the leading controller-manager.
+     * A namespace with its default ServiceAccount, which the ServiceAccount admission needs before any pod: made here,
+     * since the first test runs no controller-manager and the others may have just killed the leading one (the
+     * serviceaccount controller, when it runs, finds it there).
      */
     static void createNamespace(KubernetesClient client, String ns) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        client.serviceAccounts().inNamespace(ns).withName("default")
-                .waitUntilCondition(java.util.Objects::nonNull, 60, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            client.serviceAccounts().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                    .withNewMetadata().withName("default").endMetadata().build()).create();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
     }
 
     @AfterAll
