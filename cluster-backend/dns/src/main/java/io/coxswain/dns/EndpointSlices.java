@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class EndpointSlices implements EndpointSource {
 
-    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    static final String SERVICE_NAME_LABEL = io.coxswain.api.EndpointSliceLabels.SERVICE_NAME;
     private static final String BY_SERVICE = "service";
 
     private final SharedIndexInformer<EndpointSlice> informer;

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  */
 final class ServiceEndpoints {
 
-    static final String SERVICE_NAME = "kubernetes.io/service-name";
-    static final String SKIP_MIRROR = "endpointslice.kubernetes.io/skip-mirror";
+    static final String SERVICE_NAME = io.coxswain.api.EndpointSliceLabels.SERVICE_NAME;
+    static final String SKIP_MIRROR = io.coxswain.api.EndpointSliceLabels.SKIP_MIRROR;
     private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
 
     /** One endpoint of a service port: {@code ip:port}, its node (may be null) and its conditions. */

@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class KubernetesEndpoints {
 
-    private static final String SKIP_MIRROR = "endpointslice.kubernetes.io/skip-mirror";
+    private static final String SKIP_MIRROR = io.coxswain.api.EndpointSliceLabels.SKIP_MIRROR;
 
     private static final String NAMESPACE = "default";
     private static final String NAME = "kubernetes";

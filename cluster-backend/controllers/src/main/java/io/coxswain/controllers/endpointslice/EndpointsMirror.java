@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class EndpointsMirror {
 
     static final String CONTROLLER = "endpointslicemirroring-controller.k8s.io";
-    static final String SKIP_MIRROR = "endpointslice.kubernetes.io/skip-mirror";
+    static final String SKIP_MIRROR = io.coxswain.api.EndpointSliceLabels.SKIP_MIRROR;
     /** kube's --mirroring-max-endpoints-per-subset: the rest of a larger subset is not mirrored. */
     static final int MAX_ENDPOINTS_PER_SUBSET = 1000;
     private static final List<String> UNCOPIED_ANNOTATIONS = List.of("endpoints.kubernetes.io/last-change-trigger-time",

@@ -19,7 +19,7 @@ import java.util.Objects;
 record SliceTemplate(String namespace, String serviceName, Map<String, String> labels, Map<String, String> annotations,
                      OwnerReference owner, int maxEndpointsPerSlice, boolean placeholder) {
 
-    static final String SERVICE_NAME = "kubernetes.io/service-name";
+    static final String SERVICE_NAME = io.coxswain.api.EndpointSliceLabels.SERVICE_NAME;
     static final String MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
 
     /** A new slice (no name yet: the apiserver completes generateName {@code <service>-}). */
