@@ -7,15 +7,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The nameservers of a resolv.conf, as the default upstreams (CoreDNS's {@code forward . /etc/resolv.conf}). */
+/** The nameservers of a resolv.conf (read by the client module's ResolvConf), as the default upstreams (CoreDNS's {@code forward . /etc/resolv.conf}). */
 final class ResolvConf {
 
-    static final Path HOST = Path.of("/etc/resolv.conf");
+    static final Path HOST = io.coxswain.client.host.ResolvConf.HOST;
     private static final Logger LOG = LoggerFactory.getLogger(ResolvConf.class);
 
     private ResolvConf() {
@@ -24,14 +23,11 @@ final class ResolvConf {
     static List<InetSocketAddress> nameservers(Path file) {
         List<InetSocketAddress> out = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(file)) {
-                String[] f = line.strip().split("\\s+");
-                if (f.length >= 2 && f[0].equals("nameserver")) {
-                    try {
-                        out.add(new InetSocketAddress(InetAddress.getByName(f[1]), 53));
-                    } catch (UnknownHostException e) {
-                        LOG.warn("{}: nameserver {} is not an address; skipped", file, f[1]);
-                    }
+            for (String server : io.coxswain.client.host.ResolvConf.read(file).nameservers()) {
+                try {
+                    out.add(new InetSocketAddress(InetAddress.getByName(server), 53));
+                } catch (UnknownHostException e) {
+                    LOG.warn("{}: nameserver {} is not an address; skipped", file, server);
                 }
             }
         } catch (IOException e) {

@@ -116,31 +116,13 @@ final class PodDnsFiles {
 
     /** The host's resolv.conf: nameserver, search (or domain) and options lines; an unreadable file gives none. */
     Resolv host() {
-        List<String> servers = new ArrayList<>();
-        List<String> searches = new ArrayList<>();
-        List<String> options = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(config.hostResolvConf())) {
-                String[] f = line.strip().split("\\s+");
-                if (f.length < 2 || f[0].startsWith("#") || f[0].startsWith(";")) {
-                    continue;
-                }
-                List<String> rest = List.of(f).subList(1, f.length);
-                switch (f[0]) {
-                    case "nameserver" -> servers.add(f[1]);
-                    case "search", "domain" -> {
-                        searches.clear();
-                        rest.stream().filter(s -> !s.equals(".")).map(s -> s.replaceAll("\\.$", "")).forEach(searches::add);
-                    }
-                    case "options" -> options.addAll(rest);
-                    default -> {
-                    }
-                }
-            }
+            io.coxswain.client.host.ResolvConf host = io.coxswain.client.host.ResolvConf.read(config.hostResolvConf());
+            return new Resolv(new ArrayList<>(host.nameservers()), new ArrayList<>(host.searches()), new ArrayList<>(host.options()));
         } catch (IOException e) {
             LOG.warn("cannot read {} ({}): pods with the host's resolvers get none", config.hostResolvConf(), e.getMessage());
+            return new Resolv(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
-        return new Resolv(servers, searches, options);
     }
 
     /** kube's appendDNSConfig: nameservers and searches appended without duplicates, options merged by name (dnsConfig's win). */
